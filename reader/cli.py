@@ -1,0 +1,439 @@
+"""The `reader` command: with no subcommand it opens the reader; subcommands script it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+from reader import __version__, paths
+from reader.core.digest import parse_file
+from reader.core.export import FORMATS, export_papers
+from reader.core.library import Library, SyncReport
+from reader.core.models import Paper
+from reader.core.query import parse_query
+from reader.core.state import StateError, StateStore, state_path
+
+MARK_ACTIONS = ("read", "unread", "star", "unstar")
+
+
+class CommandError(Exception):
+    """A problem the user can fix; shown as one line, without a traceback."""
+
+
+class Context:
+    """What every subcommand needs, opened on first use."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.dirs = paths.user_dirs()
+        self.sources = [Path(p) for p in args.digests] if args.digests else paths.default_sources(self.dirs)
+        for source in self.sources:
+            if not source.exists() and args.digests:
+                raise CommandError(f"{source}: no such file or folder")
+        self._library: Library | None = None
+        self._state: StateStore | None = None
+
+    def library(self, rebuild: bool = False) -> Library:
+        if self._library is None or rebuild:
+            self._library = Library(self.sources, paths.index_dir(self.dirs, self.sources))
+            report = self._library.sync(progress=_progress_printer(), rebuild=rebuild)
+            _print_report(report)
+            self.last_report = report
+        return self._library
+
+    def state(self) -> StateStore:
+        if self._state is None:
+            self._state = StateStore(state_path(self.dirs.data, self.args.profile))
+        return self._state
+
+    def close(self) -> None:
+        if self._library is not None:
+            self._library.close()
+        if self._state is not None:
+            self._state.close()
+
+
+def _progress_printer():
+    """A progress line on stderr for long builds, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        if total >= 1000 or stage == "indexing papers" and total >= 200:
+            end = "\n" if done >= total else ""
+            sys.stderr.write(f"\r{stage}: {done:,}/{total:,}{end}")
+            sys.stderr.flush()
+
+    return show
+
+
+def _print_report(report: SyncReport) -> None:
+    for notice in report.notices:
+        print(f"reader: {notice}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"reader: warning: {warning}", file=sys.stderr)
+
+
+# -- output helpers ---------------------------------------------------------------------
+
+
+def _appearances_json(paper: Paper) -> list[dict]:
+    return [
+        {"label": a.label, "date": a.date.isoformat() if a.date else None, "position": a.position, "file": a.path}
+        for a in paper.appearances
+    ]
+
+
+def _paper_json(paper: Paper, read: bool, starred: bool, score: float | None = None) -> dict:
+    record = {
+        "id": paper.id,
+        "title": paper.title,
+        "score": score,
+        "digests": _appearances_json(paper),
+        "links": list(paper.links),
+        "read": read,
+        "starred": starred,
+    }
+    return record
+
+
+def _print_json(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _status_marks(read: bool, starred: bool) -> str:
+    return ("★" if starred else " ") + (" " if read else "●")
+
+
+# -- subcommands ------------------------------------------------------------------------
+
+
+def cmd_open(ctx: Context) -> int:
+    try:
+        from reader.tui.app import ReaderApp
+    except ImportError as error:
+        raise CommandError(f"the reader's interface could not be loaded ({error})") from error
+    ReaderApp(sources=ctx.sources, profile=ctx.args.profile, dirs=ctx.dirs).run()
+    return 0
+
+
+def cmd_digests(ctx: Context) -> int:
+    library = ctx.library()
+    view = library.view()
+    read_ids = ctx.state().read_ids()
+    rows = []
+    for info in view.digests:
+        members = view.papers_in_digest.get(info.id, frozenset())
+        rows.append(
+            {
+                "label": info.label,
+                "date": info.date.isoformat() if info.date else None,
+                "file": info.path,
+                "entries": info.entries,
+                "papers": len(members),
+                "unread": len(members - read_ids),
+                "warnings": list(info.warnings),
+            }
+        )
+    if ctx.args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        date = row["date"] or "undated"
+        print(f"{row['label']:<24} {date:<10}  {row['entries']:>5} entries  {row['unread']:>5} unread  {row['file']}")
+    return 0
+
+
+def cmd_search(ctx: Context) -> int:
+    library = ctx.library()
+    state = ctx.state()
+    read_ids, starred_ids = state.read_ids(), state.starred_ids()
+    parsed = parse_query(ctx.args.query)
+    result = library.search(parsed, read_ids, starred_ids, limit=ctx.args.limit)
+    for notice in result.notices:
+        print(f"reader: {notice}", file=sys.stderr)
+    papers = [library.paper(pid) for pid in result.ids]
+    if ctx.args.json:
+        _print_json(
+            [
+                _paper_json(p, p.id in read_ids, p.id in starred_ids, result.scores.get(p.id) if result.scores else None)
+                for p in papers
+                if p is not None
+            ]
+        )
+        return 0
+    for paper in papers:
+        if paper is None:
+            continue
+        seen = paper.appearances[0].label if paper.appearances else ""
+        marks = _status_marks(paper.id in read_ids, paper.id in starred_ids)
+        print(f"{marks} {paper.id}  {paper.title}  ({seen})")
+    if not papers:
+        print("no papers match", file=sys.stderr)
+    return 0
+
+
+def cmd_show(ctx: Context) -> int:
+    library = ctx.library()
+    paper = _paper_by_id(library, ctx.args.id)
+    mark = ctx.state().mark(paper.id)
+    if ctx.args.json:
+        record = _paper_json(paper, mark.read, mark.starred)
+        del record["score"]
+        record.update(abstract=paper.abstract, read_at=mark.read_at, starred_at=mark.starred_at)
+        _print_json(record)
+        return 0
+    width = min(shutil.get_terminal_size((100, 24)).columns, 100)
+    status = ", ".join(
+        part for part in ("read" if mark.read else "unread", "starred" if mark.starred else "") if part
+    )
+    print(paper.title)
+    print(f"id {paper.id} · {status}")
+    print(f"seen in {len(paper.appearances)} digest{'s' if len(paper.appearances) != 1 else ''}: "
+          + ", ".join(f"{a.label} (#{a.position})" for a in paper.appearances))
+    print()
+    print(textwrap.fill(paper.abstract or "(no abstract)", width=width))
+    if paper.links:
+        print()
+        for number, link in enumerate(paper.links, start=1):
+            print(f"[{number}] {link}")
+    return 0
+
+
+def _paper_by_id(library: Library, text: str) -> Paper:
+    try:
+        pid = library.resolve_id(text)
+    except KeyError as error:
+        raise CommandError(error.args[0]) from None
+    paper = library.paper(pid)
+    if paper is None:
+        raise CommandError(f"no paper with id {text!r}")
+    return paper
+
+
+def cmd_mark(ctx: Context) -> int:
+    library = ctx.library()
+    ids = [_paper_by_id(library, text).id for text in ctx.args.ids]
+    state = ctx.state()
+    action = ctx.args.action
+    if action in ("read", "unread"):
+        changed = state.set_read(ids, action == "read")
+        verb = "marked read" if action == "read" else "marked unread"
+    else:
+        changed = state.set_starred(ids, action == "star")
+        verb = "starred" if action == "star" else "unstarred"
+    unchanged = len(set(ids)) - changed
+    note = f" ({unchanged} already so)" if unchanged else ""
+    print(f"{verb} {changed} paper{'s' if changed != 1 else ''}{note}")
+    return 0
+
+
+def cmd_undo(ctx: Context) -> int:
+    result = ctx.state().undo()
+    if result is None:
+        print("nothing to undo")
+        return 0
+    print(f"undid: {result.description}")
+    return 0
+
+
+def cmd_export(ctx: Context) -> int:
+    library = ctx.library()
+    state = ctx.state()
+    read_ids, starred_ids = state.read_ids(), state.starred_ids()
+    query = ctx.args.query or ""
+    if ctx.args.starred:
+        query += " is:starred"
+    if ctx.args.unread:
+        query += " is:unread"
+    result = library.search(parse_query(query.strip()), read_ids, starred_ids)
+    for notice in result.notices:
+        print(f"reader: {notice}", file=sys.stderr)
+    papers = [paper for paper in (library.paper(pid) for pid in result.ids) if paper is not None]
+    text = export_papers(papers, state.marks([paper.id for paper in papers]), ctx.args.format)
+    if ctx.args.output in (None, "-"):
+        sys.stdout.write(text)
+        return 0
+    _write_atomically(Path(ctx.args.output), text)
+    print(f"exported {len(papers)} paper{'s' if len(papers) != 1 else ''} to {ctx.args.output}", file=sys.stderr)
+    return 0
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    target = target.expanduser()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, target)
+    except OSError as error:
+        raise CommandError(f"{target}: {error.strerror or error}") from error
+
+
+def cmd_add(ctx: Context) -> int:
+    folder = ctx.dirs.digests
+    added = 0
+    for name in ctx.args.files:
+        source = Path(name).expanduser()
+        if not source.is_file():
+            raise CommandError(f"{source}: no such file")
+        digest = parse_file(source)
+        for warning in digest.warnings:
+            print(f"reader: warning: {warning}", file=sys.stderr)
+        if not digest.entries:
+            reasons = "; ".join(w.message for w in digest.warnings) or "no papers found"
+            raise CommandError(f"{source}: not added: {reasons}")
+        target = folder / (source.stem + ".txt")
+        if target.exists():
+            if target.read_bytes() == source.read_bytes():
+                print(f"{source.name}: already added")
+                continue
+            raise CommandError(
+                f"{source}: not added: a different digest named {target.name} is already in {folder}; rename the file"
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        added += 1
+        print(f"added {source.name}: {digest.label}, {len(digest.entries)} papers")
+    if added:
+        if ctx.args.digests:
+            print("note: --digests was given, so the added digests show in runs without it", file=sys.stderr)
+        else:
+            ctx.library()
+    return 0
+
+
+def cmd_index(ctx: Context) -> int:
+    ctx.library(rebuild=ctx.args.rebuild)
+    report = ctx.last_report
+    print(
+        f"{report.parsed} digest{'s' if report.parsed != 1 else ''} read, {report.unchanged} unchanged, "
+        f"{report.removed} removed; {report.written} papers indexed, {report.deleted} dropped "
+        f"in {report.seconds:.2f} s"
+    )
+    return 0
+
+
+def cmd_stats(ctx: Context) -> int:
+    view = ctx.library().view()
+    state = ctx.state()
+    ids = set(view.papers)
+    read = len(ids & state.read_ids())
+    starred = len(ids & state.starred_ids())
+    stats = {
+        "papers": len(ids),
+        "digests": len(view.digests),
+        "entries": sum(info.entries for info in view.digests),
+        "read": read,
+        "unread": len(ids) - read,
+        "starred": starred,
+    }
+    if ctx.args.json:
+        _print_json(stats)
+    else:
+        for key, value in stats.items():
+            print(f"{key:<8} {value:>7,}")
+    return 0
+
+
+# -- argument parsing -------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # Global options work before or after the command; the command's copy must not reset them.
+    common = _global_options(default_profile="default", digests_default=None)
+    in_command = _global_options(default_profile=argparse.SUPPRESS, digests_default=argparse.SUPPRESS)
+
+    parser = argparse.ArgumentParser(
+        prog="reader", parents=[common],
+        description="A keyboard-driven terminal reader for daily ML-paper digests. With no command, opens the reader.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str, handler) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[in_command], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("digests", "list the digests with their entries and unread counts", cmd_digests)
+    sub.add_argument("--json", action="store_true")
+    sub = command("search", "search every paper (Whoosh syntax plus is: and digest: filters)", cmd_search)
+    sub.add_argument("query")
+    sub.add_argument("--limit", type=_positive_int, default=20, metavar="N")
+    sub.add_argument("--json", action="store_true")
+    sub = command("show", "everything about one paper", cmd_show)
+    sub.add_argument("id", help="paper id (or a unique prefix of at least 4 characters)")
+    sub.add_argument("--json", action="store_true")
+    sub = command("mark", "mark papers read, unread, starred or unstarred", cmd_mark)
+    sub.add_argument("action", choices=MARK_ACTIONS)
+    sub.add_argument("ids", nargs="+", metavar="ID")
+    command("undo", "undo the last change to your marks", cmd_undo)
+    sub = command("export", "export papers as Markdown, JSON, CSV or BibTeX", cmd_export)
+    sub.add_argument("--starred", action="store_true", help="only starred papers")
+    sub.add_argument("--unread", action="store_true", help="only unread papers")
+    sub.add_argument("--query", metavar="Q", help="only papers matching this search")
+    sub.add_argument("--format", choices=FORMATS, required=True)
+    sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    sub = command("add", "check digest files and copy them into your digest folder", cmd_add)
+    sub.add_argument("files", nargs="+", metavar="FILE")
+    sub = command("index", "bring the search index up to date", cmd_index)
+    sub.add_argument("--rebuild", action="store_true", help="rebuild it from nothing")
+    sub = command("stats", "count papers, digests, read and starred", cmd_stats)
+    sub.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=cmd_open)
+    return parser
+
+
+def _global_options(default_profile, digests_default) -> argparse.ArgumentParser:
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
+        "--digests", action="append", metavar="PATH", default=digests_default,
+        help="read only these digest files or folders (repeatable) instead of the bundled seeds and your digest folder",
+    )
+    options.add_argument(
+        "--profile", default=default_profile, metavar="NAME", help="keep separate read/starred marks (default: default)"
+    )
+    return options
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    ctx = None
+    try:
+        ctx = Context(args)
+        return args.handler(ctx)
+    except (CommandError, StateError, ValueError) as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as error:
+        name = f"{error.filename}: " if error.filename else ""
+        print(f"reader: {name}{error.strerror or error}", file=sys.stderr)
+        return 1
+    finally:
+        if ctx is not None:
+            ctx.close()

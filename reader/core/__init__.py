@@ -1,0 +1,1 @@
+"""Data and logic: parsing, library, index, search, state and export. No Textual here."""

@@ -1,0 +1,187 @@
+"""The Whoosh full-text index: schema, writing, searching and match highlighting.
+
+The index is a cache of the catalog: it holds only what search needs (the id, and the
+analysed title and abstract), never the user's marks, and can always be rebuilt.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
+from whoosh.query import Query
+from whoosh.support.charset import accent_map
+
+SCHEMA_VERSION = 1
+INDEX_NAME = "papers"
+
+
+def make_analyzer():
+    """One analyzer for title and abstract: fold accents, drop stop words, stem."""
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter()
+        | StemFilter(cachesize=100_000)
+    )
+
+
+ANALYZER = make_analyzer()
+
+
+def make_schema() -> Schema:
+    return Schema(
+        id=ID(unique=True, stored=True, sortable=True),
+        title=TEXT(analyzer=ANALYZER, field_boost=2.0),
+        abstract=TEXT(analyzer=ANALYZER),
+    )
+
+
+class IndexLocked(Exception):
+    """Another process is writing the index; searching still works on its last commit."""
+
+
+class IndexDamaged(Exception):
+    """The index files could not be opened; the caller rebuilds from the catalog."""
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    title: str
+    abstract: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    score: float
+
+
+class SearchIndex:
+    """A Whoosh index in one folder, with one long-lived searcher per thread."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._index = None
+        self._local = threading.local()
+
+    # -- opening -------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        # Looks for the table of contents without opening it: opening a damaged one raises.
+        return self.folder.is_dir() and any(self.folder.glob(f"_{INDEX_NAME}_*.toc"))
+
+    def open(self) -> None:
+        """Open the index, creating an empty one if there is none."""
+        storage = FileStorage(str(self.folder), supports_mmap=False)
+        try:
+            if self.exists():
+                self._index = storage.open_index(INDEX_NAME)
+            else:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._index = storage.create_index(make_schema(), indexname=INDEX_NAME)
+        except (OSError, ValueError, EOFError, KeyError, whoosh_index.IndexError) as error:
+            raise IndexDamaged(f"{self.folder}: {error}") from error
+        except Exception as error:  # a damaged TOC can fail in many ways inside Whoosh
+            raise IndexDamaged(f"{self.folder}: {error.__class__.__name__}: {error}") from error
+
+    def wipe(self) -> None:
+        """Remove every index file (a rebuild follows)."""
+        self.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def close(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = None
+        self._index = None
+
+    @property
+    def ix(self):
+        if self._index is None:
+            self.open()
+        return self._index
+
+    def doc_count(self) -> int:
+        return self.searcher().doc_count()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def write(
+        self,
+        documents: Iterable[Document],
+        delete_ids: Iterable[str] = (),
+        *,
+        total: int = 0,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Add or replace documents and delete others, in one commit. Ids must be unique."""
+        try:
+            writer = self.ix.writer(limitmb=256)
+        except LockError as error:
+            raise IndexLocked(str(self.folder)) from error
+        written = 0
+        try:
+            for paper_id in delete_ids:
+                writer.delete_by_term("id", paper_id)
+            for document in documents:
+                writer.update_document(id=document.id, title=document.title, abstract=document.abstract)
+                written += 1
+                if progress is not None and written % 500 == 0:
+                    progress(written, total)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        if progress is not None:
+            progress(written, total)
+        return written
+
+    # -- searching -----------------------------------------------------------------------
+
+    def searcher(self):
+        """This thread's searcher, refreshed when another commit has landed."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self.ix.searcher()
+        elif not searcher.up_to_date():
+            searcher = searcher.refresh()
+        self._local.searcher = searcher
+        return searcher
+
+    def search(self, query: Query, allowed: Callable[[str], bool] | None = None, limit: int | None = None) -> list[Hit]:
+        """Hits in score order, keeping only ids that `allowed` accepts."""
+        searcher = self.searcher()
+        results = searcher.search(query, limit=None)
+        ids = searcher.reader().column_reader("id")
+        hits: list[Hit] = []
+        for score, docnum in results.top_n:
+            paper_id = ids[docnum]
+            if allowed is None or allowed(paper_id):
+                hits.append(Hit(paper_id, score))
+                if limit is not None and len(hits) >= limit:
+                    break
+        return hits
+
+
+def highlight_spans(text: str, terms: set[str], prefixes: set[str]) -> list[tuple[int, int]]:
+    """Character spans of the words in `text` that the query matched (same analysis as search)."""
+    if not text or not (terms or prefixes):
+        return []
+    spans = []
+    for token in ANALYZER(text, chars=True, mode="index"):
+        word = token.text
+        if word in terms or any(word.startswith(prefix) for prefix in prefixes):
+            spans.append((token.startchar, token.endchar))
+    return spans

@@ -1,0 +1,482 @@
+"""Digest sources -> de-duplicated papers with their appearances, kept in step with the index.
+
+The catalog (SQLite, in the cache folder next to the Whoosh index) remembers each digest's
+fingerprint and what it contained, so a sync re-reads only new or changed files and
+re-indexes only the papers they touch. Like the index it is a cache: deleting the folder
+costs one rebuild, never a mark (marks live in the state database, keyed by paper id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from reader.core.digest import parse_file
+from reader.core.index import Document, IndexDamaged, IndexLocked, SearchIndex
+from reader.core.index import SCHEMA_VERSION as INDEX_SCHEMA_VERSION
+from reader.core.models import Appearance, Digest, Paper, ParseWarning
+from reader.core.query import ParsedQuery
+from reader.core.text import find_links, fold, paper_id
+
+CATALOG_VERSION = 1
+DIGEST_SUFFIXES = (".txt", ".md", ".text")
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class DigestInfo:
+    id: int
+    path: str
+    label: str
+    date: date | None
+    entries: int
+    warnings: tuple[str, ...]
+
+    @property
+    def sort_key(self) -> tuple[bool, int, str]:
+        """Newest first; digests without a date last."""
+        return (self.date is None, -(self.date.toordinal() if self.date else 0), self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperSummary:
+    """What the list needs about a paper, kept in memory for every paper."""
+
+    id: str
+    title: str
+    date: date | None  # newest appearance
+    digest_ids: tuple[int, ...]  # newest first
+
+
+@dataclass
+class LibraryView:
+    """An in-memory snapshot of the catalog, in the default order (newest digest first)."""
+
+    digests: list[DigestInfo]
+    papers: dict[str, PaperSummary]
+    order: list[str]
+    papers_in_digest: dict[int, frozenset[str]]
+
+    def digest(self, digest_id: int) -> DigestInfo | None:
+        return next((info for info in self.digests if info.id == digest_id), None)
+
+    def match_digests(self, wanted: str) -> list[DigestInfo]:
+        """Digests whose label, ISO date or file name matches `wanted` (spaces and case ignored)."""
+        key = _label_key(wanted)
+        return [
+            info
+            for info in self.digests
+            if key in (_label_key(info.label), info.date.isoformat() if info.date else "", _label_key(Path(info.path).stem))
+        ]
+
+
+def _label_key(text: str) -> str:
+    return "".join(fold(text).split())
+
+
+@dataclass
+class SyncReport:
+    parsed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    written: int = 0
+    deleted: int = 0
+    seconds: float = 0.0
+    warnings: list[ParseWarning] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    read_only: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.parsed or self.removed or self.written or self.deleted)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    ids: list[str]
+    scores: dict[str, float] | None  # None when listing in date order (no full-text query)
+    notices: tuple[str, ...] = ()
+
+
+def discover_digest_files(sources: Iterable[Path]) -> tuple[list[Path], list[ParseWarning]]:
+    """Files named by the sources: a file as given, a folder's digest files (not recursive)."""
+    files: list[Path] = []
+    warnings: list[ParseWarning] = []
+    for source in sources:
+        source = Path(source).expanduser()
+        if source.is_file():
+            files.append(source.resolve())
+        elif source.is_dir():
+            try:
+                entries = sorted(source.iterdir())
+            except OSError as error:
+                warnings.append(ParseWarning(str(source), 0, f"cannot list folder: {error.strerror or error}"))
+                continue
+            for entry in entries:
+                if entry.suffix.lower() not in DIGEST_SUFFIXES or entry.name.startswith("."):
+                    continue
+                if entry.is_file():
+                    files.append(entry.resolve())
+                elif entry.is_symlink() and not entry.exists():
+                    warnings.append(ParseWarning(str(entry), 0, "broken symbolic link; skipped"))
+                elif entry.is_dir():
+                    warnings.append(ParseWarning(str(entry), 0, "a folder named like a digest; skipped"))
+        elif source.is_symlink():
+            warnings.append(ParseWarning(str(source), 0, "broken symbolic link; skipped"))
+    unique = list(dict.fromkeys(files))
+    return unique, warnings
+
+
+class Catalog:
+    """SQLite record of digests, papers and appearances. Thread-safe through one lock."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        self.db = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE IF NOT EXISTS digests (
+                id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, size INTEGER, mtime_ns INTEGER,
+                sha1 TEXT, label TEXT NOT NULL, date TEXT, entries INTEGER, warnings TEXT);
+            CREATE TABLE IF NOT EXISTS papers (
+                id TEXT PRIMARY KEY, title TEXT NOT NULL, abstract TEXT NOT NULL, links TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS appearances (
+                digest_id INTEGER NOT NULL, position INTEGER NOT NULL, paper_id TEXT NOT NULL,
+                PRIMARY KEY (digest_id, position));
+            CREATE INDEX IF NOT EXISTS appearances_paper ON appearances (paper_id);
+            """
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def reset(self) -> None:
+        with self._lock:
+            self.db.executescript("BEGIN; DELETE FROM digests; DELETE FROM papers; DELETE FROM appearances; COMMIT;")
+
+    def fingerprints(self) -> dict[str, tuple[int, int, int, str]]:
+        """path -> (digest id, size, mtime_ns, sha1)"""
+        with self._lock:
+            rows = self.db.execute("SELECT path, id, size, mtime_ns, sha1 FROM digests").fetchall()
+        return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
+
+    def paper_count(self) -> int:
+        with self._lock:
+            return self.db.execute("SELECT count(*) FROM papers").fetchone()[0]
+
+    # The write methods below run inside the sync's transaction (see Library.sync).
+
+    def touch(self, digest_id: int, size: int, mtime_ns: int) -> None:
+        self.db.execute("UPDATE digests SET size = ?, mtime_ns = ? WHERE id = ?", (size, mtime_ns, digest_id))
+
+    def remove_digest(self, digest_id: int) -> set[str]:
+        """Forget a digest; returns the papers that lost an appearance."""
+        ids = {row[0] for row in self.db.execute("SELECT paper_id FROM appearances WHERE digest_id = ?", (digest_id,))}
+        self.db.execute("DELETE FROM appearances WHERE digest_id = ?", (digest_id,))
+        self.db.execute("DELETE FROM digests WHERE id = ?", (digest_id,))
+        return ids
+
+    def put_digest(self, digest: Digest, size: int, mtime_ns: int, sha1: str) -> set[str]:
+        """Record a parsed digest with its papers; returns the papers it lists."""
+        warnings = json.dumps([str(warning) for warning in digest.warnings])
+        cursor = self.db.execute(
+            "INSERT INTO digests (path, size, mtime_ns, sha1, label, date, entries, warnings) VALUES (?,?,?,?,?,?,?,?)",
+            (digest.path, size, mtime_ns, sha1, digest.label, digest.date.isoformat() if digest.date else None,
+             len(digest.entries), warnings),
+        )
+        digest_id = cursor.lastrowid
+        papers = {}
+        appearances = []
+        for position, entry in enumerate(digest.entries, start=1):
+            pid = paper_id(entry.title)
+            papers.setdefault(pid, (pid, entry.title, entry.abstract, json.dumps(find_links(entry.abstract))))
+            appearances.append((digest_id, position, pid))
+        self.db.executemany(
+            "INSERT INTO papers VALUES (?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
+            "title = excluded.title, abstract = excluded.abstract, links = excluded.links "
+            "WHERE papers.abstract = '' AND excluded.abstract != ''",
+            papers.values(),
+        )
+        self.db.executemany("INSERT INTO appearances VALUES (?,?,?)", appearances)
+        return set(papers)
+
+    def split_orphans(self, ids: Iterable[str]) -> tuple[list[str], list[str]]:
+        """(ids still listed somewhere, ids no digest lists any more)."""
+        kept, orphans = [], []
+        for pid in ids:
+            listed = self.db.execute("SELECT 1 FROM appearances WHERE paper_id = ? LIMIT 1", (pid,)).fetchone()
+            (kept if listed else orphans).append(pid)
+        return kept, orphans
+
+    def delete_papers(self, ids: Sequence[str]) -> None:
+        self.db.executemany("DELETE FROM papers WHERE id = ?", ((pid,) for pid in ids))
+
+    def documents(self, ids: Sequence[str]) -> Iterable[Document]:
+        for pid in ids:
+            row = self.db.execute("SELECT title, abstract FROM papers WHERE id = ?", (pid,)).fetchone()
+            if row:
+                yield Document(pid, row[0], row[1])
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def load_view(self) -> LibraryView:
+        with self._lock:
+            digest_rows = self.db.execute("SELECT id, path, label, date, entries, warnings FROM digests").fetchall()
+            rows = self.db.execute(
+                "SELECT a.paper_id, a.digest_id, a.position, p.title FROM appearances a JOIN papers p ON p.id = a.paper_id"
+            ).fetchall()
+        digests = sorted(
+            (
+                DigestInfo(row[0], row[1], row[2], date.fromisoformat(row[3]) if row[3] else None, row[4],
+                           tuple(json.loads(row[5] or "[]")))
+                for row in digest_rows
+            ),
+            key=lambda info: info.sort_key,
+        )
+        rank = {info.id: index for index, info in enumerate(digests)}
+        by_id = {info.id: info for info in digests}
+        # Each paper sorts by its newest appearance: digest rank, then position in it.
+        best: dict[str, tuple[int, int]] = {}
+        appearances: dict[str, list[int]] = {}
+        titles: dict[str, str] = {}
+        members: dict[int, set[str]] = {info.id: set() for info in digests}
+        for pid, digest_id, position, title in rows:
+            key = (rank[digest_id], position)
+            if pid not in best or key < best[pid]:
+                best[pid] = key
+            appearances.setdefault(pid, []).append(digest_id)
+            titles[pid] = title
+            members[digest_id].add(pid)
+        order = sorted(best, key=best.__getitem__)
+        papers = {}
+        for pid in order:
+            digest_ids = tuple(sorted(set(appearances[pid]), key=rank.__getitem__))
+            papers[pid] = PaperSummary(pid, titles[pid], by_id[digest_ids[0]].date, digest_ids)
+        return LibraryView(digests, papers, order, {key: frozenset(value) for key, value in members.items()})
+
+    def paper(self, pid: str) -> Paper | None:
+        with self._lock:
+            row = self.db.execute("SELECT title, abstract, links FROM papers WHERE id = ?", (pid,)).fetchone()
+            if row is None:
+                return None
+            places = self.db.execute(
+                "SELECT d.id, d.label, d.date, d.path, a.position FROM appearances a JOIN digests d ON d.id = a.digest_id "
+                "WHERE a.paper_id = ?",
+                (pid,),
+            ).fetchall()
+        appearances = sorted(
+            (Appearance(r[0], r[1], date.fromisoformat(r[2]) if r[2] else None, r[3], r[4]) for r in places),
+            key=lambda a: (a.date is None, -(a.date.toordinal() if a.date else 0), a.path, a.position),
+        )
+        return Paper(pid, row[0], row[1], tuple(json.loads(row[2])), tuple(appearances))
+
+    def ids_with_prefix(self, prefix: str, limit: int = 2) -> list[str]:
+        with self._lock:
+            rows = self.db.execute(
+                "SELECT id FROM papers WHERE id >= ? AND id < ? ORDER BY id LIMIT ?", (prefix, prefix + "\uffff", limit)
+            ).fetchall()
+        return [row[0] for row in rows]
+
+
+def _sha1(path: Path) -> str:
+    digest = hashlib.sha1()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Library:
+    """The sources, their catalog and their index, kept in step."""
+
+    def __init__(self, sources: Sequence[Path], folder: Path) -> None:
+        self.sources = [Path(source) for source in sources]
+        self.folder = folder
+        self.catalog = Catalog(folder / "catalog.sqlite3")
+        self.index = SearchIndex(folder / "whoosh")
+        self._view: LibraryView | None = None
+        self._sync_lock = threading.Lock()
+
+    def close(self) -> None:
+        self.index.close()
+        self.catalog.close()
+
+    # -- keeping in step -----------------------------------------------------------------
+
+    def _check_versions(self, report: SyncReport, rebuild: bool) -> None:
+        wanted = f"{CATALOG_VERSION}.{INDEX_SCHEMA_VERSION}"
+        stored = self.catalog.get_meta("version")
+        reason = None
+        if rebuild:
+            reason = "rebuilding the index as asked"
+        elif stored is not None and stored != wanted:
+            reason = "the index format changed; rebuilding it"
+        elif self.catalog.paper_count() and not self.index.exists():
+            reason = "the index is missing; rebuilding it"
+        else:
+            try:
+                self.index.open()
+            except IndexDamaged as error:
+                reason = f"the index was damaged ({error}); rebuilding it"
+        if reason:
+            report.notices.append(reason)
+            self.index.wipe()
+            self.catalog.reset()
+        self.catalog.set_meta("version", wanted)
+
+    def sync(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
+        """Bring the catalog and the index up to date with the digest files."""
+        with self._sync_lock:
+            started = time.perf_counter()
+            report = SyncReport()
+            self._check_versions(report, rebuild)
+            files, report.warnings = discover_digest_files(self.sources)
+            known = self.catalog.fingerprints()
+            stale = [path for path in known if path not in {str(file) for file in files}]
+            pending = []
+            for file in files:
+                try:
+                    stat = file.stat()
+                except OSError as error:
+                    report.warnings.append(ParseWarning(str(file), 0, f"cannot read: {error.strerror or error}"))
+                    continue
+                previous = known.get(str(file))
+                if previous and previous[1:3] == (stat.st_size, stat.st_mtime_ns):
+                    report.unchanged += 1
+                else:
+                    pending.append((file, stat, previous))
+            if pending or stale:
+                try:
+                    self._apply(pending, stale, report, progress)
+                except IndexLocked:
+                    report.read_only = True
+                    report.notices.append(
+                        "another reader is updating the index; showing its last saved state (read-only until it finishes)"
+                    )
+            self._view = None
+            report.seconds = time.perf_counter() - started
+            return report
+
+    def _apply(self, pending, stale: list[str], report: SyncReport, progress: Progress | None) -> None:
+        known = self.catalog.fingerprints()
+        db = self.catalog.db
+        with self.catalog._lock:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                affected: set[str] = set()
+                for path in stale:
+                    affected |= self.catalog.remove_digest(known[path][0])
+                    report.removed += 1
+                for number, (file, stat, previous) in enumerate(pending, start=1):
+                    if progress:
+                        progress("reading digests", number, len(pending))
+                    sha1 = _sha1(file) if previous else ""
+                    if previous and sha1 == previous[3]:
+                        self.catalog.touch(previous[0], stat.st_size, stat.st_mtime_ns)
+                        report.unchanged += 1
+                        continue
+                    digest = parse_file(file)
+                    report.warnings.extend(digest.warnings)
+                    report.parsed += 1
+                    if previous:
+                        affected |= self.catalog.remove_digest(previous[0])
+                    affected |= self.catalog.put_digest(digest, stat.st_size, stat.st_mtime_ns, sha1 or _sha1(file))
+                kept, orphans = self.catalog.split_orphans(sorted(affected))
+                self.catalog.delete_papers(orphans)
+                indexing = (lambda done, total: progress("indexing papers", done, total)) if progress else None
+                report.written = self.index.write(
+                    self.catalog.documents(kept), orphans, total=len(kept), progress=indexing
+                )
+                report.deleted = len(orphans)
+                db.execute("COMMIT")  # after the index commit: a crash between them redoes the work
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    # -- reading -------------------------------------------------------------------------
+
+    def view(self) -> LibraryView:
+        if self._view is None:
+            self._view = self.catalog.load_view()
+        return self._view
+
+    def paper(self, pid: str) -> Paper | None:
+        return self.catalog.paper(pid)
+
+    def resolve_id(self, text: str) -> str:
+        """A full id or a unique prefix of one; raises KeyError with a readable reason."""
+        text = text.strip().lower()
+        matches = self.catalog.ids_with_prefix(text) if len(text) >= 4 else []
+        if len(matches) == 1 or text in matches:
+            return text if text in matches else matches[0]
+        if not matches:
+            raise KeyError(f"no paper with id {text!r}")
+        raise KeyError(f"id {text!r} is ambiguous; give more characters")
+
+    def search(
+        self,
+        parsed: ParsedQuery,
+        read_ids: frozenset[str] = frozenset(),
+        starred_ids: frozenset[str] = frozenset(),
+        limit: int | None = None,
+    ) -> SearchResult:
+        """Ranked hits for a text query, or every paper in date order; filters applied."""
+        view = self.view()
+        notices = list(parsed.notices)
+        allowed = _status_filter(parsed.statuses, read_ids, starred_ids)
+        if parsed.digests:
+            members: set[str] = set()
+            for wanted in parsed.digests:
+                matched = view.match_digests(wanted)
+                if not matched:
+                    notices.append(f"no digest matches {wanted!r}")
+                for info in matched:
+                    members |= view.papers_in_digest.get(info.id, frozenset())
+            allowed = _both(allowed, members.__contains__)
+        if parsed.query is None:
+            ids = [pid for pid in view.order if allowed is None or allowed(pid)]
+            return SearchResult(ids[:limit] if limit else ids, None, tuple(notices))
+        hits = self.index.search(parsed.query, allowed, limit)
+        return SearchResult([hit.id for hit in hits], {hit.id: hit.score for hit in hits}, tuple(notices))
+
+
+def _status_filter(statuses: Sequence[str], read_ids: frozenset[str], starred_ids: frozenset[str]):
+    checks = {
+        "read": read_ids.__contains__,
+        "unread": lambda pid: pid not in read_ids,
+        "starred": starred_ids.__contains__,
+        "unstarred": lambda pid: pid not in starred_ids,
+    }
+    combined = None
+    for status in statuses:
+        combined = _both(combined, checks[status])
+    return combined
+
+
+def _both(first, second):
+    if first is None:
+        return second
+    return lambda pid: first(pid) and second(pid)

@@ -1,0 +1,74 @@
+"""Plain data records shared by the core modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    """Something odd in a digest file, located so the user can find it."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper as it stands in one digest: cleaned text and its line number."""
+
+    title: str
+    abstract: str
+    line: int
+
+
+@dataclass
+class Digest:
+    """One parsed digest file."""
+
+    path: str
+    label: str
+    date: date | None
+    entries: list[Entry] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """Where a paper was listed: which digest, and its position there (1-based)."""
+
+    digest_id: int
+    label: str
+    date: date | None
+    path: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A de-duplicated paper with every digest it appeared in, newest first."""
+
+    id: str
+    title: str
+    abstract: str
+    links: tuple[str, ...]
+    appearances: tuple[Appearance, ...]
+
+    @property
+    def first_seen(self) -> Appearance | None:
+        return self.appearances[-1] if self.appearances else None
+
+
+@dataclass(frozen=True)
+class Mark:
+    """The user's state for one paper."""
+
+    read: bool = False
+    starred: bool = False
+    read_at: str | None = None
+    starred_at: str | None = None

@@ -1,0 +1,136 @@
+"""What the user types -> reader filters plus a Whoosh query.
+
+The search box takes Whoosh syntax (words are ANDed, "phrases", title: / abstract:,
+prefix*, fuzzy~, OR, NOT) plus the reader's own filters: is:read, is:unread, is:starred,
+is:unstarred and digest:LABEL. Filters are applied from the state database as id sets, so
+marking a paper never touches the index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import qparser
+from whoosh.query import NullQuery, Prefix, Query, Term
+
+from reader.core.index import make_schema
+from reader.core.text import fold
+
+STATUS_FILTERS = ("read", "unread", "starred", "unstarred")
+# Typing "tr" should not expand to every term starting with "tr": prefixes start at this length.
+MIN_PREFIX_CHARS = 2
+
+_FILTER = re.compile(r'(?<!\S)(is|digest):(?:"([^"]*)"|(\S+))', re.IGNORECASE)
+_BARE_WORD = re.compile(r"(?<![\w:*~\"])(\w[\w\-]*)$")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str  # the full-text part, as typed
+    statuses: tuple[str, ...] = ()
+    digests: tuple[str, ...] = ()
+    query: Query | None = None  # None: no full-text part, list everything that passes the filters
+    notices: tuple[str, ...] = field(default=())
+
+    @property
+    def has_text(self) -> bool:
+        return self.query is not None
+
+
+def _parser() -> qparser.MultifieldParser:
+    parser = qparser.MultifieldParser(["title", "abstract"], make_schema())
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    return parser
+
+
+_PARSER = _parser()
+_PLAIN_PARSER = qparser.MultifieldParser(
+    ["title", "abstract"], make_schema(), plugins=[qparser.WhitespacePlugin()]
+)
+
+
+def split_filters(raw: str) -> tuple[str, list[str], list[str], list[str]]:
+    """Pull is: and digest: out of the text; returns (rest, statuses, digests, notices)."""
+    statuses: list[str] = []
+    digests: list[str] = []
+    notices: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        kind = match.group(1).lower()
+        value = match.group(2) if match.group(2) is not None else match.group(3)
+        if kind == "is":
+            if value.lower() in STATUS_FILTERS:
+                statuses.append(value.lower())
+            else:
+                notices.append(f"unknown filter is:{value} (use {', '.join('is:' + s for s in STATUS_FILTERS)})")
+        elif value:
+            digests.append(value)
+        return " "
+
+    rest = _FILTER.sub(take, raw)
+    return rest, statuses, digests, notices
+
+
+def _with_last_word_as_prefix(text: str) -> str:
+    """`... word` -> `... (word OR word*)`, so results appear while typing."""
+    match = _BARE_WORD.search(text)
+    if not match or match.group(1).upper() in _OPERATORS or len(match.group(1)) < MIN_PREFIX_CHARS:
+        return text
+    word = match.group(1)
+    return f"{text[: match.start()]}({word} OR {fold(word)}*)"
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    """Never raises: a query Whoosh cannot parse falls back to plain words, with a notice."""
+    rest, statuses, digests, notices = split_filters(raw)
+    text = rest.strip()
+    query = None
+    if text:
+        typing = not raw.endswith(" ")
+        query = _parse_text(_with_last_word_as_prefix(text) if typing else text, notices)
+    return ParsedQuery(text, tuple(statuses), tuple(digests), query, tuple(notices))
+
+
+def _parse_text(text: str, notices: list[str]) -> Query | None:
+    query = _try_parse(_PARSER, text)
+    if query is None:
+        query = _try_parse(_PLAIN_PARSER, " ".join(re.findall(r"\w+", text)))
+        if query is not None:
+            notices.append("could not parse the query; searching for the plain words instead")
+    return query
+
+
+def _try_parse(parser: qparser.QueryParser, text: str) -> Query | None:
+    try:
+        query = parser.parse(text)
+    except Exception:  # Whoosh raises many types on odd input
+        return None
+    return None if query is None or query is NullQuery else query
+
+
+def query_terms(query: Query | None) -> tuple[set[str], set[str]]:
+    """(analysed terms, folded prefixes) in the query: what to highlight in shown text."""
+    terms: set[str] = set()
+    prefixes: set[str] = set()
+    if query is None:
+        return terms, prefixes
+    for part in _leaves(query):
+        if isinstance(part, Prefix):
+            prefixes.add(str(part.text))
+        elif isinstance(part, Term):
+            terms.add(str(part.text))
+        elif hasattr(part, "words"):  # phrases
+            terms.update(str(word) for word in part.words)
+        elif hasattr(part, "text"):
+            prefixes.add(str(part.text).rstrip("*?~").split("~")[0])
+    return terms, {prefix for prefix in prefixes if prefix}
+
+
+def _leaves(query: Query):
+    if query.is_leaf():
+        yield query
+        return
+    for child in query.children():
+        yield from _leaves(child)
