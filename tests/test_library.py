@@ -250,3 +250,21 @@ def test_discovery_skips_folders_named_like_digests_and_broken_links(tmp_path):
     files, warnings = discover_digest_files([tmp_path])
     assert [file.name for file in files] == ["good.txt"]
     assert sorted(w.message for w in warnings) == ["a folder named like a digest; skipped", "broken symbolic link; skipped"]
+
+
+def test_second_copy_goes_read_only_while_the_first_indexes(small, tmp_path):
+    library, folder = small
+    library.sync()
+    write_digest(folder / "2026-01-03.txt", "Jan 3", ["Gamma Paper"])
+    held = library.index.writer()  # the first copy is in the middle of indexing
+    try:
+        second = Library(library.sources, tmp_path / "index")
+        report = second.sync()
+        assert report.read_only and "read-only" in report.notices[0]
+        assert titles(second, "alpha") == ["Alpha Paper"]  # the last committed index still searches
+        assert titles(second, "gamma") == []
+    finally:
+        held.cancel()
+    report = second.sync()
+    assert not report.read_only and titles(second, "gamma") == ["Gamma Paper"]
+    second.close()

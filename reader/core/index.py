@@ -118,31 +118,34 @@ class SearchIndex:
 
     # -- writing -------------------------------------------------------------------------
 
+    def writer(self):
+        """Take the index's write lock now, or raise IndexLocked if another process has it."""
+        try:
+            return self.ix.writer(limitmb=256)
+        except LockError as error:
+            raise IndexLocked(str(self.folder)) from error
+
+    @staticmethod
     def write(
-        self,
+        writer,
         documents: Iterable[Document],
         delete_ids: Iterable[str] = (),
         *,
         total: int = 0,
         progress: Callable[[int, int], None] | None = None,
     ) -> int:
-        """Add or replace documents and delete others, in one commit. Ids must be unique."""
-        try:
-            writer = self.ix.writer(limitmb=256)
-        except LockError as error:
-            raise IndexLocked(str(self.folder)) from error
+        """Add or replace documents and delete others, then commit. Ids must be unique.
+
+        On an exception the writer is left open: the caller cancels it.
+        """
         written = 0
-        try:
-            for paper_id in delete_ids:
-                writer.delete_by_term("id", paper_id)
-            for document in documents:
-                writer.update_document(id=document.id, title=document.title, abstract=document.abstract)
-                written += 1
-                if progress is not None and written % 500 == 0:
-                    progress(written, total)
-        except BaseException:
-            writer.cancel()
-            raise
+        for paper_id in delete_ids:
+            writer.delete_by_term("id", paper_id)
+        for document in documents:
+            writer.update_document(id=document.id, title=document.title, abstract=document.abstract)
+            written += 1
+            if progress is not None and written % 500 == 0:
+                progress(written, total)
         writer.commit()
         if progress is not None:
             progress(written, total)

@@ -13,6 +13,7 @@ import json
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -163,6 +164,18 @@ class Catalog:
     def close(self) -> None:
         with self._lock:
             self.db.close()
+
+    @contextmanager
+    def transaction(self):
+        """One write transaction; other processes keep reading the last commit meanwhile."""
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     def get_meta(self, key: str) -> str | None:
         with self._lock:
@@ -381,40 +394,47 @@ class Library:
             return report
 
     def _apply(self, pending, stale: list[str], report: SyncReport, progress: Progress | None) -> None:
-        known = self.catalog.fingerprints()
-        db = self.catalog.db
-        with self.catalog._lock:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                affected: set[str] = set()
-                for path in stale:
-                    affected |= self.catalog.remove_digest(known[path][0])
-                    report.removed += 1
-                for number, (file, stat, previous) in enumerate(pending, start=1):
-                    if progress:
-                        progress("reading digests", number, len(pending))
-                    sha1 = _sha1(file) if previous else ""
-                    if previous and sha1 == previous[3]:
-                        self.catalog.touch(previous[0], stat.st_size, stat.st_mtime_ns)
-                        report.unchanged += 1
-                        continue
-                    digest = parse_file(file)
-                    report.warnings.extend(digest.warnings)
-                    report.parsed += 1
-                    if previous:
-                        affected |= self.catalog.remove_digest(previous[0])
-                    affected |= self.catalog.put_digest(digest, stat.st_size, stat.st_mtime_ns, sha1 or _sha1(file))
+        # Lock order: the index first (fails at once when another copy is indexing), then the
+        # catalog, so a second copy never waits on a catalog transaction held during indexing.
+        writer = self.index.writer()
+        try:
+            with self.catalog.transaction():
+                known = self.catalog.fingerprints()
+                affected = self._record_changes(pending, stale, known, report, progress)
                 kept, orphans = self.catalog.split_orphans(sorted(affected))
                 self.catalog.delete_papers(orphans)
                 indexing = (lambda done, total: progress("indexing papers", done, total)) if progress else None
+                # The index commits before the catalog: a crash between the two redoes the work.
                 report.written = self.index.write(
-                    self.catalog.documents(kept), orphans, total=len(kept), progress=indexing
+                    writer, self.catalog.documents(kept), orphans, total=len(kept), progress=indexing
                 )
+                writer = None
                 report.deleted = len(orphans)
-                db.execute("COMMIT")  # after the index commit: a crash between them redoes the work
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+        finally:
+            if writer is not None:
+                writer.cancel()
+
+    def _record_changes(self, pending, stale, known, report: SyncReport, progress: Progress | None) -> set[str]:
+        """Update the catalog for removed and changed digests; returns the papers touched."""
+        affected: set[str] = set()
+        for path in stale:
+            affected |= self.catalog.remove_digest(known[path][0])
+            report.removed += 1
+        for number, (file, stat, previous) in enumerate(pending, start=1):
+            if progress:
+                progress("reading digests", number, len(pending))
+            sha1 = _sha1(file)
+            if previous and sha1 == previous[3]:
+                self.catalog.touch(previous[0], stat.st_size, stat.st_mtime_ns)
+                report.unchanged += 1
+                continue
+            digest = parse_file(file)
+            report.warnings.extend(digest.warnings)
+            report.parsed += 1
+            if previous:
+                affected |= self.catalog.remove_digest(previous[0])
+            affected |= self.catalog.put_digest(digest, stat.st_size, stat.st_mtime_ns, sha1)
+        return affected
 
     # -- reading -------------------------------------------------------------------------
 

@@ -1,0 +1,231 @@
+"""Export papers (with the user's marks) as Markdown, JSON, CSV or BibTeX.
+
+Digest text is untrusted: every format strips terminal control characters
+again here, and escapes what its own syntax needs, so an exported file shows
+exactly the text that was typed and cannot drive a terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+
+from .models import Mark, Paper
+
+FORMATS = ("md", "json", "csv", "bibtex")
+
+# C0 (except tab/newline), DEL, C1 (incl. CSI \x9b) and bidi overrides that can
+# disguise text.  \r is handled separately (normalised to \n).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"\s+")
+
+
+def _clean_block(text: str) -> str:
+    """Multi-line text (abstracts): keep tabs and newlines, drop controls."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def _clean_line(text: str) -> str:
+    """Single-line text (titles, ids, labels): controls dropped, spaces collapsed."""
+    return _SPACES.sub(" ", _CONTROL.sub("", text.replace("\r", " "))).strip()
+
+
+def _digest_date(paper: Paper) -> str | None:
+    first = paper.first_seen
+    return first.date.isoformat() if first and first.date else None
+
+
+def export_papers(papers: Sequence[Paper], marks: Mapping[str, Mark], fmt: str) -> str:
+    """Render ``papers`` in ``fmt`` (one of FORMATS); unmarked papers count as unread."""
+    try:
+        render = _RENDERERS[fmt]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}"
+        ) from None
+    return render(papers, marks)
+
+
+# -- JSON ------------------------------------------------------------------
+
+
+def _json(papers: Sequence[Paper], marks: Mapping[str, Mark]) -> str:
+    items = []
+    for p in papers:
+        mark = marks.get(p.id, Mark())
+        items.append(
+            {
+                "id": _clean_line(p.id),
+                "title": _clean_line(p.title),
+                "abstract": _clean_block(p.abstract),
+                "links": [_clean_line(link) for link in p.links],
+                "digests": [
+                    {
+                        "label": _clean_line(a.label),
+                        "date": a.date.isoformat() if a.date else None,
+                        "position": a.position,
+                    }
+                    for a in p.appearances
+                ],
+                "read": mark.read,
+                "starred": mark.starred,
+            }
+        )
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+# -- CSV -------------------------------------------------------------------
+
+
+def _csv_cell(text: str) -> str:
+    # Spreadsheets run cells starting with these as formulas (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _csv(papers: Sequence[Paper], marks: Mapping[str, Mark]) -> str:
+    out = io.StringIO()
+    # "\n" line ends: a bare \r is a control character we never emit.
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["id", "title", "first_seen", "digests", "links", "read", "starred", "abstract"]
+    )
+    for p in papers:
+        mark = marks.get(p.id, Mark())
+        writer.writerow(
+            [
+                _csv_cell(_clean_line(p.id)),
+                _csv_cell(_clean_line(p.title)),
+                _digest_date(p) or "",
+                _csv_cell("; ".join(_clean_line(a.label) for a in p.appearances)),
+                _csv_cell("; ".join(_clean_line(link) for link in p.links)),
+                "true" if mark.read else "false",
+                "true" if mark.starred else "false",
+                _csv_cell(_clean_block(p.abstract)),
+            ]
+        )
+    return out.getvalue()
+
+
+# -- Markdown --------------------------------------------------------------
+
+# Inline syntax (emphasis, code, links, HTML, entities, strikethrough) ...
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&~])")
+# ... and what starts a block at the beginning of a line (heading, quote, list).
+_MD_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+(?=[.)]))", re.MULTILINE)
+_SAFE_URL = re.compile(r"https?://[^\s<>]+")
+
+
+def _md_escape(text: str) -> str:
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(
+        lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2).isdigit() else "\\" + m.group(2)),
+        text,
+    )
+
+
+def _md(papers: Sequence[Paper], marks: Mapping[str, Mark]) -> str:
+    parts = ["# Exported papers\n"]
+    for p in papers:
+        mark = marks.get(p.id, Mark())
+        box = "[x]" if mark.read else "[ ]"
+        star = " ★" if mark.starred else ""
+        lines = [f"- {box} **{_md_escape(_clean_line(p.title))}**{star}"]
+        for link in p.links:
+            link = _clean_line(link)
+            shown = f"<{link}>" if _SAFE_URL.fullmatch(link) else _md_escape(link)
+            lines.append(f"  - {shown}")
+        first = p.first_seen
+        if first is not None:
+            seen = _digest_date(p) or _clean_line(first.label)
+            lines.append(f"  - First seen: {_md_escape(seen)}")
+        abstract = _clean_block(p.abstract)
+        if abstract:
+            lines.append("")
+            # Indent every line so the abstract stays inside the list item;
+            # blank lines become paragraph breaks.
+            for line in _md_escape(abstract).split("\n"):
+                lines.append(f"  {line.strip()}" if line.strip() else "")
+        parts.append("\n".join(lines) + "\n")
+    return "\n".join(parts)
+
+
+# -- BibTeX ----------------------------------------------------------------
+
+# Braces use text commands so the field's own braces always balance (BibTeX
+# counts even escaped braces).
+_BIB_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "$": r"\$",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_BIB_SPECIAL = re.compile("[" + re.escape("".join(_BIB_ESCAPES)) + "]")
+_STOPWORDS = frozenset("a an the on of in for to and with from is are do does".split())
+
+
+def _bib_escape(text: str) -> str:
+    return _BIB_SPECIAL.sub(lambda m: _BIB_ESCAPES[m.group()], _clean_line(text))
+
+
+def _bib_url(url: str) -> str:
+    # URL fields are read verbatim by biblatex: percent-encode, don't TeX-escape.
+    url = _clean_line(url)
+    for char, code in (("%", "%25"), ("\\", "%5C"), ("{", "%7B"), ("}", "%7D"), (" ", "%20")):
+        url = url.replace(char, code)
+    return url
+
+
+def _bib_key_base(paper: Paper) -> str:
+    ascii_title = unicodedata.normalize("NFKD", paper.title).encode("ascii", "ignore")
+    words = re.findall(r"[a-z0-9]+", ascii_title.decode().lower())
+    content = [w for w in words if w not in _STOPWORDS] or words
+    # First meaningful word; add the next one when it is too short to read.
+    key = "".join(content[:2]) if content and len(content[0]) < 4 else "".join(content[:1])
+    key = key[:30] or "paper"
+    first = paper.first_seen
+    return key + (str(first.date.year) if first and first.date else "")
+
+
+def _suffixes() -> Iterator[str]:
+    # a, b, ..., z, aa, ab, ... (unbounded).
+    n = 0
+    while True:
+        n += 1
+        s, k = "", n
+        while k:
+            k, r = divmod(k - 1, 26)
+            s = chr(ord("a") + r) + s
+        yield s
+
+
+def _bibtex(papers: Sequence[Paper], marks: Mapping[str, Mark]) -> str:
+    used: set[str] = set()
+    entries = []
+    for p in papers:
+        base = _bib_key_base(p)
+        key = base
+        if key in used:
+            key = next(base + s for s in _suffixes() if base + s not in used)
+        used.add(key)
+        fields = [("title", _bib_escape(p.title)), ("abstract", _bib_escape(p.abstract))]
+        if p.links:
+            fields.append(("url", _bib_url(p.links[0])))
+        if p.appearances:
+            labels = ", ".join(_clean_line(a.label) for a in p.appearances)
+            fields.append(("note", _bib_escape(f"Seen in: {labels}")))
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        entries.append(f"@misc{{{key},\n{body}\n}}\n")
+    return "\n".join(entries)
+
+
+_RENDERERS = {"md": _md, "json": _json, "csv": _csv, "bibtex": _bibtex}
