@@ -268,3 +268,17 @@ def test_second_copy_goes_read_only_while_the_first_indexes(small, tmp_path):
     report = second.sync()
     assert not report.read_only and titles(second, "gamma") == ["Gamma Paper"]
     second.close()
+
+
+def test_bulk_writer_in_two_processes_gives_the_same_results(small, monkeypatch):
+    import reader.core.library as library_module
+
+    monkeypatch.setattr(library_module, "BULK_BYTES", 0)  # every sync takes the two-process path
+    library, folder = small
+    assert library.sync().written == 3
+    write_digest(folder / "2026-01-02.txt", "Jan 2", ["Beta Paper", "Zeta Paper"])
+    report = library.sync()
+    assert report.parsed == 1
+    assert titles(library, "zeta") == ["Zeta Paper"]
+    assert titles(library, "shared") == ["Shared Paper"]
+    assert library.index.doc_count() == 4

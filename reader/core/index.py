@@ -6,6 +6,7 @@ analysed title and abstract), never the user's marks, and can always be rebuilt.
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterable
@@ -22,6 +23,7 @@ from whoosh.support.charset import accent_map
 
 SCHEMA_VERSION = 1
 INDEX_NAME = "papers"
+BULK_PROCESSES = min(2, os.cpu_count() or 1)
 
 
 def make_analyzer():
@@ -118,9 +120,15 @@ class SearchIndex:
 
     # -- writing -------------------------------------------------------------------------
 
-    def writer(self):
-        """Take the index's write lock now, or raise IndexLocked if another process has it."""
+    def writer(self, bulk: bool = False):
+        """Take the index's write lock now, or raise IndexLocked if another process has it.
+
+        A bulk writer analyses in two processes, each writing its own segment: about twice
+        as fast on two cores, but not worth the start-up cost for one digest.
+        """
         try:
+            if bulk and BULK_PROCESSES > 1:
+                return self.ix.writer(procs=BULK_PROCESSES, limitmb=128, multisegment=True)
             return self.ix.writer(limitmb=256)
         except LockError as error:
             raise IndexLocked(str(self.folder)) from error

@@ -28,6 +28,8 @@ from reader.core.text import find_links, fold, paper_id
 
 CATALOG_VERSION = 1
 DIGEST_SUFFIXES = (".txt", ".md", ".text")
+# About a thousand papers: below this a single-process index writer is quicker.
+BULK_BYTES = 1_500_000
 
 Progress = Callable[[str, int, int], None]
 
@@ -396,7 +398,7 @@ class Library:
     def _apply(self, pending, stale: list[str], report: SyncReport, progress: Progress | None) -> None:
         # Lock order: the index first (fails at once when another copy is indexing), then the
         # catalog, so a second copy never waits on a catalog transaction held during indexing.
-        writer = self.index.writer()
+        writer = self.index.writer(bulk=sum(stat.st_size for _, stat, _ in pending) >= BULK_BYTES)
         try:
             with self.catalog.transaction():
                 known = self.catalog.fingerprints()
