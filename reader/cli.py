@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
+import sqlite3
 import sys
 import tempfile
 import textwrap
@@ -13,12 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reader import __version__, paths
+from reader.core.backup import BackupInfo, list_backups, restore_backup
 from reader.core.digest import parse_file
 from reader.core.export import FORMATS, export_papers
+from reader.core.index import IndexDamaged
 from reader.core.library import Library, SyncReport
 from reader.core.models import Paper
 from reader.core.query import parse_query
-from reader.core.state import StateError, StateStore, state_path
+from reader.core.state import StateError, StateStore, make_private_dirs, open_state
+from reader.core.text import strip_controls
 
 MARK_ACTIONS = ("read", "unread", "star", "unstar")
 
@@ -50,7 +55,9 @@ class Context:
 
     def state(self) -> StateStore:
         if self._state is None:
-            self._state = StateStore(state_path(self.dirs.data, self.args.profile))
+            self._state, notices = open_state(self.dirs.data, self.args.profile)
+            for notice in notices:
+                _err(f"reader: {notice}")
         return self._state
 
     def close(self) -> None:
@@ -76,12 +83,39 @@ def _progress_printer():
 
 def _print_report(report: SyncReport) -> None:
     for notice in report.notices:
-        print(f"reader: {notice}", file=sys.stderr)
+        _err(f"reader: {notice}")
     for warning in report.warnings:
-        print(f"reader: warning: {warning}", file=sys.stderr)
+        _err(f"reader: warning: {warning}")
 
 
 # -- output helpers ---------------------------------------------------------------------
+#
+# Digest text (titles, abstracts, labels, even file names) is untrusted. The core cleans
+# it, and every line printed here is cleaned once more, so no escape sequence or control
+# character from a digest can reach the terminal whatever the path it took.
+
+# Controls that are not layout (tab, newline, carriage return), DEL, C1, bidi overrides.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What JSON leaves raw (it escapes only C0): escaped instead, so the data is kept exactly.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _safe(text: str) -> str:
+    """One or more human-readable lines with every escape sequence and control removed."""
+    return strip_controls(str(text))
+
+
+def _out(text: str = "") -> None:
+    print(_safe(text))
+
+
+def _err(text: str) -> None:
+    print(_safe(text), file=sys.stderr)
+
+
+def _write_raw(text: str) -> None:
+    """Formatted output (exports) as is, apart from the controls a terminal would obey."""
+    sys.stdout.write(_UNSAFE.sub("", text))
 
 
 def _appearances_json(paper: Paper) -> list[dict]:
@@ -104,8 +138,13 @@ def _paper_json(paper: Paper, read: bool, starred: bool, score: float | None = N
     return record
 
 
+def _json_text(value) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def _print_json(value) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    print(_json_text(value))
 
 
 def _status_marks(read: bool, starred: bool) -> str:
@@ -147,7 +186,7 @@ def cmd_digests(ctx: Context) -> int:
         return 0
     for row in rows:
         date = row["date"] or "undated"
-        print(f"{row['label']:<24} {date:<10}  {row['entries']:>5} entries  {row['unread']:>5} unread  {row['file']}")
+        _out(f"{row['label']:<24} {date:<10}  {row['entries']:>5} entries  {row['unread']:>5} unread  {row['file']}")
     return 0
 
 
@@ -158,7 +197,7 @@ def cmd_search(ctx: Context) -> int:
     parsed = parse_query(ctx.args.query)
     result = library.search(parsed, read_ids, starred_ids, limit=ctx.args.limit)
     for notice in result.notices:
-        print(f"reader: {notice}", file=sys.stderr)
+        _err(f"reader: {notice}")
     papers = [library.paper(pid) for pid in result.ids]
     if ctx.args.json:
         _print_json(
@@ -174,9 +213,9 @@ def cmd_search(ctx: Context) -> int:
             continue
         seen = paper.appearances[0].label if paper.appearances else ""
         marks = _status_marks(paper.id in read_ids, paper.id in starred_ids)
-        print(f"{marks} {paper.id}  {paper.title}  ({seen})")
+        _out(f"{marks} {paper.id}  {paper.title}  ({seen})")
     if not papers:
-        print("no papers match", file=sys.stderr)
+        _err("no papers match")
     return 0
 
 
@@ -194,16 +233,16 @@ def cmd_show(ctx: Context) -> int:
     status = ", ".join(
         part for part in ("read" if mark.read else "unread", "starred" if mark.starred else "") if part
     )
-    print(paper.title)
-    print(f"id {paper.id} · {status}")
-    print(f"seen in {len(paper.appearances)} digest{'s' if len(paper.appearances) != 1 else ''}: "
-          + ", ".join(f"{a.label} (#{a.position})" for a in paper.appearances))
-    print()
-    print(textwrap.fill(paper.abstract or "(no abstract)", width=width))
+    _out(paper.title)
+    _out(f"id {paper.id} · {status}")
+    _out(f"seen in {len(paper.appearances)} digest{'s' if len(paper.appearances) != 1 else ''}: "
+         + ", ".join(f"{a.label} (#{a.position})" for a in paper.appearances))
+    _out()
+    _out(textwrap.fill(paper.abstract or "(no abstract)", width=width))
     if paper.links:
-        print()
+        _out()
         for number, link in enumerate(paper.links, start=1):
-            print(f"[{number}] {link}")
+            _out(f"[{number}] {link}")
     return 0
 
 
@@ -231,16 +270,16 @@ def cmd_mark(ctx: Context) -> int:
         verb = "starred" if action == "star" else "unstarred"
     unchanged = len(set(ids)) - changed
     note = f" ({unchanged} already so)" if unchanged else ""
-    print(f"{verb} {changed} paper{'s' if changed != 1 else ''}{note}")
+    _out(f"{verb} {changed} paper{'s' if changed != 1 else ''}{note}")
     return 0
 
 
 def cmd_undo(ctx: Context) -> int:
     result = ctx.state().undo()
     if result is None:
-        print("nothing to undo")
+        _out("nothing to undo")
         return 0
-    print(f"undid: {result.description}")
+    _out(f"undid: {result.description}")
     return 0
 
 
@@ -255,14 +294,14 @@ def cmd_export(ctx: Context) -> int:
         query += " is:unread"
     result = library.search(parse_query(query.strip()), read_ids, starred_ids)
     for notice in result.notices:
-        print(f"reader: {notice}", file=sys.stderr)
+        _err(f"reader: {notice}")
     papers = [paper for paper in (library.paper(pid) for pid in result.ids) if paper is not None]
     text = export_papers(papers, state.marks([paper.id for paper in papers]), ctx.args.format)
     if ctx.args.output in (None, "-"):
-        sys.stdout.write(text)
+        _write_raw(text)
         return 0
     _write_atomically(Path(ctx.args.output), text)
-    print(f"exported {len(papers)} paper{'s' if len(papers) != 1 else ''} to {ctx.args.output}", file=sys.stderr)
+    _err(f"exported {len(papers)} paper{'s' if len(papers) != 1 else ''} to {ctx.args.output}")
     return 0
 
 
@@ -287,25 +326,25 @@ def cmd_add(ctx: Context) -> int:
             raise CommandError(f"{source}: no such file")
         digest = parse_file(source)
         for warning in digest.warnings:
-            print(f"reader: warning: {warning}", file=sys.stderr)
+            _err(f"reader: warning: {warning}")
         if not digest.entries:
             reasons = "; ".join(w.message for w in digest.warnings) or "no papers found"
             raise CommandError(f"{source}: not added: {reasons}")
         target = folder / (source.stem + ".txt")
         if target.exists():
             if target.read_bytes() == source.read_bytes():
-                print(f"{source.name}: already added")
+                _out(f"{source.name}: already added")
                 continue
             raise CommandError(
                 f"{source}: not added: a different digest named {target.name} is already in {folder}; rename the file"
             )
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(folder)  # the data folder is private (0700) whoever creates it
         shutil.copyfile(source, target)
         added += 1
-        print(f"added {source.name}: {digest.label}, {len(digest.entries)} papers")
+        _out(f"added {source.name}: {digest.label}, {len(digest.entries)} papers")
     if added:
         if ctx.args.digests:
-            print("note: --digests was given, so the added digests show in runs without it", file=sys.stderr)
+            _err("note: --digests was given, so the added digests show in runs without it")
         else:
             ctx.library()
     return 0
@@ -314,7 +353,7 @@ def cmd_add(ctx: Context) -> int:
 def cmd_index(ctx: Context) -> int:
     ctx.library(rebuild=ctx.args.rebuild)
     report = ctx.last_report
-    print(
+    _out(
         f"{report.parsed} digest{'s' if report.parsed != 1 else ''} read, {report.unchanged} unchanged, "
         f"{report.removed} removed; {report.written} papers indexed, {report.deleted} dropped "
         f"in {report.seconds:.2f} s"
@@ -340,8 +379,48 @@ def cmd_stats(ctx: Context) -> int:
         _print_json(stats)
     else:
         for key, value in stats.items():
-            print(f"{key:<8} {value:>7,}")
+            _out(f"{key:<8} {value:>7,}")
     return 0
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KiB"
+    return f"{size / (1024 * 1024):.1f} MiB"
+
+
+def _backup_line(info: BackupInfo) -> str:
+    if info.problem is not None:
+        marks = f"unreadable: {info.problem}"
+    else:
+        marks = f"{info.read:>6,} read  {info.starred:>6,} starred"
+    return f"{info.label:<40} {_size(info.size):>9}  {marks}  {info.path.name}"
+
+
+def cmd_restore(ctx: Context) -> int:
+    data, profile = ctx.dirs.data, ctx.args.profile
+    if not ctx.args.backup:
+        backups = list_backups(data, profile)
+        if not backups:
+            _out(f"no backups yet for profile {profile!r}: one is made each day the reader is used (kept: last 7)")
+            return 0
+        _out(f"backups of profile {profile!r} in {backups[0].path.parent}, oldest first:")
+        for info in backups:
+            _out("  " + _backup_line(info))
+        _out("restore one with: reader restore DATE  (or a file name from this list, or a path)")
+        return 0
+    store = ctx.state()
+    result = restore_backup(store, data, profile, ctx.args.backup)
+    _out(f"restored {result.source}: now {result.read:,} read, {result.starred:,} starred")
+    _out(f"your marks from just before were saved as {result.before}")
+    _out(f"to take this back: reader{_profile_option(profile)} restore {result.before.name}")
+    return 0
+
+
+def _profile_option(profile: str) -> str:
+    return "" if profile == "default" else f" --profile {profile}"
 
 
 # -- argument parsing -------------------------------------------------------------------
@@ -389,6 +468,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--rebuild", action="store_true", help="rebuild it from nothing")
     sub = command("stats", "count papers, digests, read and starred", cmd_stats)
     sub.add_argument("--json", action="store_true")
+    sub = command("restore", "list the daily backups of your marks, or bring one back", cmd_restore)
+    sub.add_argument(
+        "backup", nargs="?", metavar="DATE|FILE",
+        help="a backup's date (YYYY-MM-DD), its file name, or a path to a state file; none: list backups",
+    )
     parser.set_defaults(handler=cmd_open)
     return parser
 
@@ -422,7 +506,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx = Context(args)
         return args.handler(ctx)
     except (CommandError, StateError, ValueError) as error:
-        print(f"reader: {error}", file=sys.stderr)
+        _err(f"reader: {error}")
+        return 1
+    except IndexDamaged as error:
+        _err(f"reader: the search index is damaged ({error}); run `reader index --rebuild`")
+        return 1
+    except sqlite3.Error as error:
+        # Only the digest catalog (a cache) raises these; the state store wraps its own.
+        _err(f"reader: the digest catalog could not be used ({error}); try again, or run `reader index --rebuild`")
         return 1
     except KeyboardInterrupt:
         return 130
@@ -432,7 +523,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as error:
         name = f"{error.filename}: " if error.filename else ""
-        print(f"reader: {name}{error.strerror or error}", file=sys.stderr)
+        _err(f"reader: {name}{error.strerror or error}")
         return 1
     finally:
         if ctx is not None:

@@ -131,7 +131,7 @@ def parse_text(text: str, path: str, mtime: float | None = None) -> Digest:
     parser.finish()
 
     date_value = None
-    label = Path(path).stem or file_name
+    label = clean_text(Path(path).stem) or file_name
     if parser.date_line is not None:
         date_value = resolve_date(parser.date_line, file_name, mtime)
         label = parser.date_label
@@ -144,7 +144,7 @@ def parse_text(text: str, path: str, mtime: float | None = None) -> Digest:
 
 def parse_bytes(data: bytes, path: str, mtime: float | None = None) -> Digest:
     if is_binary(data):
-        label = Path(path).stem
+        label = clean_text(Path(path).stem)
         return Digest(path, label, None, [], [ParseWarning(path, 1, "binary file (NUL bytes); skipped")])
     text, warnings = decode(data, path)
     digest = parse_text(text, path, mtime)

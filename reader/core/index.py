@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +89,9 @@ class SearchIndex:
         storage = FileStorage(str(self.folder), supports_mmap=False)
         try:
             if self.exists():
-                self._index = storage.open_index(INDEX_NAME)
+                index = storage.open_index(INDEX_NAME)
+                index.reader().close()  # opens every segment: a truncated one fails here
+                self._index = index
             else:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 self._index = storage.create_index(make_schema(), indexname=INDEX_NAME)
@@ -96,6 +99,21 @@ class SearchIndex:
             raise IndexDamaged(f"{self.folder}: {error}") from error
         except Exception as error:  # a damaged TOC can fail in many ways inside Whoosh
             raise IndexDamaged(f"{self.folder}: {error.__class__.__name__}: {error}") from error
+
+    def move_aside(self) -> Path | None:
+        """Rename a damaged index folder to `<folder>.damaged-<time>` (only the newest such
+        folder is kept: the index is a cache); None when there is nothing to move."""
+        self.close()
+        if not self.folder.exists():
+            return None
+        for old in self.folder.parent.glob(f"{self.folder.name}.damaged-*"):
+            shutil.rmtree(old, ignore_errors=True)
+        target = self.folder.with_name(f"{self.folder.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.rename(self.folder, target)
+        except OSError:
+            return None  # e.g. another copy moved it first; wipe() clears what is left
+        return target
 
     def wipe(self) -> None:
         """Remove every index file (a rebuild follows)."""
@@ -174,6 +192,10 @@ class SearchIndex:
     def search(self, query: Query, allowed: Callable[[str], bool] | None = None, limit: int | None = None) -> list[Hit]:
         """Hits in score order, keeping only ids that `allowed` accepts."""
         searcher = self.searcher()
+        if searcher.doc_count_all() == 0:
+            # Nothing committed yet (e.g. another copy is building the first index): an
+            # empty reader has no columns, column_reader would raise NotImplementedError.
+            return []
         results = searcher.search(query, limit=None)
         ids = searcher.reader().column_reader("id")
         hits: list[Hit] = []

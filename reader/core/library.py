@@ -132,8 +132,12 @@ def discover_digest_files(sources: Iterable[Path]) -> tuple[list[Path], list[Par
                     warnings.append(ParseWarning(str(entry), 0, "broken symbolic link; skipped"))
                 elif entry.is_dir():
                     warnings.append(ParseWarning(str(entry), 0, "a folder named like a digest; skipped"))
+                elif entry.exists():  # a FIFO, socket or device: opening one could block forever
+                    warnings.append(ParseWarning(str(entry), 0, "not a regular file; skipped"))
         elif source.is_symlink():
             warnings.append(ParseWarning(str(source), 0, "broken symbolic link; skipped"))
+        elif source.exists():
+            warnings.append(ParseWarning(str(source), 0, "not a regular file; skipped"))
     unique = list(dict.fromkeys(files))
     return unique, warnings
 
@@ -355,12 +359,17 @@ class Library:
             try:
                 self.index.open()
             except IndexDamaged as error:
-                reason = f"the index was damaged ({error}); rebuilding it"
+                aside = self.index.move_aside()  # kept for a bug report; the index is a cache
+                moved = f"; moved it to {aside}" if aside else ""
+                reason = f"the index was damaged ({error}){moved}; rebuilding it"
         if reason:
             report.notices.append(reason)
             self.index.wipe()
             self.catalog.reset()
-        self.catalog.set_meta("version", wanted)
+        if reason or stored != wanted:
+            # Written only when it changes: a write here would wait for the catalog lock
+            # that another copy holds for its whole indexing run.
+            self.catalog.set_meta("version", wanted)
 
     def sync(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
         """Bring the catalog and the index up to date with the digest files."""
@@ -425,7 +434,11 @@ class Library:
         for number, (file, stat, previous) in enumerate(pending, start=1):
             if progress:
                 progress("reading digests", number, len(pending))
-            sha1 = _sha1(file)
+            try:
+                sha1 = _sha1(file)
+            except OSError as error:  # unreadable, or replaced by a folder since discovery
+                report.warnings.append(ParseWarning(str(file), 0, f"cannot read: {error.strerror or error}"))
+                continue
             if previous and sha1 == previous[3]:
                 self.catalog.touch(previous[0], stat.st_size, stat.st_mtime_ns)
                 report.unchanged += 1

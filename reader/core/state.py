@@ -5,6 +5,12 @@ once, so every write is a single ``BEGIN IMMEDIATE`` transaction (the write
 lock is taken before reading the old values, so concurrent writers serialise
 instead of losing updates) and every read runs outside a transaction, so it
 sees the newest commit of any process.
+
+The CLI and the TUI open it with `open_state`, which never loses the user's
+data: a damaged file is moved aside as ``state.sqlite3.corrupt-<time>`` (never
+deleted or overwritten) and an empty one started, with a notice naming where
+the old one went; a busy or newer-version file is an error and left alone.
+`open_state` also makes the daily backup (see `reader.core.backup`).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import re
 import sqlite3
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,7 +71,22 @@ CREATE TABLE IF NOT EXISTS settings (
 
 
 class StateError(Exception):
-    """The state file cannot be opened or written; the message names the file."""
+    """The state file cannot be opened or written; the message names the file.
+
+    ``corrupt`` is true only when the file itself is damaged (not a SQLite
+    database, or SQLite reports it malformed); a busy, locked, unreadable or
+    newer-version file is never flagged, so callers never move a healthy file.
+    """
+
+    def __init__(self, message: str, *, corrupt: bool = False, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.corrupt = corrupt
+        self.reason = reason or message  # the bare cause, without the file name
+
+
+def _is_corruption(exc: BaseException) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
 @dataclass(frozen=True)
@@ -93,8 +115,9 @@ def _plural(n: int) -> str:
     return f"{n} paper" if n == 1 else f"{n} papers"
 
 
-def _make_private_dirs(directory: Path) -> None:
+def make_private_dirs(directory: Path) -> None:
     """Create missing directories with mode 0700 (chmod: mkdir obeys umask)."""
+    directory = Path(directory)
     missing = []
     for d in (directory, *directory.parents):
         if d.exists():
@@ -108,6 +131,9 @@ def _make_private_dirs(directory: Path) -> None:
 class StateStore:
     """Marks, undo journal and settings in one SQLite file (see module doc)."""
 
+    # Seconds to wait for another copy's write lock before giving up (StateError).
+    busy_timeout = 10.0
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()  # one connection shared by UI worker threads
@@ -117,9 +143,9 @@ class StateStore:
         try:
             self._prepare_file()
             self._conn = sqlite3.connect(
-                self.path, timeout=10.0, isolation_level=None, check_same_thread=False
+                self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
             )
-            self._conn.execute("PRAGMA busy_timeout = 10000")
+            self._conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
             self._enable_wal()
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._init_schema()
@@ -127,18 +153,24 @@ class StateStore:
         except BaseException as exc:
             self.close()
             if isinstance(exc, (sqlite3.Error, OSError)):
-                raise StateError(f"cannot open state file {self.path}: {exc}") from exc
+                raise StateError(
+                    f"cannot open state file {self.path}: {exc}",
+                    corrupt=_is_corruption(exc),
+                    reason=str(exc),
+                ) from exc
             raise
 
     def _prepare_file(self) -> None:
-        _make_private_dirs(self.path.parent)
+        make_private_dirs(self.path.parent)
         if self.path.exists() and self.path.stat().st_size > 0:
             # Refuse foreign files up front so SQLite never touches them.
             with open(self.path, "rb") as f:
                 if f.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
                     raise StateError(
                         f"state file {self.path} is not a SQLite database; "
-                        "move it away or choose another profile (it was left untouched)"
+                        "move it away or choose another profile (it was left untouched)",
+                        corrupt=True,
+                        reason="not a SQLite database",
                     )
         else:
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
@@ -151,7 +183,7 @@ class StateStore:
         # Switching journal mode can fail with SQLITE_BUSY at once, without the
         # busy handler, while another process opens the same new file: retry.
         conn = self._db()
-        deadline = time.monotonic() + 10.0
+        deadline = time.monotonic() + self.busy_timeout
         while True:
             try:
                 if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
@@ -362,6 +394,74 @@ class StateStore:
                 .fetchone()[0]
             )
 
+    # -- health, backup and restore ----------------------------------------
+
+    def check(self) -> str | None:
+        """None when SQLite's quick check passes, else its first complaint."""
+        with self._lock:
+            try:
+                rows = self._db().execute("PRAGMA quick_check(5)").fetchall()
+            except sqlite3.Error as exc:
+                if _is_corruption(exc):
+                    return str(exc)
+                raise StateError(f"cannot check state file {self.path}: {exc}") from exc
+        problems = [str(row[0]) for row in rows if row[0] != "ok"]
+        return "; ".join(problems) or None
+
+    def counts(self) -> tuple[int, int]:
+        """(papers marked read, papers starred)."""
+        with self._lock, self._errors("read marks"):
+            row = self._db().execute(
+                "SELECT coalesce(sum(read), 0), coalesce(sum(starred), 0) FROM marks"
+            ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def is_empty(self) -> bool:
+        """True when no mark was ever made (nothing worth a backup)."""
+        with self._lock, self._errors("read marks"):
+            return not self._db().execute(
+                "SELECT EXISTS (SELECT 1 FROM marks) OR EXISTS (SELECT 1 FROM actions)"
+            ).fetchone()[0]
+
+    def backup_to(self, target: Path) -> None:
+        """Copy a consistent snapshot into a new file `target` (SQLite backup API).
+
+        The copy uses a rollback journal, so it is one self-contained file.
+        """
+        target = Path(target)
+        with self._lock, self._errors("back up"):
+            dest = sqlite3.connect(target, isolation_level=None)
+            try:
+                self._db().backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dest.close()
+
+    def restore_from(self, source: Path) -> None:
+        """Replace every mark, journal entry and setting with those of `source`.
+
+        Uses the backup API into this live database (one write transaction),
+        so other copies of the app that have it open simply see a new commit.
+        The source must be a healthy state database (see `check_state_file`).
+        """
+        check_state_file(source)
+        src = _connect_read_only(Path(source))
+        try:
+            with self._lock:
+                src_page = src.execute("PRAGMA page_size").fetchone()[0]
+                own_page = self._db().execute("PRAGMA page_size").fetchone()[0]
+                if src_page != own_page:
+                    raise StateError(
+                        f"cannot restore {source}: its page size ({src_page}) differs from "
+                        f"the state file's ({own_page})"
+                    )
+                with self._errors("restore"):
+                    src.backup(self._db())
+                    self._init_schema()
+                self._counter += 1
+        finally:
+            src.close()
+
     # -- settings ---------------------------------------------------------
 
     def get_setting(self, key: str, default: Any = None) -> Any:
@@ -385,3 +485,157 @@ class StateStore:
                 (key, text),
             )
             self._counter += 1
+
+
+# -- opening with recovery ----------------------------------------------------
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    uri = "file:" + urllib.parse.quote(str(Path(path).resolve())) + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10.0)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    return conn
+
+
+def check_state_file(path: Path) -> tuple[int, int]:
+    """Check that `path` is a healthy state database (read-only, never changed).
+
+    Returns its (read, starred) counts; raises StateError naming what is wrong.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            header = f.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        raise StateError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if header != _SQLITE_HEADER:
+        raise StateError(f"{path} is not a SQLite database", corrupt=True)
+    try:
+        conn = _connect_read_only(path)
+    except sqlite3.Error as exc:
+        raise StateError(f"cannot open {path}: {exc}", corrupt=_is_corruption(exc)) from exc
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)") if r[0] != "ok"]
+        if problems:
+            raise StateError(f"{path} is damaged: {'; '.join(problems)}", corrupt=True)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        has_marks = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'marks')"
+        ).fetchone()[0]
+        if not has_marks or version < 1:
+            raise StateError(f"{path} is a SQLite database but not a reader state file")
+        if version > SCHEMA_VERSION:
+            raise StateError(
+                f"{path} has schema version {version}, newer than this program "
+                f"supports ({SCHEMA_VERSION}); please upgrade"
+            )
+        row = conn.execute(
+            "SELECT coalesce(sum(read), 0), coalesce(sum(starred), 0) FROM marks"
+        ).fetchone()
+        return int(row[0]), int(row[1])
+    except sqlite3.Error as exc:
+        raise StateError(f"cannot read {path}: {exc}", corrupt=_is_corruption(exc)) from exc
+    finally:
+        conn.close()
+
+
+def _open_checked(path: Path) -> StateStore:
+    """A StateStore that passed SQLite's quick check; StateError(corrupt=True) if not."""
+    store = StateStore(path)
+    try:
+        problem = store.check()
+    except BaseException:
+        store.close()
+        raise
+    if problem is not None:
+        store.close()
+        raise StateError(f"state file {path} is damaged: {problem}", corrupt=True, reason=problem)
+    return store
+
+
+@contextmanager
+def _recovery_lock(path: Path) -> Iterator[None]:
+    """Serialise moving a damaged file aside between processes (POSIX only)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: best effort without a lock
+        yield
+        return
+    lock_path = path.with_name(f".{path.name}.recover-lock")
+    fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def move_aside(path: Path, now: datetime | None = None) -> Path:
+    """Rename a damaged state file (and its -wal/-shm) to `<name>.corrupt-<time>`.
+
+    Nothing is deleted. The -wal and -shm files go first so a fresh database
+    created at `path` can never pick up the damaged one's write-ahead log.
+    """
+    path = Path(path)
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    number = 1
+    while any(Path(f"{target}{suffix}").exists() for suffix in ("", "-wal", "-shm")):
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{number}")
+        number += 1
+    try:
+        for suffix in ("-wal", "-shm", ""):
+            source = Path(f"{path}{suffix}")
+            if source.exists():
+                os.rename(source, f"{target}{suffix}")
+    except OSError as exc:
+        raise StateError(
+            f"state file {path} is damaged and could not be moved aside "
+            f"({exc.strerror or exc}); move it away by hand"
+        ) from exc
+    return target
+
+
+def open_state(
+    data_dir: Path, profile: str, now: datetime | None = None
+) -> tuple[StateStore, list[str]]:
+    """Open a profile's state for the CLI or the TUI, recovering from damage.
+
+    A damaged file is moved aside (never deleted or overwritten) and an empty
+    store is opened in its place; the daily backup is made. Returns the store
+    and notices for the user (what was moved where, a failed backup...).
+    Errors that are not damage (busy, permissions, newer schema) raise
+    StateError and leave the file alone.
+    """
+    from . import backup  # backup imports this module
+
+    path = state_path(data_dir, profile)
+    notices: list[str] = []
+    try:
+        store = _open_checked(path)
+    except StateError as first:
+        if not first.corrupt:
+            raise
+        with _recovery_lock(path):
+            try:  # another copy may have recovered it while we waited
+                store = _open_checked(path)
+            except StateError as again:
+                if not again.corrupt:
+                    raise
+                moved = move_aside(path, now)
+                store = StateStore(path)
+                have = backup.list_backups(data_dir, profile)
+                hint = (
+                    "`reader restore` lists your backups and brings one back"
+                    if have
+                    else "no backup was found"
+                )
+                notices.append(
+                    f"the state file {path} was damaged ({again.reason}); it was moved to "
+                    f"{moved} (nothing was deleted) and the reader starts with no marks; {hint}"
+                )
+    try:
+        backup.make_daily_backup(store, data_dir, profile, now)
+    except StateError as exc:
+        notices.append(f"warning: {exc}")
+    return store, notices
