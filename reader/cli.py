@@ -94,8 +94,6 @@ def _print_report(report: SyncReport) -> None:
 # it, and every line printed here is cleaned once more, so no escape sequence or control
 # character from a digest can reach the terminal whatever the path it took.
 
-# Controls that are not layout (tab, newline, carriage return), DEL, C1, bidi overrides.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # What JSON leaves raw (it escapes only C0): escaped instead, so the data is kept exactly.
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -115,7 +113,7 @@ def _err(text: str) -> None:
 
 def _write_raw(text: str) -> None:
     """Formatted output (exports) as is, apart from the controls a terminal would obey."""
-    sys.stdout.write(_UNSAFE.sub("", text))
+    sys.stdout.write(strip_controls(text))
 
 
 def _appearances_json(paper: Paper) -> list[dict]:
