@@ -282,3 +282,11 @@ def test_bulk_writer_in_two_processes_gives_the_same_results(small, monkeypatch)
     assert titles(library, "zeta") == ["Zeta Paper"]
     assert titles(library, "shared") == ["Shared Paper"]
     assert library.index.doc_count() == 4
+
+
+def test_typing_past_a_stem_keeps_results(seeds_library):
+    # "learning" is indexed as the stem "learn": every step of typing it must still find papers.
+    word = "learning"
+    counts = [len(seeds_library.search(parse_query(word[:n])).ids) for n in range(2, len(word) + 1)]
+    assert all(counts), counts
+    assert counts[-1] >= len(seeds_library.search(parse_query("learning ")).ids)  # plus prefix hits

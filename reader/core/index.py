@@ -189,6 +189,11 @@ class SearchIndex:
         self._local.searcher = searcher
         return searcher
 
+    def has_term(self, text: str) -> bool:
+        """Whether the title or abstract holds this analysed term."""
+        reader = self.searcher().reader()
+        return ("title", text) in reader or ("abstract", text) in reader
+
     def search(self, query: Query, allowed: Callable[[str], bool] | None = None, limit: int | None = None) -> list[Hit]:
         """Hits in score order, keeping only ids that `allowed` accepts."""
         searcher = self.searcher()

@@ -23,7 +23,7 @@ from reader.core.digest import parse_file
 from reader.core.index import Document, IndexDamaged, IndexLocked, SearchIndex
 from reader.core.index import SCHEMA_VERSION as INDEX_SCHEMA_VERSION
 from reader.core.models import Appearance, Digest, Paper, ParseWarning
-from reader.core.query import ParsedQuery
+from reader.core.query import ParsedQuery, parse_query
 from reader.core.text import find_links, fold, paper_id
 
 CATALOG_VERSION = 1
@@ -480,6 +480,8 @@ class Library:
     ) -> SearchResult:
         """Ranked hits for a text query, or every paper in date order; filters applied."""
         view = self.view()
+        if parsed.typing:  # let a half-typed word find the stem it has run past
+            parsed = parse_query(parsed.raw, self.index.has_term)
         notices = list(parsed.notices)
         allowed = _status_filter(parsed.statuses, read_ids, starred_ids)
         if parsed.digests:

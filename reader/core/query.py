@@ -9,6 +9,7 @@ marking a paper never touches the index.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import qparser
@@ -20,6 +21,10 @@ from reader.core.text import fold
 STATUS_FILTERS = ("read", "unread", "starred", "unstarred")
 # Typing "tr" should not expand to every term starting with "tr": prefixes start at this length.
 MIN_PREFIX_CHARS = 2
+# A half-typed word is also matched to the indexed terms it starts with, if they are at
+# least this long and half the word (`performanc` -> `perform`, `generaliza` -> `generaliz`
+# and `gener`), so results do not vanish while typing past a stem.
+MIN_STEM_CHARS = 5
 
 _FILTER = re.compile(r'(?<!\S)(is|digest):(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _BARE_WORD = re.compile(r"(?<![\w:*~\"])(\w[\w\-]*)$")
@@ -33,6 +38,8 @@ class ParsedQuery:
     digests: tuple[str, ...] = ()
     query: Query | None = None  # None: no full-text part, list everything that passes the filters
     notices: tuple[str, ...] = field(default=())
+    raw: str = ""  # everything as typed, filters included
+    typing: bool = False  # the last word is still being typed (it is also matched as a prefix)
 
     @property
     def has_text(self) -> bool:
@@ -73,24 +80,42 @@ def split_filters(raw: str) -> tuple[str, list[str], list[str], list[str]]:
     return rest, statuses, digests, notices
 
 
-def _with_last_word_as_prefix(text: str) -> str:
-    """`... word` -> `... (word OR word*)`, so results appear while typing."""
+def _with_last_word_as_prefix(text: str, known_term: Callable[[str], bool] | None) -> str:
+    """`... word` -> `... (word OR word*)`, so results appear while typing.
+
+    The index holds stems, so a half-typed word can run past its stem (`learni` after
+    `learn`) and a prefix alone would find nothing; with `known_term` the indexed terms
+    that the typed word starts with are tried too.
+    """
     match = _BARE_WORD.search(text)
     if not match or match.group(1).upper() in _OPERATORS or len(match.group(1)) < MIN_PREFIX_CHARS:
         return text
     word = match.group(1)
-    return f"{text[: match.start()]}({word} OR {fold(word)}*)"
+    folded = fold(word)
+    alternatives = [word, f"{folded}*"]
+    if known_term:
+        alternatives += _indexed_stems_of(folded, known_term)
+    return f"{text[: match.start()]}({' OR '.join(alternatives)})"
 
 
-def parse_query(raw: str) -> ParsedQuery:
-    """Never raises: a query Whoosh cannot parse falls back to plain words, with a notice."""
+def _indexed_stems_of(folded: str, known_term: Callable[[str], bool]) -> list[str]:
+    shortest = max(MIN_STEM_CHARS, (len(folded) + 1) // 2)
+    return [folded[:length] for length in range(len(folded) - 1, shortest - 1, -1) if known_term(folded[:length])]
+
+
+def parse_query(raw: str, known_term: Callable[[str], bool] | None = None) -> ParsedQuery:
+    """Never raises: a query Whoosh cannot parse falls back to plain words, with a notice.
+
+    `known_term(text)` says whether the index holds a term; it lets a half-typed word
+    match the stem it has run past (see `_with_last_word_as_prefix`).
+    """
     rest, statuses, digests, notices = split_filters(raw)
     text = rest.strip()
     query = None
+    typing = bool(text) and not raw.endswith(" ")
     if text:
-        typing = not raw.endswith(" ")
-        query = _parse_text(_with_last_word_as_prefix(text) if typing else text, notices)
-    return ParsedQuery(text, tuple(statuses), tuple(digests), query, tuple(notices))
+        query = _parse_text(_with_last_word_as_prefix(text, known_term) if typing else text, notices)
+    return ParsedQuery(text, tuple(statuses), tuple(digests), query, tuple(notices), raw, typing)
 
 
 def _parse_text(text: str, notices: list[str]) -> Query | None:
