@@ -8,6 +8,7 @@ costs one rebuild, never a mark (marks live in the state database, keyed by pape
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import sqlite3
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.core.digest import parse_file
 from reader.core.index import Document, IndexDamaged, IndexLocked, SearchIndex
@@ -49,9 +51,9 @@ class DigestInfo:
         return (self.date is None, -(self.date.toordinal() if self.date else 0), self.path)
 
 
-@dataclass(frozen=True, slots=True)
-class PaperSummary:
-    """What the list needs about a paper, kept in memory for every paper."""
+class PaperSummary(NamedTuple):
+    """What the list needs about a paper, kept in memory for every paper (a tuple: 100,000
+    of them are built at every start)."""
 
     id: str
     title: str
@@ -262,11 +264,15 @@ class Catalog:
     # -- reading ---------------------------------------------------------------------------
 
     def load_view(self) -> LibraryView:
+        with _collector_paused():
+            return self._read_view()
+
+    def _read_view(self) -> LibraryView:
         with self._lock:
             digest_rows = self.db.execute("SELECT id, path, label, date, entries, warnings FROM digests").fetchall()
-            rows = self.db.execute(
-                "SELECT a.paper_id, a.digest_id, a.position, p.title FROM appearances a JOIN papers p ON p.id = a.paper_id"
-            ).fetchall()
+            # In primary-key order, so each digest's papers come out in their listed order.
+            rows = self.db.execute("SELECT digest_id, paper_id FROM appearances ORDER BY digest_id, position").fetchall()
+            all_titles = dict(self.db.execute("SELECT id, title FROM papers").fetchall())
         digests = sorted(
             (
                 DigestInfo(row[0], row[1], row[2], date.fromisoformat(row[3]) if row[3] else None, row[4],
@@ -275,26 +281,23 @@ class Catalog:
             ),
             key=lambda info: info.sort_key,
         )
-        rank = {info.id: index for index, info in enumerate(digests)}
-        by_id = {info.id: info for info in digests}
-        # Each paper sorts by its newest appearance: digest rank, then position in it.
-        best: dict[str, tuple[int, int]] = {}
-        appearances: dict[str, list[int]] = {}
-        titles: dict[str, str] = {}
-        members: dict[int, set[str]] = {info.id: set() for info in digests}
-        for pid, digest_id, position, title in rows:
-            key = (rank[digest_id], position)
-            if pid not in best or key < best[pid]:
-                best[pid] = key
-            appearances.setdefault(pid, []).append(digest_id)
-            titles[pid] = title
-            members[digest_id].add(pid)
-        order = sorted(best, key=best.__getitem__)
-        papers = {}
-        for pid in order:
-            digest_ids = tuple(sorted(set(appearances[pid]), key=rank.__getitem__))
-            papers[pid] = PaperSummary(pid, titles[pid], by_id[digest_ids[0]].date, digest_ids)
-        return LibraryView(digests, papers, order, {key: frozenset(value) for key, value in members.items()})
+        listed: dict[int, list[str]] = {info.id: [] for info in digests}
+        for digest_id, pid in rows:
+            listed[digest_id].append(pid)
+        # Newest digest first, then position: a paper's first sighting in this walk is its
+        # newest appearance, which fixes its place in the default order.
+        digest_ids: dict[str, list[int]] = {}
+        for info in digests:
+            for pid in listed[info.id]:
+                seen_in = digest_ids.get(pid)
+                if seen_in is None:
+                    digest_ids[pid] = [info.id]
+                elif seen_in[-1] != info.id:
+                    seen_in.append(info.id)
+        dates = {info.id: info.date for info in digests}
+        papers = {pid: PaperSummary(pid, all_titles[pid], dates[ids[0]], tuple(ids)) for pid, ids in digest_ids.items()}
+        members = {digest_id: frozenset(entries) for digest_id, entries in listed.items()}
+        return LibraryView(digests, papers, list(papers), members)
 
     def paper(self, pid: str) -> Paper | None:
         with self._lock:
@@ -318,6 +321,19 @@ class Catalog:
                 "SELECT id FROM papers WHERE id >= ? AND id < ? ORDER BY id LIMIT ?", (prefix, prefix + "\uffff", limit)
             ).fetchall()
         return [row[0] for row in rows]
+
+
+@contextmanager
+def _collector_paused():
+    """Building 100,000 small tuples triggers the cycle collector dozens of times, for
+    nothing (they hold no cycles): pausing it makes loading the view about twice as fast."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _sha1(path: Path) -> str:
@@ -379,7 +395,8 @@ class Library:
             self._check_versions(report, rebuild)
             files, report.warnings = discover_digest_files(self.sources)
             known = self.catalog.fingerprints()
-            stale = [path for path in known if path not in {str(file) for file in files}]
+            present = {str(file) for file in files}
+            stale = [path for path in known if path not in present]
             pending = []
             for file in files:
                 try:
