@@ -189,6 +189,15 @@ class SearchIndex:
         self._local.searcher = searcher
         return searcher
 
+    def _ids_by_docnum(self, searcher) -> list[str]:
+        """Paper id of every document number, read once per searcher: a column lookup per
+        hit costs more than the search itself when most papers match."""
+        cached = getattr(self._local, "ids", None)
+        if cached is None or cached[0] is not searcher:
+            cached = (searcher, list(searcher.reader().column_reader("id")))
+            self._local.ids = cached
+        return cached[1]
+
     def has_term(self, text: str) -> bool:
         """Whether the title or abstract holds this analysed term."""
         reader = self.searcher().reader()
@@ -202,7 +211,7 @@ class SearchIndex:
             # empty reader has no columns, column_reader would raise NotImplementedError.
             return []
         results = searcher.search(query, limit=None)
-        ids = searcher.reader().column_reader("id")
+        ids = self._ids_by_docnum(searcher)
         hits: list[Hit] = []
         for score, docnum in results.top_n:
             paper_id = ids[docnum]
