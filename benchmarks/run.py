@@ -1,0 +1,876 @@
+#!/usr/bin/env python
+"""Benchmark the reader at N papers and write the figures as JSON.
+
+    python benchmarks/run.py --papers 10000 [--out results.json] [--workdir DIR] [--keep]
+
+Phases, each measured on its own (see benchmarks/README.md for what every figure means):
+index build from nothing and adding one digest (each in a fresh process), start to first
+painted list (a fresh process running the real app headless), search latency per query kind
+as the app does it, view switch, star toggle, and the same queries on SQLite FTS5 and
+`grep -ril` as reference points.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.core.library import Library
+    from reader.core.state import StateStore
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# Runnable as a script from a fresh clone: `benchmarks` is not an installed package.
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from benchmarks import synthetic  # noqa: E402
+from benchmarks.queries import FILTER, KINDS, PER_KIND, QuerySets, query_sets  # noqa: E402
+from reader import paths  # noqa: E402
+
+# What the paper list shows at once: rows on a typical terminal; their titles are fetched.
+VISIBLE_ROWS = 40
+# The app asks the library for every hit (the list is virtual and shows the count).
+APP_SEARCH_LIMIT: int | None = None
+FTS5_LIMIT = 50
+PROFILE = "default"
+# Deterministic marks: every READ_EVERY-th paper (in list order) is read, every
+# STARRED_EVERY-th starred, so `is:unread` and `is:starred` filter real sets.
+READ_EVERY = 3
+STARRED_EVERY = 40
+VIEW_SWITCH_ROUNDS = 20
+STAR_TOGGLES = 50
+PAINT_SIZE = (120, 36)
+PAINT_TIMEOUT_S = 120.0
+# In the app: rounds of All -> Unread -> Starred (and of star / unstar), and typed searches.
+UI_ROUNDS = 5
+UI_SEARCHES = ("training", "language model", '"neural networks"', "quant")
+GREP_QUERIES = 30
+
+
+# -- small helpers ------------------------------------------------------------------------
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile: a value that was actually measured."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def summarize_ms(seconds: Sequence[float]) -> dict[str, float | int]:
+    return {
+        "p50_ms": round(statistics.median(seconds) * 1000, 2),
+        "p95_ms": round(percentile(seconds, 0.95) * 1000, 2),
+        "max_ms": round(max(seconds) * 1000, 2),
+        "queries": len(seconds),
+    }
+
+
+def peak_rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux (bytes on macOS).
+    scale = 1 if sys.platform == "darwin" else 1024
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20, 1)
+
+
+# -- the working folder -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Workdir:
+    """Everything one run writes, under one folder (READER_HOME is `home`)."""
+
+    root: Path
+
+    @property
+    def corpus(self) -> Path:
+        return self.root / "corpus"
+
+    @property
+    def incoming(self) -> Path:
+        return self.root / "incoming"
+
+    @property
+    def home(self) -> Path:
+        return self.root / "home"
+
+    @property
+    def add_index(self) -> Path:
+        return self.root / "add-index"
+
+    @property
+    def fts5_db(self) -> Path:
+        return self.root / "fts5.sqlite3"
+
+    def dirs(self) -> paths.UserDirs:
+        return paths.UserDirs(self.home / "data", self.home / "cache", self.home / "config")
+
+    def sources(self) -> list[Path]:
+        return [self.corpus]
+
+    def index_folder(self, sources: list[Path] | None = None) -> Path:
+        return paths.index_dir(self.dirs(), sources or self.sources())
+
+    def state_path(self) -> Path:
+        from reader.core.state import state_path
+
+        return state_path(self.dirs().data, PROFILE)
+
+    def ours(self) -> list[Path]:
+        return [self.corpus, self.incoming, self.home, self.add_index, self.fts5_db]
+
+    def clear(self) -> None:
+        for path in self.ours():
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+
+
+def child_env(work: Workdir) -> dict[str, str]:
+    return {**os.environ, "READER_HOME": str(work.home), "PYTHONPATH": str(REPO_ROOT)}
+
+
+def run_child(work: Workdir, phase: str, *extra: str, timeout: float = 3600) -> dict:
+    """Run one phase in a fresh interpreter (`--child PHASE`); returns its JSON line."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", phase, "--workdir", str(work.root), *extra]
+    done = subprocess.run(command, env=child_env(work), capture_output=True, text=True, timeout=timeout)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"phase {phase} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
+    return json.loads(lines[-1])
+
+
+# -- corpus -------------------------------------------------------------------------------
+
+
+def write_extra_digest(folder: Path, first_number: int, papers: int = 100) -> Path:
+    """One more digest, dated the day after the corpus's newest, with papers not in it."""
+    rng = random.Random(f"extra:{first_number}")
+    day = synthetic.NEWEST + timedelta(days=1)
+    batch = [synthetic.make_paper(number, rng) for number in range(first_number, first_number + papers)]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{day.isoformat()}.txt"
+    path.write_text(synthetic.digest_text(day, batch), encoding="utf-8")
+    return path
+
+
+# -- phases run in a child process ---------------------------------------------------------
+
+
+def child_build(work: Workdir) -> dict:
+    """Index build from nothing: a fresh cache folder, one sync."""
+    from reader.core.library import Library
+
+    library = Library(work.sources(), work.index_folder())
+    started = time.perf_counter()
+    report = library.sync()
+    seconds = time.perf_counter() - started
+    papers = len(library.view().papers)
+    library.close()
+    return {"seconds": seconds, "papers": papers, "written": report.written, "peak_rss_mb": peak_rss_mb()}
+
+
+def child_add(work: Workdir, papers: int) -> dict:
+    """One new 100-paper digest into a copy of the built index (the original stays clean)."""
+    from reader.core.library import Library
+
+    shutil.copytree(work.index_folder(), work.add_index)
+    write_extra_digest(work.incoming, first_number=papers)
+    library = Library([work.corpus, work.incoming], work.add_index)
+    started = time.perf_counter()
+    report = library.sync()
+    seconds = time.perf_counter() - started
+    library.close()
+    return {"seconds": seconds, "written": report.written, "parsed": report.parsed, "peak_rss_mb": peak_rss_mb()}
+
+
+def child_app(work: Workdir, sources: list[Path], interact: bool) -> dict:
+    """Start ReaderApp headless as `reader` would; time its first painted list, then use it."""
+    import asyncio
+
+    try:
+        from reader.tui.app import ReaderApp
+        from reader.tui.widgets.paper_list import PaperList
+    except ImportError as error:
+        return {"error": f"the reader's interface could not be imported ({error})"}
+    probe = ListProbe()
+    probe.install(PaperList)
+    app = ReaderApp(sources=sources, profile=PROFILE, dirs=work.dirs())
+    return asyncio.run(drive_app(app, probe, interact))
+
+
+class ListProbe:
+    """Notes when the paper list draws rows after what it shows changed.
+
+    Installed on the PaperList class before the app starts: `show` (new rows) and
+    `watch_marks` (new marks) count as changes; the first `render_row` after a change is the
+    moment the change reached the screen (the compositor draws only rows it must redraw).
+    """
+
+    def __init__(self) -> None:
+        self.pending = False
+        self.draws: list[float] = []
+
+    def install(self, list_class: type) -> None:
+        probe = self
+        show, watch_marks, render_row = list_class.show, list_class.watch_marks, list_class.render_row
+
+        def probed_show(widget, rows, select=None):
+            probe.pending = True
+            return show(widget, rows, select)
+
+        def probed_watch_marks(widget):  # Textual passes watchers as many arguments as they take
+            probe.pending = True
+            return watch_marks(widget)
+
+        def probed_render_row(widget, index, width, cursor):
+            strip = render_row(widget, index, width, cursor)
+            if probe.pending:
+                probe.pending = False
+                probe.draws.append(time.monotonic())
+            return strip
+
+        list_class.show, list_class.watch_marks, list_class.render_row = probed_show, probed_watch_marks, probed_render_row
+
+    def expect(self) -> None:
+        """Count the next drawn row as the answer to what comes next (a cursor move)."""
+        self.pending = True
+
+    async def drawn_after(self, started: float, timeout: float = PAINT_TIMEOUT_S) -> float:
+        """time.monotonic() of the first rows drawn after a change made since `started`."""
+        import asyncio
+
+        deadline = time.monotonic() + timeout
+        while True:
+            drawn = [at for at in self.draws if at >= started]
+            if drawn and not self.pending:
+                return drawn[0]
+            if time.monotonic() > deadline:
+                raise TimeoutError("the paper list did not redraw")
+            await asyncio.sleep(0.001)  # let the app run; never a pilot pause (it waits for idle)
+
+
+async def drive_app(app, probe: ListProbe, interact: bool) -> dict:
+    async with app.run_test(headless=True, size=PAINT_SIZE) as pilot:
+        painted_at = await probe.drawn_after(0.0)
+        result: dict = {"painted_at": painted_at, "rows": app.screen.query_one("#papers").row_count}
+        if interact:
+            result["view_switch_ui_s"] = await time_keys(pilot, probe, ["2", "3", "1"] * UI_ROUNDS)
+            result["star_toggle_ui_s"] = await time_keys(pilot, probe, ["s"] * 2 * UI_ROUNDS)
+            result["typed_search_ui_s"] = await type_searches(pilot, probe, UI_SEARCHES)
+            # The floor: a cursor move redraws two rows and nothing else. Always down, to rows
+            # not drawn with the cursor before (a cached row would not be drawn again).
+            result["cursor_move_ui_s"] = await time_keys(pilot, probe, ["j"] * 2 * UI_ROUNDS, expect=True)
+    result["peak_rss_mb"] = peak_rss_mb()
+    return result
+
+
+async def time_keys(pilot, probe: ListProbe, keys: Iterable[str], expect: bool = False) -> list[float]:
+    """Seconds from each key press to the list's rows drawn again."""
+    seconds = []
+    for key in keys:
+        if expect:
+            probe.expect()
+        started = time.monotonic()
+        await pilot.press(key)
+        seconds.append(await probe.drawn_after(started) - started)
+    return seconds
+
+
+async def type_searches(pilot, probe: ListProbe, texts: Sequence[str]) -> list[float]:
+    """Type each query into the search box; seconds from the last key to the rows drawn.
+
+    Includes the app's debounce: the search starts only after a pause in typing.
+    """
+    seconds = []
+    await pilot.press("slash")
+    for text in texts:
+        await pilot.press(*text[:-1])
+        typed = time.monotonic()  # just before the last key reaches the app
+        await pilot.press(text[-1])
+        seconds.append(await probe.drawn_after(typed) - typed)
+        cleared = time.monotonic()
+        await pilot.press("ctrl+u")  # clear the box for the next query
+        await probe.drawn_after(cleared)
+    await pilot.press("escape")
+    return seconds
+
+
+CHILD_PHASES = ("build", "add", "app", "app-seeds")
+
+
+def run_child_phase(phase: str, work: Workdir, papers: int) -> dict:
+    if phase == "build":
+        return child_build(work)
+    if phase == "add":
+        return child_add(work, papers)
+    if phase == "app":
+        return child_app(work, work.sources(), interact=True)
+    if phase == "app-seeds":
+        return child_app(work, [paths.seeds_dir()], interact=False)
+    raise ValueError(phase)
+
+
+# -- measured in this process --------------------------------------------------------------
+
+
+@dataclass
+class Opened:
+    """What the app holds while running: the library, the state and the marks."""
+
+    library: Library
+    state: StateStore
+    read_ids: frozenset[str]
+    starred_ids: frozenset[str]
+
+
+def open_library(work: Workdir) -> Opened:
+    from reader.core.library import Library
+    from reader.core.state import StateStore
+
+    library = Library(work.sources(), work.index_folder())
+    report = library.sync()
+    if report.changed:
+        raise RuntimeError("the index was not up to date after the build phase")
+    state = StateStore(work.state_path())
+    return Opened(library, state, state.read_ids(), state.starred_ids())
+
+
+def set_marks(work: Workdir) -> tuple[int, int]:
+    """Mark a fixed share of papers read and starred, as a user with history would have."""
+    from reader.core.library import Library
+    from reader.core.state import StateStore
+
+    library = Library(work.sources(), work.index_folder())
+    order = library.view().order
+    library.close()
+    read = order[::READ_EVERY]
+    starred = order[::STARRED_EVERY]
+    with StateStore(work.state_path()) as state:
+        state.set_read(read, True)
+        state.set_starred(starred, True)
+    return len(read), len(starred)
+
+
+def time_app_query(opened: Opened, text: str, view_name: str = "all") -> tuple[float, int]:
+    """Query text -> the rows the list shows (titles, match highlights), as the app does it."""
+    from reader.core.query import parse_query
+    from reader.core.triage import Highlight, View, with_view, within
+
+    started = time.perf_counter()
+    parsed = with_view(parse_query(text), View(view_name))
+    result = opened.library.search(parsed, opened.read_ids, opened.starred_ids, limit=APP_SEARCH_LIMIT)
+    ids = within(result.ids, None)
+    papers = opened.library.view().papers
+    highlight = Highlight.of(parsed)
+    rows = [(papers[pid].title, highlight.spans(papers[pid].title)) for pid in ids[:VISIBLE_ROWS]]
+    elapsed = time.perf_counter() - started
+    assert len(rows) == min(VISIBLE_ROWS, len(ids))
+    return elapsed, len(ids)
+
+
+def measure_search(opened: Opened, queries: QuerySets) -> tuple[dict, dict, float]:
+    """Per kind p50/p95 (and share of queries with hits); prefix steps by length; first query."""
+    first_search_s, _ = time_app_query(opened, "learning")  # opens the searcher: the app pays it once
+    figures: dict[str, dict] = {}
+    prefix_by_length: dict[int, list[float]] = {}
+    for kind in KINDS:
+        seconds, hits = [], []
+        for text in queries.by_kind[kind]:
+            elapsed, found = time_app_query(opened, text)
+            seconds.append(elapsed)
+            hits.append(found)
+            if kind == "prefix":
+                prefix_by_length.setdefault(len(text), []).append(elapsed)
+        figures[kind] = summarize_ms(seconds) | hits_summary(hits)
+        log(f"search {kind}: p50 {figures[kind]['p50_ms']} ms, p95 {figures[kind]['p95_ms']} ms")
+    by_length = {str(length): summarize_ms(values) for length, values in sorted(prefix_by_length.items())}
+    return figures, by_length, first_search_s
+
+
+def hits_summary(hits: Sequence[int]) -> dict[str, float | int]:
+    return {"median_hits": int(statistics.median(hits)), "with_hits": round(sum(1 for h in hits if h) / len(hits), 3)}
+
+
+def filter_counts(opened: Opened, read_ids: frozenset[str], starred_ids: frozenset[str]) -> None:
+    """The filter pane's counts, which the screen recomputes on every view or mark change."""
+    from reader.core.triage import digest_counts, view_counts
+
+    view = opened.library.view()
+    view_counts(view, read_ids, starred_ids)
+    digest_counts(view, read_ids)
+
+
+def measure_view_switch(opened: Opened) -> dict:
+    """All -> Unread -> Starred, round and round: refilter, first page of rows, filter counts."""
+    seconds: dict[str, list[float]] = {name: [] for name in ("all", "unread", "starred")}
+    for _ in range(VIEW_SWITCH_ROUNDS):
+        for name in seconds:
+            started = time.perf_counter()
+            time_app_query(opened, "", name)
+            filter_counts(opened, opened.read_ids, opened.starred_ids)
+            seconds[name].append(time.perf_counter() - started)
+    every = [value for values in seconds.values() for value in values]
+    return {"overall": summarize_ms(every)} | {name: summarize_ms(values) for name, values in seconds.items()}
+
+
+def measure_star_toggle(opened: Opened) -> dict:
+    """Star a paper, then unstar it: the work one toggle causes.
+
+    On the UI thread the new mark shows at once (a new starred set, the filter counts); on
+    the state thread one transaction writes it and the starred set is read back.
+    """
+    from reader.core.triage import Marks
+
+    order = opened.library.view().order
+    step = max(1, len(order) // STAR_TOGGLES)
+    picked = [pid for pid in order[1::step] if pid not in opened.starred_ids][: STAR_TOGGLES // 2]
+    total, ui_thread, write = [], [], []
+    for pid in picked:
+        for starred in (True, False):  # leaves the marks as they were
+            started = time.perf_counter()
+            marks = Marks(opened.read_ids, opened.starred_ids).with_starred([pid], starred)
+            filter_counts(opened, marks.read, marks.starred)
+            shown = time.perf_counter()
+            opened.state.set_starred([pid], starred)
+            opened.starred_ids = opened.state.starred_ids()
+            done = time.perf_counter()
+            total.append(done - started)
+            ui_thread.append(shown - started)
+            write.append(done - shown)
+    return summarize_ms(total) | {
+        "ui_thread_p95_ms": summarize_ms(ui_thread)["p95_ms"],
+        "write_p95_ms": summarize_ms(write)["p95_ms"],
+    }
+
+
+# -- reference points: SQLite FTS5 and grep -------------------------------------------------
+
+
+def parsed_papers(corpus: Path) -> list[tuple[str, str, str]]:
+    """(id, title, abstract) of every distinct paper, parsed exactly as the library parses them."""
+    from reader.core.digest import parse_file
+    from reader.core.text import paper_id
+
+    papers: dict[str, tuple[str, str, str]] = {}
+    for file in sorted(corpus.glob("*.txt")):
+        for entry in parse_file(file).entries:
+            pid = paper_id(entry.title)
+            papers.setdefault(pid, (pid, entry.title, entry.abstract))
+    return list(papers.values())
+
+
+def build_fts5(db_path: Path, papers: Sequence[tuple[str, str, str]], read_ids: frozenset[str]) -> sqlite3.Connection:
+    db = sqlite3.connect(db_path)
+    db.execute(
+        "CREATE VIRTUAL TABLE papers USING fts5(title, abstract, tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    db.executemany(
+        "INSERT INTO papers (rowid, title, abstract) VALUES (?, ?, ?)",
+        ((rowid, title, abstract) for rowid, (_, title, abstract) in enumerate(papers, start=1)),
+    )
+    db.execute("CREATE TABLE read_papers (rowid INTEGER PRIMARY KEY)")
+    db.executemany(
+        "INSERT INTO read_papers VALUES (?)",
+        ((rowid,) for rowid, (pid, _, _) in enumerate(papers, start=1) if pid in read_ids),
+    )
+    db.commit()
+    return db
+
+
+def fts5_match(text: str) -> tuple[str, bool]:
+    """The app's query in FTS5 syntax, and whether it keeps only unread papers.
+
+    Same meaning as in the app: words ANDed, "phrases" as phrases, and the last word typed
+    also matches as a prefix (`word*` matches the word itself too).
+    """
+    unread_only = FILTER in text
+    text = text.replace(FILTER, "").strip()
+    if text.startswith('"'):
+        return text, unread_only
+    words = text.split()
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"
+    return " AND ".join(quoted), unread_only
+
+
+def time_fts5_query(db: sqlite3.Connection, text: str) -> tuple[float, int]:
+    match, unread_only = fts5_match(text)
+    sql = "SELECT rowid FROM papers WHERE papers MATCH ?"
+    if unread_only:
+        sql += " AND rowid NOT IN (SELECT rowid FROM read_papers)"
+    sql += " ORDER BY bm25(papers, 2.0, 1.0) LIMIT ?"  # title boosted as in the Whoosh schema
+    started = time.perf_counter()
+    rows = db.execute(sql, (match, FTS5_LIMIT)).fetchall()
+    return time.perf_counter() - started, len(rows)
+
+
+def measure_fts5(work: Workdir, queries: QuerySets, read_ids: frozenset[str]) -> dict:
+    started = time.perf_counter()
+    papers = parsed_papers(work.corpus)
+    parsed_s = time.perf_counter() - started
+    started = time.perf_counter()
+    db = build_fts5(work.fts5_db, papers, read_ids)
+    build_s = time.perf_counter() - started
+    figures: dict[str, dict] = {}
+    for kind in KINDS:
+        results = [time_fts5_query(db, text) for text in queries.by_kind[kind]]
+        figures[kind] = summarize_ms([s for s, _ in results]) | hits_summary([n for _, n in results])
+    db.close()
+    log(f"fts5: built in {build_s:.1f} s; " + ", ".join(f"{k} p95 {v['p95_ms']} ms" for k, v in figures.items()))
+    return figures | {"build_s": round(build_s, 2), "parse_s": round(parsed_s, 2), "limit": FTS5_LIMIT}
+
+
+def grep_files(pattern: str, targets: Sequence[str]) -> list[str]:
+    done = subprocess.run(["grep", "-rilF", "--", pattern, *targets], capture_output=True, text=True)
+    return done.stdout.splitlines()
+
+
+def time_grep_query(corpus: Path, text: str) -> tuple[float, int]:
+    """Files containing every word (or the phrase), case-insensitively; one grep per word."""
+    text = text.replace(FILTER, "").strip()  # grep knows nothing of marks
+    patterns = [text.strip('"')] if text.startswith('"') else text.split()
+    started = time.perf_counter()
+    files = grep_files(patterns[0], [str(corpus)])
+    for pattern in patterns[1:]:
+        files = grep_files(pattern, files) if files else []
+    return time.perf_counter() - started, len(files)
+
+
+def measure_grep(work: Workdir, queries: QuerySets) -> dict:
+    if shutil.which("grep") is None:
+        return {kind: None for kind in KINDS} | {"note": "grep not found"}
+    figures: dict[str, dict] = {}
+    for kind in KINDS:
+        results = [time_grep_query(work.corpus, text) for text in queries.by_kind[kind]]
+        figures[kind] = summarize_ms([s for s, _ in results]) | hits_summary([n for _, n in results])
+    log("grep: " + ", ".join(f"{k} p95 {v['p95_ms']} ms" for k, v in figures.items()))
+    return figures | {"unit": "digest files, not papers"}
+
+
+# -- the app (child processes) -----------------------------------------------------------------
+
+UI_FIGURES = ("view_switch_ui_s", "star_toggle_ui_s", "typed_search_ui_s", "cursor_move_ui_s")
+
+
+def measure_app(work: Workdir, phase: str, runs: int) -> dict:
+    """Process start -> list painted (median of `runs` fresh processes); peak RSS; UI timings."""
+    timings, rss = [], []
+    ui: dict[str, list[float]] = {name: [] for name in UI_FIGURES}
+    rows = 0
+    for _ in range(runs):
+        reset_session(work)  # each start shows the plain list, not what the last run left open
+        launched = time.monotonic()  # CLOCK_MONOTONIC: the same clock in the child
+        try:
+            result = run_child(work, phase, timeout=PAINT_TIMEOUT_S + 120)
+        except (RuntimeError, subprocess.TimeoutExpired) as error:  # the rest of the run still counts
+            result = {"error": str(error)[-1500:]}
+        if "error" in result:
+            return {"seconds": None, "rss_mb": None, "note": result["error"]}
+        timings.append(result["painted_at"] - launched)
+        rss.append(result["peak_rss_mb"])
+        rows = result["rows"]
+        for name in UI_FIGURES:
+            ui[name].extend(result.get(name, []))
+    figures = {
+        "seconds": round(statistics.median(timings), 3),
+        "runs": [round(value, 3) for value in timings],
+        "rss_mb": max(rss),
+        "rows": rows,
+    }
+    return figures | {name.removesuffix("_s"): summarize_ms(values) for name, values in ui.items() if values}
+
+
+def reset_session(work: Workdir) -> None:
+    """Forget the app's saved session (search text, view, selection) between runs."""
+    from reader.core.state import StateStore
+
+    try:
+        from reader.core.triage import Session
+        from reader.tui.screens.main import SESSION_KEY
+    except ImportError:
+        return
+    with StateStore(work.state_path()) as state:
+        state.set_setting(SESSION_KEY, Session().to_json())
+
+
+def write_config(work: Workdir) -> None:
+    # Marks change only when the benchmark says so: no paper turns read by being looked at.
+    work.dirs().config.mkdir(parents=True, exist_ok=True)
+    (work.dirs().config / "config.toml").write_text('read_on_open = "never"\n', encoding="utf-8")
+
+
+# -- the whole run --------------------------------------------------------------------------
+
+
+def machine_info() -> dict:
+    info = {
+        "cpus": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu_model": cpu_model(),
+        "memory_gb": memory_gb(),
+        # Other work on the machine skews every figure: a load well above 0 means a noisy run.
+        "load_avg_1m_end": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+    }
+    return info
+
+
+def cpu_model() -> str | None:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def memory_gb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+    return None
+
+
+def git_commit() -> str | None:
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
+        )
+        if head.returncode != 0:
+            return None
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, timeout=10,
+        )
+        return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def textual_max_fps() -> int:
+    # The app draws at most this often: a change waits up to one frame to reach the screen.
+    from textual import constants
+
+    return constants.MAX_FPS
+
+
+def versions() -> dict[str, str | None]:
+    from importlib import metadata
+
+    found = {}
+    for name in ("textual", "whoosh-reloaded", "reader"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    found["sqlite"] = sqlite3.sqlite_version
+    return found
+
+
+def timed(label: str, action: Callable[[], object]) -> tuple[object, float]:
+    started = time.perf_counter()
+    value = action()
+    seconds = time.perf_counter() - started
+    log(f"{label}: {seconds:.1f} s")
+    return value, seconds
+
+
+def run_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
+    wall_started = time.perf_counter()
+    load_at_start = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+    queries = query_sets().limited(args.queries)
+    grep_queries = queries.limited(min(args.queries, args.grep_queries))
+    notes: list[str] = []
+
+    _, corpus_s = timed(f"corpus of {args.papers:,} papers", lambda: synthetic.write_corpus(work.corpus, args.papers))
+    build = run_child(work, "build")
+    log(f"build: {build['papers']:,} papers in {build['seconds']:.1f} s")
+    read_count, starred_count = set_marks(work)
+    write_config(work)
+    add = run_child(work, "add", "--papers", str(args.papers))
+    log(f"add one digest: {add['seconds']:.2f} s")
+    shutil.rmtree(work.add_index, ignore_errors=True)
+    shutil.rmtree(work.incoming, ignore_errors=True)
+
+    paint = measure_app(work, "app", args.paint_runs)
+    seeds_paint = measure_seeds_app(work, args.paint_runs)
+    for label, figures in (("the app", paint), ("the app on the seeds", seeds_paint)):
+        if figures.get("note"):
+            notes.append(f"{label}: {figures['note']}")
+    log(f"first paint: {paint['seconds']} s, RSS {paint['rss_mb']} MB; seeds {seeds_paint['seconds']} s")
+
+    opened = open_library(work)
+    search, prefix_by_length, first_search_s = measure_search(opened, queries)
+    view_switch = measure_view_switch(opened)
+    star_toggle = measure_star_toggle(opened)
+    log(f"view switch p95 {view_switch['overall']['p95_ms']} ms; star toggle p95 {star_toggle['p95_ms']} ms")
+    read_ids = opened.read_ids
+    opened.library.close()
+    opened.state.close()
+
+    search["fts5"] = measure_fts5(work, queries, read_ids)
+    search["grep"] = measure_grep(work, grep_queries)
+    if grep_queries.by_kind["one_word"] != queries.by_kind["one_word"]:
+        notes.append(f"grep ran only the first {len(grep_queries.by_kind['one_word'])} queries of each kind")
+
+    return {
+        "papers": build["papers"],
+        "digests": math.ceil(args.papers / 100),
+        "build_papers_per_s": round(build["papers"] / build["seconds"], 1),
+        "build_s": round(build["seconds"], 2),
+        "build_peak_rss_mb": build["peak_rss_mb"],
+        "add_digest_s": round(add["seconds"], 3),
+        "add_digest_papers": add["written"],
+        "first_paint_s": paint["seconds"],
+        "first_paint": paint,
+        "first_paint_seeds_s": seeds_paint["seconds"],
+        "rss_mb": paint["rss_mb"],
+        "first_search_ms": round(first_search_s * 1000, 1),
+        "view_switch_ms": view_switch["overall"]["p95_ms"],
+        "view_switch": view_switch | {"ui": paint.get("view_switch_ui")},
+        "star_toggle_ms": star_toggle["p95_ms"],
+        "star_toggle": star_toggle | {"ui": paint.get("star_toggle_ui")},
+        "typed_search_ui": paint.get("typed_search_ui"),
+        "cursor_move_ui": paint.get("cursor_move_ui"),
+        "frame_ms": round(1000 / textual_max_fps(), 1),
+        "search": search,
+        "search_prefix_by_length": prefix_by_length,
+        "marks": {"read": read_count, "starred": starred_count},
+        "queries_per_kind": {kind: len(texts) for kind, texts in queries.by_kind.items()},
+        "notes": notes,
+        "corpus_s": round(corpus_s, 1),
+        "wall_s": round(time.perf_counter() - wall_started, 1),
+        "machine": machine_info() | {"load_avg_1m_start": load_at_start},
+        "versions": versions(),
+        "commit": git_commit(),
+        "command": "python benchmarks/run.py " + " ".join(args.argv),
+    }
+
+
+def measure_seeds_app(work: Workdir, runs: int) -> dict:
+    """First paint on the bundled seeds, with their index already built."""
+    from reader.core.library import Library
+
+    seeds = [paths.seeds_dir()]
+    library = Library(seeds, work.index_folder(seeds))
+    library.sync()
+    library.close()
+    return measure_app(work, "app-seeds", runs)
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+def cell(value: float | None, unit: str = "") -> str:
+    return "–" if value is None else f"{value:,.1f}{unit}" if isinstance(value, float) else f"{value:,}{unit}"
+
+
+def summary_table(results: dict) -> str:
+    """A human table: headline figures, then search p50 / p95 per kind for the three engines."""
+    lines = [
+        f"reader benchmark at {results['papers']:,} papers ({results['machine']['cpus']} CPUs, "
+        f"Python {results['machine']['python']}, commit {results['commit']})",
+        "",
+        f"  index build            {cell(results['build_papers_per_s'])} papers/s ({cell(results['build_s'])} s)",
+        f"  add one digest         {cell(results['add_digest_s'])} s",
+        f"  first painted list     {cell(results['first_paint_s'])} s (seeds: {cell(results['first_paint_seeds_s'])} s)",
+        f"  peak RSS               {cell(results['rss_mb'])} MB",
+        f"  view switch (p95)      {cell(results['view_switch_ms'])} ms (in the app, key to rows drawn: "
+        f"{ui_p95(results['view_switch']['ui'])} ms)",
+        f"  star toggle (p95)      {cell(results['star_toggle_ms'])} ms (in the app: {ui_p95(results['star_toggle']['ui'])} ms)",
+        "",
+        f"  {'search p50 / p95 ms':<20}{'reader (Whoosh)':>20}{'SQLite FTS5':>20}{'grep -ril':>20}",
+    ]
+    for kind in KINDS:
+        row = [results["search"][kind], results["search"]["fts5"][kind], results["search"]["grep"].get(kind)]
+        lines.append(f"  {kind:<20}" + "".join(f"{p50_p95(figures):>20}" for figures in row))
+    for note in results["notes"]:
+        lines.append(f"  note: {note}")
+    return "\n".join(lines)
+
+
+def ui_p95(figures: dict | None) -> str:
+    return "–" if not figures else f"{figures['p95_ms']:,.1f}"
+
+
+def p50_p95(figures: dict | None) -> str:
+    if not figures:
+        return "–"
+    return f"{figures['p50_ms']:,.1f} / {figures['p95_ms']:,.1f}"
+
+
+# -- command line ---------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Benchmark the reader at N papers (see benchmarks/README.md).")
+    parser.add_argument("--papers", type=int, help="corpus size, at least 100 (100 papers per digest)")
+    parser.add_argument("--out", type=Path, help="JSON results (default: benchmarks/results-N.json)")
+    parser.add_argument("--workdir", type=Path, help="where corpus, index and state go (default: a temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the working folder afterwards")
+    parser.add_argument("--queries", type=int, default=PER_KIND, help=f"queries per kind (default {PER_KIND})")
+    parser.add_argument("--grep-queries", type=int, default=GREP_QUERIES, help="queries per kind for grep")
+    parser.add_argument("--paint-runs", type=int, default=3, help="fresh app starts to take the median of")
+    parser.add_argument("--child", choices=CHILD_PHASES, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if not args.child and (args.papers is None or args.papers < 100):
+        parser.error("--papers must be at least 100 (one digest)")
+    args.argv = list(argv)
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.child:
+        print(json.dumps(run_child_phase(args.child, Workdir(args.workdir), args.papers)))
+        return 0
+    created = args.workdir is None
+    work = Workdir(Path(tempfile.mkdtemp(prefix="reader-bench-")) if created else args.workdir.resolve())
+    work.root.mkdir(parents=True, exist_ok=True)
+    work.clear()
+    os.environ["READER_HOME"] = str(work.home)  # this process too: never the user's own folders
+    try:
+        results = run_benchmark(args, work)
+    finally:
+        if args.keep:
+            log(f"kept {work.root}")
+        elif created:
+            shutil.rmtree(work.root, ignore_errors=True)
+        else:
+            work.clear()
+    out = args.out or REPO_ROOT / "benchmarks" / f"results-{args.papers}.json"
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(summary_table(results))
+    print(f"\nwrote {out} in {results['wall_s']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,210 @@
+"""Triage rules the reader's screens follow: views, counts, next unread, links, the session.
+
+Pure functions over ids and sets, so the rules are tested without a terminal and the UI
+only arranges them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+from urllib.parse import quote_plus, urlsplit
+
+from reader.core.index import highlight_spans
+from reader.core.library import LibraryView
+from reader.core.models import Mark
+from reader.core.query import ParsedQuery, query_terms
+
+
+class View(str, Enum):
+    ALL = "all"
+    UNREAD = "unread"
+    STARRED = "starred"
+
+    @property
+    def title(self) -> str:
+        return self.value.capitalize()
+
+
+VIEW_STATUSES: Mapping[View, tuple[str, ...]] = {
+    View.ALL: (),
+    View.UNREAD: ("unread",),
+    View.STARRED: ("starred",),
+}
+
+
+def with_view(parsed: ParsedQuery, view: View) -> ParsedQuery:
+    """The query plus the view's status filter (`is:` filters typed in the box still apply)."""
+    extra = tuple(status for status in VIEW_STATUSES[view] if status not in parsed.statuses)
+    return dataclasses.replace(parsed, statuses=parsed.statuses + extra) if extra else parsed
+
+
+def within(ids: Iterable[str], members: Container[str] | None) -> list[str]:
+    """`ids` narrowed to one digest's papers (all of them when members is None), order kept."""
+    if members is None:
+        return list(ids)
+    return [pid for pid in ids if pid in members]
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """The words a query matched, to mark in titles and abstracts."""
+
+    terms: frozenset[str] = frozenset()
+    prefixes: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, parsed: ParsedQuery | None) -> Highlight:
+        if parsed is None or parsed.query is None:
+            return cls()
+        terms, prefixes = query_terms(parsed.query)
+        return cls(frozenset(terms), frozenset(prefixes))
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.prefixes)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        return highlight_spans(text, set(self.terms), set(self.prefixes)) if self else []
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: a new Marks is a change
+class Marks:
+    """The user's read and starred papers, as the screen last knew them."""
+
+    read: frozenset[str] = frozenset()
+    starred: frozenset[str] = frozenset()
+
+    def with_read(self, ids: Iterable[str], read: bool) -> Marks:
+        return Marks(_with(self.read, ids, read), self.starred)
+
+    def with_starred(self, ids: Iterable[str], starred: bool) -> Marks:
+        return Marks(self.read, _with(self.starred, ids, starred))
+
+    def patched(self, marks: Mapping[str, Mark]) -> Marks:
+        """These papers' marks replaced by fresh ones (after an undo)."""
+        read = {pid for pid, mark in marks.items() if mark.read}
+        starred = {pid for pid, mark in marks.items() if mark.starred}
+        return Marks((self.read - marks.keys()) | read, (self.starred - marks.keys()) | starred)
+
+
+def _with(ids: frozenset[str], changed: Iterable[str], present: bool) -> frozenset[str]:
+    return ids | frozenset(changed) if present else ids - frozenset(changed)
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int
+    unread: int
+    starred: int
+
+
+def view_counts(view: LibraryView, read_ids: Collection[str], starred_ids: Collection[str]) -> Counts:
+    """Counts for All / Unread / Starred; marks on papers no digest lists are ignored."""
+    papers = view.papers
+    read = sum(1 for pid in read_ids if pid in papers)
+    starred = sum(1 for pid in starred_ids if pid in papers)
+    return Counts(len(papers), len(papers) - read, starred)
+
+
+def digest_counts(view: LibraryView, read_ids: frozenset[str] | set[str]) -> dict[int, tuple[int, int]]:
+    """digest id -> (unread, total)."""
+    counts = {}
+    for info in view.digests:
+        members = view.papers_in_digest.get(info.id, frozenset())
+        counts[info.id] = (len(members) - len(members & read_ids), len(members))
+    return counts
+
+
+def step_unread(ids: Sequence[str], start: int, read_ids: Container[str], step: int = 1) -> int | None:
+    """Index of the next (step=1) or previous (step=-1) unread paper after `start`; None if none."""
+    index = start + step
+    while 0 <= index < len(ids):
+        if ids[index] not in read_ids:
+            return index
+        index += step
+    return None
+
+
+def after_mark(index: int, count: int) -> int:
+    """Where the cursor goes after "mark read and next": the next row, or stay on the last."""
+    return max(0, min(index + 1, count - 1))
+
+
+def to_mark_read(ids: Iterable[str], read_ids: Container[str]) -> list[str]:
+    """The papers in `ids` that "mark all read" would change, in list order."""
+    return [pid for pid in ids if pid not in read_ids]
+
+
+def read_on_open_due(
+    paper_id: str | None,
+    delay: float | None,
+    read_ids: Container[str],
+    kept_unread: Container[str],
+) -> bool:
+    """Whether showing `paper_id` should start the read-on-open timer.
+
+    Not when disabled, already read, or when the user set it unread by hand this session
+    (otherwise looking at it again would undo their choice two seconds later).
+    """
+    return bool(paper_id) and delay is not None and paper_id not in read_ids and paper_id not in kept_unread
+
+
+# -- links -----------------------------------------------------------------------------------
+
+SCHOLAR_SEARCH = "https://scholar.google.com/scholar?q="
+
+
+def is_web_link(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def link_to_open(title: str, links: Sequence[str]) -> str:
+    """The paper's first web link, else a scholar search for its title."""
+    for link in links:
+        if is_web_link(link):
+            return link
+    return SCHOLAR_SEARCH + quote_plus(title)
+
+
+def clipboard_text(title: str, links: Sequence[str]) -> str:
+    first = next((link for link in links if is_web_link(link)), None)
+    return f"{title}\n{first}" if first else title
+
+
+# -- the last session ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Session:
+    """What the reader showed when it closed, restored on the next start."""
+
+    query: str = ""
+    view: View = View.ALL
+    digest: str | None = None  # the digest's file path: catalog ids change on rebuilds
+    selected: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"query": self.query, "view": self.view.value, "digest": self.digest, "selected": self.selected}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Session:
+        """Whatever was stored; anything damaged falls back to the default."""
+        if not isinstance(data, dict):
+            return cls()
+
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return value if isinstance(value, str) and value else None
+
+        try:
+            view = View(data.get("view", "all"))
+        except ValueError:
+            view = View.ALL
+        return cls(text("query") or "", view, text("digest"), text("selected"))

@@ -1,0 +1,109 @@
+"""The command table: every key the reader answers to, in one place.
+
+The main screen's BINDINGS, the app's global bindings, the help screen and the command
+palette are all generated from COMMANDS, so they cannot drift apart. Each command has a
+stable id, which is also the name users put in the [keys] table of config.toml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+MOVE = "Move"
+TRIAGE = "Triage"
+FIND = "Find and filter"
+APP = "App"
+GROUPS = (MOVE, TRIAGE, FIND, APP)
+
+
+@dataclass(frozen=True)
+class Command:
+    id: str
+    keys: str  # Textual key names, comma separated; the first is the one shown
+    action: str  # an action on the main screen, or "app.<action>"
+    description: str  # short, for the footer and the help screen
+    group: str
+    footer: bool = False  # one of the handful the footer shows
+    label: str = ""  # the footer's word for it, when shorter than the description
+    palette: bool = True  # offered in the command palette
+    priority: bool = False  # only for chords that must work while typing
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("next_paper", "j,down", "cursor_down", "Next row", MOVE),
+    Command("previous_paper", "k,up", "cursor_up", "Previous row", MOVE),
+    Command("first_paper", "g,home", "cursor_first", "First row", MOVE),
+    Command("last_paper", "G,end", "cursor_last", "Last row", MOVE),
+    Command("page_down", "pagedown", "page_down", "Page down", MOVE),
+    Command("page_up", "pageup", "page_up", "Page up", MOVE),
+    Command("open", "enter", "open", "Read the paper (focus the detail) / choose a filter", MOVE),
+    Command("read_on", "space", "read_on", "Page the detail, then the next paper", MOVE),
+    Command("next_unread", "n", "next_unread", "Next unread", MOVE, footer=True, label="next unread"),
+    Command("previous_unread", "p", "previous_unread", "Previous unread", MOVE),
+    Command("back", "escape", "back", "Back to the list; again to clear the search", MOVE),
+    Command("read_and_next", "x", "read_and_next", "Mark read and next", TRIAGE, footer=True, label="read+next"),
+    Command("toggle_read", "r", "toggle_read", "Toggle read", TRIAGE, footer=True, label="read"),
+    Command("toggle_star", "s", "toggle_star", "Toggle star", TRIAGE, footer=True, label="star"),
+    Command("mark_all_read", "A", "mark_all_read", "Mark all shown read (asks first)", TRIAGE),
+    Command("undo", "u", "undo", "Undo the last change", TRIAGE, footer=True, label="undo"),
+    Command("open_link", "o", "open_link", "Open the link (or search the title)", TRIAGE),
+    Command("copy", "y", "copy", "Copy title and link", TRIAGE),
+    Command("search", "slash", "search", "Search", FIND, footer=True, label="search"),
+    Command("view_all", "1", "show_view('all')", "View all papers", FIND),
+    Command("view_unread", "2", "show_view('unread')", "View unread papers", FIND),
+    Command("view_starred", "3", "show_view('starred')", "View starred papers", FIND),
+    Command("toggle_filters", "f", "toggle_filters", "Show or hide the filter pane", FIND),
+    Command("help", "question_mark", "help", "Help: all keys", APP, footer=True, label="help"),
+    Command("command_palette", "ctrl+p", "app.command_palette", "Command palette", APP, palette=False, priority=True),
+    Command("quit", "q", "app.quit", "Quit", APP, footer=True, label="quit"),
+)
+
+BY_ID: Mapping[str, Command] = {command.id: command for command in COMMANDS}
+# Keys the help screen spells out instead of Textual's key names.
+_KEY_NAMES = {
+    "question_mark": "?", "slash": "/", "escape": "esc", "space": "space", "pagedown": "PgDn",
+    "pageup": "PgUp", "down": "↓", "up": "↑", "enter": "enter", "home": "Home", "end": "End",
+}
+
+
+def binding(command: Command, keys: str | None = None) -> Binding:
+    """The Textual binding for a command (the keymap in config.toml may change its keys)."""
+    return Binding(
+        keys or command.keys,
+        command.action,
+        command.label or command.description,
+        show=command.footer,
+        priority=command.priority,
+        id=command.id,
+        tooltip=command.description,
+    )
+
+
+def screen_bindings() -> list[Binding]:
+    return [binding(command) for command in COMMANDS if not command.action.startswith("app.") or command.id == "quit"]
+
+
+def app_bindings() -> list[Binding]:
+    return [binding(command) for command in COMMANDS if command.action.startswith("app.") and command.id != "quit"]
+
+
+def keys_for(command: Command, keymap: Mapping[str, str]) -> list[str]:
+    """The keys that run `command` now: the user's keymap wins over the default."""
+    keys = keymap.get(command.id) or command.keys
+    return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+def key_label(key: str) -> str:
+    """How a Textual key name reads to a person: "question_mark" -> "?", "ctrl+p" -> "ctrl+p"."""
+    return _KEY_NAMES.get(key, key)
+
+
+def keys_label(command: Command, keymap: Mapping[str, str]) -> str:
+    return " ".join(key_label(key) for key in keys_for(command, keymap))
+
+
+def unknown_ids(ids: Iterable[str]) -> list[str]:
+    return [binding_id for binding_id in ids if binding_id not in BY_ID]

@@ -1,0 +1,666 @@
+"""The main screen: filter pane, paper list and detail pane over the library and the marks.
+
+The screen owns the state (search text, view, digest, results, selection, marks) and hands
+it down: reactives bound with data_bind, or the list's `show`. Widgets report back with
+messages. All blocking work runs in workers:
+
+- library: load the catalog, then sync the digests (progress shown while the window is open);
+- search: debounced and exclusive, so a newer keystroke cancels the stale search and a
+  stale result is never shown; at most one search thread runs at a time;
+- detail: load the highlighted paper;
+- state: every read or write of the state database goes through the app's single state
+  thread, in order, and marks are shown before the write lands (optimistic, exact for
+  set_read / set_starred); a poll picks up other processes' changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import Future
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Container, Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from reader.core.library import LibraryView, SearchResult, SyncReport
+from reader.core.models import Paper
+from reader.core.query import ParsedQuery, parse_query
+from reader.core.triage import (
+    Highlight,
+    Marks,
+    Session,
+    View,
+    after_mark,
+    clipboard_text,
+    digest_counts,
+    link_to_open,
+    read_on_open_due,
+    step_unread,
+    to_mark_read,
+    view_counts,
+    with_view,
+    within,
+)
+from reader.tui import bindings
+from reader.tui.messages import SyncCancelled, SyncProgress
+from reader.tui.screens.confirm import ConfirmScreen
+from reader.tui.screens.help import HelpScreen
+from reader.tui.widgets.filter_list import FilterData, FilterList
+from reader.tui.widgets.filter_pane import FilterPane
+from reader.tui.widgets.paper_detail import PaperDetail
+from reader.tui.widgets.paper_list import PaperList, PaperRows
+from reader.tui.widgets.progress_line import ProgressLine
+from reader.tui.widgets.virtual_list import VirtualList
+
+if TYPE_CHECKING:
+    from reader.tui.app import ReaderApp
+
+SESSION_KEY = "tui.session"
+SEARCH_DEBOUNCE = 0.15  # seconds of quiet typing before a search starts
+SESSION_SAVE_DELAY = 1.0
+STATE_POLL_SECONDS = 2.0  # how soon another running copy's marks show up
+NARROW_BELOW = 100  # columns: under this the filter pane folds away
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = bindings.screen_bindings()
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
+    AUTO_FOCUS = "#papers"
+
+    search_text: reactive[str] = reactive("", init=False)
+    current_view: reactive[View] = reactive(View.ALL, init=False)
+    digest_id: reactive[int | None] = reactive(None, init=False)
+    selected: reactive[str | None] = reactive(None, init=False)
+    marks: reactive[Marks] = reactive(Marks, init=False)
+    paper: reactive[Paper | None] = reactive(None, init=False)
+    highlight: reactive[Highlight] = reactive(Highlight, init=False)
+    filters: reactive[FilterData] = reactive(FilterData, init=False)
+    detail_placeholder: reactive[str] = reactive("Loading the library…", init=False)
+    filters_shown: reactive[bool | None] = reactive(None, init=False)  # None: decided by the width
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.library_view: LibraryView | None = None
+        self.notices: tuple[str, ...] = ()
+        self._restore: Session | None = None
+        self._pending_digest_path: str | None = None
+        self._kept_unread: set[str] = set()  # set unread by hand: read-on-open leaves them alone
+        self._read_timer: Timer | None = None
+        self._session_timer: Timer | None = None
+        self._submitted = 0  # state jobs sent; a poll result older than the newest is dropped
+        self._state_version: int | None = None
+        self._search_thread: asyncio.Future[Any] | None = None
+        self._revealed_for_search = False
+        self._syncing = False
+
+    @property
+    def reader_app(self) -> ReaderApp:
+        return cast("ReaderApp", self.app)
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one("#papers", PaperList)
+
+    @property
+    def filter_pane(self) -> FilterPane:
+        return self.query_one("#filters", FilterPane)
+
+    @property
+    def detail(self) -> PaperDetail:
+        return self.query_one("#detail", PaperDetail)
+
+    # -- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield FilterPane(id="filters").data_bind(data=MainScreen.filters)
+            with Container(id="reading"):  # side by side when wide, stacked when narrow
+                with Vertical(id="list-column"):
+                    yield ProgressLine(id="progress")
+                    yield PaperList(id="papers").data_bind(MainScreen.marks)
+                yield PaperDetail(id="detail").data_bind(
+                    MainScreen.paper,
+                    MainScreen.marks,
+                    MainScreen.highlight,
+                    placeholder=MainScreen.detail_placeholder,
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.filter_pane.border_title = "Filters"
+        self.paper_list.border_title = "Papers"
+        self.detail.border_title = "Paper"
+        self.paper_list.show(PaperRows(empty_text="Loading the library…"))
+        self.set_interval(STATE_POLL_SECONDS, self._poll_state)
+        self.start()
+
+    def watch_filters_shown(self, shown: bool | None) -> None:
+        self.set_class(shown is True, "-show-filters")
+        self.set_class(shown is False, "-hide-filters")
+        self.call_after_refresh(self._focus_if_hidden)
+
+    def _focus_if_hidden(self) -> None:
+        focused = self.focused
+        if focused is not None and not self.filter_pane.display and self.filter_pane in focused.ancestors_with_self:
+            self.paper_list.focus()
+
+    def _filters_visible(self) -> bool:
+        return self.filter_pane.display and self.filter_pane.region.width > 0
+
+    # -- starting up ---------------------------------------------------------------------
+
+    @work(exclusive=True, group="library", exit_on_error=False)
+    async def start(self) -> None:
+        app = self.reader_app
+        marks, session, version = await self._state_call(_load_state, app.state)
+        self._state_version = version
+        self.marks = marks
+        self._restore = session
+        self._pending_digest_path = session.digest
+        self.current_view = session.view
+        if session.query:
+            self.filter_pane.set_search_text(session.query)
+            self.search_text = session.query
+        view = await asyncio.to_thread(app.library.view)
+        if view.papers:
+            self.show_library(view)
+        else:
+            self.paper_list.show(PaperRows(empty_text="Looking for digests…"))
+        self._syncing = True
+        try:
+            report = await asyncio.to_thread(app.library.sync, self._sync_progress)
+        except SyncCancelled:
+            return
+        except Exception as error:  # a broken index or catalog must not take the reader down
+            self.notify(f"Could not update the library: {error}", severity="error", markup=False, timeout=10)
+            report = None
+        finally:
+            self._syncing = False
+            self.query_one(ProgressLine).finish()
+        if report is not None:
+            self._report_sync(report)
+        if report is None or report.changed or self.library_view is None:
+            self.show_library(await asyncio.to_thread(app.library.view))
+
+    def _sync_progress(self, stage: str, done: int, total: int) -> None:
+        """Called in the sync thread."""
+        if self.reader_app.closing.is_set():
+            raise SyncCancelled()
+        self.post_message(SyncProgress(stage, done, total))
+
+    def on_sync_progress(self, message: SyncProgress) -> None:
+        if not self._syncing:
+            return  # posted just before the sync ended: the progress line is already gone
+        self.query_one(ProgressLine).report(message.stage, message.done, message.total)
+        if self.library_view is None or not self.library_view.papers:
+            total = f" of {message.total:,}" if message.total else ""
+            self.paper_list.show(PaperRows(empty_text=f"{message.stage.capitalize()}: {message.done:,}{total}…"))
+
+    def _report_sync(self, report: SyncReport) -> None:
+        for notice in report.notices:
+            self.notify(notice, severity="warning", markup=False, timeout=8)
+        if report.warnings:
+            count = len(report.warnings)
+            first = report.warnings[0]
+            more = f" (and {count - 1} more; `reader digests` lists them)" if count > 1 else ""
+            self.notify(f"{first}{more}", title="Digest problems", severity="warning", markup=False, timeout=8)
+
+    def show_library(self, view: LibraryView) -> None:
+        self.library_view = view
+        if self._pending_digest_path is not None:
+            match = next((info for info in view.digests if info.path == self._pending_digest_path), None)
+            self._pending_digest_path = None
+            if match is not None:
+                self.digest_id = match.id
+        if self.digest_id is not None and view.digest(self.digest_id) is None:
+            self.digest_id = None
+        if not view.papers:
+            self.detail_placeholder = "No digests yet: add some with `reader add FILE`."
+        self._update_filters()
+        self.refilter()
+
+    # -- searching and filtering ---------------------------------------------------------
+
+    def watch_search_text(self) -> None:
+        self.refilter(SEARCH_DEBOUNCE)
+        self._schedule_session_save()
+
+    def watch_current_view(self) -> None:
+        self.refilter()
+        self._update_filters()
+        self._schedule_session_save()
+
+    def watch_digest_id(self) -> None:
+        self.refilter()
+        self._update_filters()
+        self._schedule_session_save()
+
+    def refilter(self, debounce: float = 0.0) -> None:
+        if self.library_view is not None:
+            self.run_search(self.search_text, self.current_view, self.digest_id, debounce)
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def run_search(self, text: str, view: View, digest_id: int | None, debounce: float) -> None:
+        if debounce:
+            await asyncio.sleep(debounce)  # a newer keystroke cancels this worker here
+        library_view = self.library_view
+        if library_view is None:
+            return
+        marks = self.marks
+        members = library_view.papers_in_digest.get(digest_id) if digest_id is not None else None
+        library = self.reader_app.library
+
+        def search() -> tuple[ParsedQuery, SearchResult, list[str]]:
+            parsed = with_view(parse_query(text), view)
+            result = library.search(parsed, marks.read, marks.starred)
+            return parsed, result, within(result.ids, members)
+
+        # Whoosh threads cannot be interrupted: wait for a stale one rather than pile them up.
+        if self._search_thread is not None and not self._search_thread.done():
+            await asyncio.wait([self._search_thread])
+        thread = asyncio.get_running_loop().run_in_executor(None, search)
+        self._search_thread = thread
+        parsed, result, ids = await asyncio.shield(thread)
+        if library_view is self.library_view:
+            self.show_results(parsed, result, ids, library_view)
+
+    def show_results(self, parsed: ParsedQuery, result: SearchResult, ids: list[str], view: LibraryView) -> None:
+        keep = self.selected
+        if self._restore is not None:
+            keep = keep or self._restore.selected
+            self._restore = None
+        self.notices = tuple(dict.fromkeys(parsed.notices + result.notices))
+        rows = PaperRows(ids, view.papers, Highlight.of(parsed), _newest_year(view), self._empty_text(parsed))
+        self.highlight = rows.highlight
+        self.paper_list.show(rows, keep)
+        if not ids:
+            self.selected = None
+        self._update_titles()
+        self._update_filters()
+
+    def _empty_text(self, parsed: ParsedQuery) -> str:
+        if self.library_view is not None and not self.library_view.papers:
+            return "No digests yet: add some with `reader add FILE`."
+        if parsed.text:
+            return f"No papers match “{parsed.text}”."
+        return {
+            View.UNREAD: "Nothing unread here. Well done.",
+            View.STARRED: "No starred papers here yet: press s to star one.",
+        }.get(self.current_view, "No papers here.")
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.search_text = event.value
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        for notice in self.notices:
+            self.notify(notice, severity="warning", markup=False)
+        self._leave_search()
+
+    @on(FilterList.ViewChosen)
+    def _view_chosen(self, event: FilterList.ViewChosen) -> None:
+        self.current_view = event.view
+
+    @on(FilterList.DigestChosen)
+    def _digest_chosen(self, event: FilterList.DigestChosen) -> None:
+        self.digest_id = event.digest_id
+
+    # -- what the panes show -------------------------------------------------------------
+
+    def watch_marks(self) -> None:
+        self._update_filters()
+
+    def _update_filters(self) -> None:
+        view = self.library_view
+        marks = self.marks
+        self.filters = FilterData(
+            view_counts(view, marks.read, marks.starred) if view else None,
+            view.digests if view else (),
+            digest_counts(view, marks.read) if view else {},
+            self.current_view,
+            self.digest_id,
+            self._summary(),
+        )
+
+    def _summary(self) -> str:
+        parts = [self.current_view.title]
+        if self.digest_id is not None and self.library_view is not None:
+            info = self.library_view.digest(self.digest_id)
+            if info is not None:
+                parts.append(info.label)
+        if self.search_text.strip():
+            parts.append(f"“{self.search_text.strip()}”")
+        shown = self.paper_list.row_count if self.is_mounted else 0
+        return f"{' · '.join(parts)}: {shown:,} shown"
+
+    def _update_titles(self) -> None:
+        papers = self.paper_list
+        title = self.current_view.title
+        if self.digest_id is not None and self.library_view is not None:
+            info = self.library_view.digest(self.digest_id)
+            if info is not None:
+                title += f" · {info.label}"
+        papers.border_title = f"{title} · {papers.row_count:,}"
+        if self.notices:
+            papers.border_subtitle = f"⚠ {self.notices[0]}"
+        elif self.search_text.strip():
+            papers.border_subtitle = f"search: {self.search_text.strip()}"
+        else:
+            papers.border_subtitle = ""
+        papers.set_class(bool(self.notices), "-notice")
+        position = f"{papers.cursor + 1:,} of {papers.row_count:,}" if papers.row_count else "Paper"
+        self.detail.border_title = position
+
+    # -- selection and the detail pane ---------------------------------------------------
+
+    @on(VirtualList.Highlighted, "#papers")
+    def _paper_highlighted(self, event: VirtualList.Highlighted) -> None:
+        self.selected = self.paper_list.paper_at(event.index)
+        self._update_titles()
+
+    def watch_selected(self, paper_id: str | None) -> None:
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        if paper_id is None:
+            self.paper = None
+            if self.library_view is not None and self.library_view.papers:
+                self.detail_placeholder = "No paper selected."
+            return
+        self.load_paper(paper_id)
+        delay = self.reader_app.config.read_on_open
+        if read_on_open_due(paper_id, delay, self.marks.read, self._kept_unread):
+            self._read_timer = self.set_timer(cast(float, delay), partial(self._read_on_open, paper_id))
+        self._schedule_session_save()
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def load_paper(self, paper_id: str) -> None:
+        paper = await asyncio.to_thread(self.reader_app.library.paper, paper_id)
+        if paper_id == self.selected:
+            self.paper = paper
+
+    def _read_on_open(self, paper_id: str) -> None:
+        self._read_timer = None
+        if paper_id == self.selected and read_on_open_due(paper_id, 0.0, self.marks.read, self._kept_unread):
+            self._set_read([paper_id], True, "read on open")
+
+    # -- marks ---------------------------------------------------------------------------
+
+    def _set_read(self, ids: list[str], read: bool, description: str | None = None) -> None:
+        if not ids:
+            return
+        self.marks = self.marks.with_read(ids, read)
+        if read:
+            self._kept_unread.difference_update(ids)
+        else:
+            self._kept_unread.update(ids)
+        self._write(partial(self.reader_app.state.set_read, ids, read, description))
+
+    def _set_starred(self, ids: list[str], starred: bool) -> None:
+        self.marks = self.marks.with_starred(ids, starred)
+        self._write(partial(self.reader_app.state.set_starred, ids, starred))
+
+    def _write(self, job: Callable[[], Any], after: Callable[[Any], None] | None = None) -> None:
+        """Queue a state job (writes land in the order they were made) and await it."""
+        self._submitted += 1
+        self._await_job(self.reader_app.state_jobs.submit(job), after)
+
+    @work(group="state", exit_on_error=False)
+    async def _await_job(self, future: Future[Any], after: Callable[[Any], None] | None) -> None:
+        try:
+            # shield: leaving the app must not cancel a queued write
+            result = await asyncio.shield(asyncio.wrap_future(future))
+        except Exception as error:
+            self.notify(f"Could not save the change: {error}", severity="error", markup=False, timeout=10)
+            self._state_version = None  # the next poll re-reads every mark
+            return
+        if after is not None:
+            after(result)
+
+    async def _state_call(self, function: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.shield(asyncio.wrap_future(self.reader_app.state_jobs.submit(function, *args)))
+
+    def _poll_state(self) -> None:
+        if self.reader_app.closing.is_set() or self._state_version is None and self._submitted == 0:
+            return
+        self._poll()
+
+    @work(exclusive=True, group="state-poll", exit_on_error=False)
+    async def _poll(self) -> None:
+        submitted = self._submitted
+        version, marks = await self._state_call(_marks_if_changed, self.reader_app.state, self._state_version)
+        if marks is not None and submitted == self._submitted:  # no change of ours is still on its way
+            self._state_version = version
+            self.marks = marks
+
+    def _current(self) -> str | None:
+        return self.paper_list.highlighted
+
+    def action_toggle_read(self) -> None:
+        paper_id = self._current()
+        if paper_id is not None:
+            self._set_read([paper_id], paper_id not in self.marks.read)
+
+    def action_toggle_star(self) -> None:
+        paper_id = self._current()
+        if paper_id is not None:
+            self._set_starred([paper_id], paper_id not in self.marks.starred)
+
+    def action_read_and_next(self) -> None:
+        paper_id = self._current()
+        if paper_id is None:
+            return
+        if paper_id not in self.marks.read:
+            self._set_read([paper_id], True)
+        papers = self.paper_list
+        papers.set_cursor(after_mark(papers.cursor, papers.row_count))
+
+    def action_mark_all_read(self) -> None:
+        targets = to_mark_read(self.paper_list.rows.ids, self.marks.read)
+        if not targets:
+            self.notify("Every paper shown is already read.")
+            return
+        count = len(targets)
+        noun = "paper" if count == 1 else "papers"
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._set_read(targets, True, f"mark all shown read ({count:,} {noun})")
+                self.notify(f"Marked {count:,} {noun} read. u undoes it.")
+
+        self.app.push_screen(
+            ConfirmScreen(f"Mark {count:,} {noun} read?", f"Every unread paper in: {self._summary()}", "Mark read"),
+            answer,
+        )
+
+    def action_undo(self) -> None:
+        self._write(partial(_undo, self.reader_app.state), self._undone)
+
+    def _undone(self, outcome: tuple[Any, dict]) -> None:
+        result, marks = outcome
+        if result is None:
+            self.notify("Nothing to undo.")
+            return
+        self.marks = self.marks.patched(marks)
+        self._kept_unread.update(pid for pid, mark in marks.items() if not mark.read)
+        self.notify(f"Undone: {result.description}", markup=False)
+        if len(result.paper_ids) == 1:  # bring the cursor back to what changed
+            try:
+                self.paper_list.set_cursor(list(self.paper_list.rows.ids).index(result.paper_ids[0]))
+            except ValueError:
+                pass
+
+    # -- moving --------------------------------------------------------------------------
+
+    def _list(self) -> VirtualList:
+        focused = self.focused
+        return focused if isinstance(focused, FilterList) else self.paper_list
+
+    def action_cursor_down(self) -> None:
+        self._list().move(1)
+
+    def action_cursor_up(self) -> None:
+        self._list().move(-1)
+
+    def action_cursor_first(self) -> None:
+        self._list().first()
+
+    def action_cursor_last(self) -> None:
+        self._list().last()
+
+    def action_page_down(self) -> None:
+        self._list().page(1)
+
+    def action_page_up(self) -> None:
+        self._list().page(-1)
+
+    def action_next_unread(self) -> None:
+        self._step_unread(1)
+
+    def action_previous_unread(self) -> None:
+        self._step_unread(-1)
+
+    def _step_unread(self, step: int) -> None:
+        papers = self.paper_list
+        index = step_unread(papers.rows.ids, papers.cursor, self.marks.read, step)
+        if index is None:
+            self.notify(f"No unread paper {'below' if step > 0 else 'above'}.")
+        else:
+            papers.set_cursor(index)
+
+    def action_open(self) -> None:
+        focused = self.focused
+        if isinstance(focused, FilterList):
+            focused.choose(focused.cursor)
+        elif self.paper is not None:
+            self.detail.focus()
+
+    def action_read_on(self) -> None:
+        detail = self.detail
+        if detail.scroll_y < detail.max_scroll_y:
+            detail.scroll_page_down(animate=False)
+        else:
+            self.paper_list.move(1)
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input):
+            self._leave_search()
+        elif focused is not self.paper_list:
+            self.paper_list.focus()
+        elif self.search_text:
+            self.filter_pane.set_search_text("")
+            self.search_text = ""
+        elif self.digest_id is not None:
+            self.digest_id = None
+
+    # -- searching, views, panes ---------------------------------------------------------
+
+    def action_search(self) -> None:
+        if not self._filters_visible():
+            self.filters_shown = True
+            self._revealed_for_search = True
+        self.filter_pane.query_one("#search", Input).focus()
+
+    def _leave_search(self) -> None:
+        self.paper_list.focus()
+        if self._revealed_for_search:
+            self._revealed_for_search = False
+            self.filters_shown = None
+
+    def action_show_view(self, name: str) -> None:
+        self.current_view = View(name)
+
+    def action_toggle_filters(self) -> None:
+        self._revealed_for_search = False
+        self.filters_shown = not self._filters_visible()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    # -- links ---------------------------------------------------------------------------
+
+    def action_open_link(self) -> None:
+        self._with_paper(self._open_link)
+
+    def action_copy(self) -> None:
+        self._with_paper(self._copy)
+
+    def _open_link(self, paper: Paper) -> None:
+        url = link_to_open(paper.title, paper.links)
+        self.app.open_url(url)
+        self.notify(f"Opening {url}", markup=False)
+
+    def _copy(self, paper: Paper) -> None:
+        self.app.copy_to_clipboard(clipboard_text(paper.title, paper.links))
+        self.notify("Copied the title and link.")
+
+    @work(group="paper-action", exit_on_error=False)
+    async def _with_paper(self, then: Callable[[Paper], None]) -> None:
+        paper_id = self._current()
+        if paper_id is None:
+            return
+        paper = self.paper if self.paper is not None and self.paper.id == paper_id else None
+        if paper is None:
+            paper = await asyncio.to_thread(self.reader_app.library.paper, paper_id)
+        if paper is not None:
+            then(paper)
+
+    # -- the session ---------------------------------------------------------------------
+
+    def session(self) -> Session:
+        digest_path = None
+        if self.digest_id is not None and self.library_view is not None:
+            info = self.library_view.digest(self.digest_id)
+            digest_path = info.path if info else None
+        return Session(self.search_text, self.current_view, digest_path, self.selected)
+
+    def _schedule_session_save(self) -> None:
+        if self.library_view is None:
+            return  # still restoring: nothing new to remember
+        if self._session_timer is not None:
+            self._session_timer.stop()
+        self._session_timer = self.set_timer(SESSION_SAVE_DELAY, self.save_session)
+
+    def save_session(self) -> None:
+        if self._session_timer is not None:
+            self._session_timer.stop()
+            self._session_timer = None
+        if self.library_view is None:
+            return
+        self._write(partial(self.reader_app.state.set_setting, SESSION_KEY, self.session().to_json()))
+
+
+# -- jobs run on the state thread ------------------------------------------------------------
+
+
+def _load_state(state) -> tuple[Marks, Session, int]:
+    return Marks(state.read_ids(), state.starred_ids()), Session.from_json(state.get_setting(SESSION_KEY)), state.version()
+
+
+def _marks_if_changed(state, known: int | None) -> tuple[int, Marks | None]:
+    version = state.version()
+    if version == known:
+        return version, None
+    return version, Marks(state.read_ids(), state.starred_ids())
+
+
+def _undo(state) -> tuple[Any, dict]:
+    result = state.undo()
+    if result is None:
+        return None, {}
+    return result, state.marks(result.paper_ids)
+
+
+def _newest_year(view: LibraryView) -> int | None:
+    newest: date | None = next((info.date for info in view.digests if info.date is not None), None)
+    return newest.year if newest else None

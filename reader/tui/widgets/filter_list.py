@@ -1,0 +1,168 @@
+"""The views (All / Unread / Starred) and the digests, newest first, with live counts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+
+from reader.core.library import DigestInfo
+from reader.core.triage import Counts, View
+from reader.tui.widgets.virtual_list import VirtualList
+
+ACTIVE_MARK = "▸"
+
+
+@dataclass(frozen=True, eq=False)
+class FilterData:
+    """Everything the filter pane shows; the screen builds a new one when anything changes."""
+
+    counts: Counts | None = None
+    digests: Sequence[DigestInfo] = ()
+    digest_counts: Mapping[int, tuple[int, int]] = field(default_factory=dict)  # id -> (unread, total)
+    view: View = View.ALL
+    digest_id: int | None = None
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class FilterRow:
+    kind: str  # "view", "all-digests", "digest" or "heading"
+    label: str
+    count: str = ""
+    view: View | None = None
+    digest_id: int | None = None
+
+
+def filter_rows(data: FilterData) -> list[FilterRow]:
+    counts = data.counts
+    view_count = {
+        View.ALL: counts.total if counts else None,
+        View.UNREAD: counts.unread if counts else None,
+        View.STARRED: counts.starred if counts else None,
+    }
+    rows = [
+        FilterRow("view", view.title, f"{view_count[view]:,}" if view_count[view] is not None else "", view=view)
+        for view in View
+    ]
+    rows.append(FilterRow("heading", ""))
+    rows.append(FilterRow("heading", "Digests"))
+    rows.append(FilterRow("all-digests", "All digests", f"{len(data.digests):,}" if data.digests else ""))
+    for info in data.digests:
+        unread, total = data.digest_counts.get(info.id, (0, info.entries))
+        rows.append(FilterRow("digest", info.label, f"{unread:,}/{total:,}", digest_id=info.id))
+    return rows
+
+
+class FilterList(VirtualList):
+    """One focusable list for both choices; enter or a click applies the row."""
+
+    COMPONENT_CLASSES = {
+        "filter-list--cursor",
+        "filter-list--active",
+        "filter-list--heading",
+        "filter-list--count",
+        "filter-list--done",
+    }
+
+    DEFAULT_CSS = """
+    FilterList {
+        background: $surface;
+        & > .filter-list--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .filter-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
+        & > .filter-list--active { color: $text-primary; text-style: bold; }
+        & > .filter-list--heading { color: $text-muted; text-style: bold; }
+        & > .filter-list--count { color: $text-muted; }
+        & > .filter-list--done { color: $text-muted; }
+    }
+    """
+
+    data: reactive[FilterData] = reactive(FilterData, init=False)
+
+    class ViewChosen(Message):
+        def __init__(self, view: View) -> None:
+            super().__init__()
+            self.view = view
+
+    class DigestChosen(Message):
+        def __init__(self, digest_id: int | None) -> None:
+            super().__init__()
+            self.digest_id = digest_id
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._rows: list[FilterRow] = []
+
+    def watch_data(self, data: FilterData) -> None:
+        previous = self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
+        self._rows = filter_rows(data)
+        cursor = self.cursor
+        if previous is not None:  # stay on the same view or digest while counts change
+            cursor = next((i for i, row in enumerate(self._rows) if _same(row, previous)), cursor)
+        if len(self._rows) != self.row_count:
+            self.set_row_count(len(self._rows), cursor)
+        else:
+            self.refresh_rows()
+
+    def selectable(self, index: int) -> bool:
+        return 0 <= index < len(self._rows) and self._rows[index].kind != "heading"
+
+    def row_at(self, index: int) -> FilterRow | None:
+        return self._rows[index] if 0 <= index < len(self._rows) else None
+
+    def choose(self, index: int) -> None:
+        row = self.row_at(index)
+        if row is None:
+            return
+        if row.kind == "view" and row.view is not None:
+            self.post_message(self.ViewChosen(row.view))
+        elif row.kind in ("digest", "all-digests"):
+            self.post_message(self.DigestChosen(row.digest_id))
+
+    def _active(self, row: FilterRow) -> bool:
+        if row.kind == "view":
+            return row.view == self.data.view
+        if row.kind == "all-digests":
+            return self.data.digest_id is None
+        return row.kind == "digest" and row.digest_id == self.data.digest_id
+
+    def render_row(self, index: int, width: int, cursor: bool) -> Strip:
+        row = self._rows[index]
+        base = self.get_visual_style("filter-list--cursor") if cursor else self.get_visual_style()
+
+        def part(name: str):
+            return self.get_visual_style(name, partial=True)
+
+        if row.kind == "heading":
+            line = Content(f" {row.label}").stylize(part("filter-list--heading"))
+        else:
+            active = self._active(row)
+            label = Content(row.label)
+            if active:
+                label = label.stylize(part("filter-list--active"))
+            count_style = "filter-list--count"
+            if row.kind == "digest" and row.count.startswith("0/"):
+                count_style = "filter-list--done"  # nothing left to read in it
+            count = Content(row.count).stylize(part(count_style))
+            room = max(0, width - 3 - count.cell_length - 2)
+            line = Content.assemble(
+                " ",
+                (ACTIVE_MARK if active else " ", part("filter-list--active")),
+                " ",
+                label.truncate(room, ellipsis=True, pad=True),
+                " ",
+                count,
+                " ",
+            )
+        return Strip(line.render_segments(base)).adjust_cell_length(width, base.rich_style)
+
+
+def _same(row: FilterRow, other: FilterRow) -> bool:
+    return (row.kind, row.view, row.digest_id) == (other.kind, other.view, other.digest_id)

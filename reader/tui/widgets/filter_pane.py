@@ -1,0 +1,37 @@
+"""The left pane: the search box, the views and digests, and what is active."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Input, Static
+
+from reader.tui.widgets.filter_list import FilterData, FilterList
+
+SEARCH_PLACEHOLDER = "/ search"
+
+
+class FilterPane(Vertical):
+    """Composes the search box, the filter list and a summary; the screen binds `data`."""
+
+    data: reactive[FilterData] = reactive(FilterData, init=False)
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=SEARCH_PLACEHOLDER, id="search", select_on_focus=False)
+        yield FilterList(id="filter-list").data_bind(FilterPane.data)
+        yield Static(id="summary", markup=False)
+
+    def watch_data(self, data: FilterData) -> None:
+        self.query_one("#summary", Static).update(Content(data.summary))
+
+    @property
+    def search_text(self) -> str:
+        return self.query_one("#search", Input).value
+
+    def set_search_text(self, text: str) -> None:
+        search = self.query_one("#search", Input)
+        if search.value != text:
+            search.value = text
+            search.cursor_position = len(text)

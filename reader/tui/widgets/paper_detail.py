@@ -1,0 +1,134 @@
+"""The detail pane: title, status, every digest the paper appeared in, abstract, links.
+
+Everything shown comes from digest files, so it is untrusted: it is put into Content as
+plain text and styled by spans, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.style import Style
+from textual.widgets import Static
+
+from reader.core.models import Appearance, Paper
+from reader.core.triage import Highlight, Marks
+
+StyleFor = Callable[[str], Style]
+
+
+def appearance_label(appearance: Appearance) -> str:
+    if appearance.date is None:
+        return appearance.label
+    return f"{appearance.label} {appearance.date.year}" if str(appearance.date.year) not in appearance.label else appearance.label
+
+
+def seen_in(paper: Paper) -> str:
+    count = len(paper.appearances)
+    places = ", ".join(appearance_label(appearance) for appearance in paper.appearances)
+    return f"seen in {count} digest{'s' if count != 1 else ''}: {places}" if count else "in no digest"
+
+
+def highlighted(text: str, highlight: Highlight, base: Style | None, match: Style) -> Content:
+    content = Content(text)
+    if base is not None:
+        content = content.stylize(base)
+    for start, end in highlight.spans(text):
+        content = content.stylize(match, start, end)
+    return content
+
+
+def detail_content(paper: Paper, read: bool, starred: bool, highlight: Highlight, style: StyleFor) -> Content:
+    """The whole pane as one Content: plain text plus styled spans."""
+    status = Content.assemble(
+        ("unread" if not read else "read", style("paper-detail--unread" if not read else "paper-detail--meta")),
+        ("  ★ starred" if starred else "", style("paper-detail--star")),
+    )
+    parts: list[Content] = [
+        highlighted(paper.title, highlight, style("paper-detail--title"), style("paper-detail--match")),
+        status,
+        Content(seen_in(paper)).stylize(style("paper-detail--meta")),
+        Content(""),
+        highlighted(paper.abstract or "(no abstract in the digest)", highlight, None, style("paper-detail--match")),
+    ]
+    if paper.links:
+        parts += [Content(""), Content("Links").stylize(style("paper-detail--heading"))]
+        for number, link in enumerate(paper.links, start=1):
+            parts.append(Content.assemble((f"[{number}] ", style("paper-detail--meta")), (link, style("paper-detail--link"))))
+    return Content("\n").join(parts)
+
+
+class PaperDetail(VerticalScroll):
+    """Shows `paper` with the user's marks and the search terms highlighted."""
+
+    COMPONENT_CLASSES = {
+        "paper-detail--title",
+        "paper-detail--unread",
+        "paper-detail--star",
+        "paper-detail--meta",
+        "paper-detail--match",
+        "paper-detail--heading",
+        "paper-detail--link",
+    }
+
+    DEFAULT_CSS = """
+    PaperDetail {
+        & > .paper-detail--title { text-style: bold; color: $text; }
+        & > .paper-detail--unread { color: $text-accent; }
+        & > .paper-detail--star { color: $warning; }
+        & > .paper-detail--meta { color: $text-muted; }
+        & > .paper-detail--match { text-style: bold underline; color: $text-accent; }
+        & > .paper-detail--heading { text-style: bold; color: $text-muted; }
+        & > .paper-detail--link { color: $text-primary; }
+    }
+    """
+
+    paper: reactive[Paper | None] = reactive(None, init=False)
+    marks: reactive[Marks] = reactive(Marks, init=False)
+    highlight: reactive[Highlight] = reactive(Highlight, init=False)
+    placeholder: reactive[str] = reactive("", init=False)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-body", markup=False)
+
+    def on_mount(self) -> None:
+        self._update()
+
+    def watch_paper(self, previous: Paper | None, paper: Paper | None) -> None:
+        if previous is None or paper is None or previous.id != paper.id:
+            self.scroll_home(animate=False)
+        self._update()
+
+    def watch_marks(self) -> None:
+        self._update()
+
+    def watch_highlight(self) -> None:
+        self._update()
+
+    def watch_placeholder(self) -> None:
+        self._update()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted:
+            self._update()  # the spans carry theme colours
+
+    def _update(self) -> None:
+        if not self.is_mounted:
+            return
+        body = self.query_one("#detail-body", Static)
+        paper = self.paper
+        if paper is None:
+            body.update(Content(self.placeholder).stylize(self._style("paper-detail--meta")))
+            return
+        marks = self.marks
+        body.update(
+            detail_content(paper, paper.id in marks.read, paper.id in marks.starred, self.highlight, self._style)
+        )
+
+    def _style(self, name: str) -> Style:
+        return self.get_visual_style(name, partial=True)

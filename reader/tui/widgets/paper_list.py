@@ -1,0 +1,140 @@
+"""The paper list: one line per paper (unread and star markers, title, digest date)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.strip import Strip
+
+from reader.core.library import PaperSummary
+from reader.core.triage import Highlight, Marks
+from reader.tui.widgets.virtual_list import VirtualList
+
+UNREAD_MARK = "•"
+STAR_MARK = "★"
+DATE_WIDTH = 6  # "Mar 17", or "Mar'24" for other years
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: a new PaperRows is a new list
+class PaperRows:
+    """What the list shows: paper ids in order and how to draw them."""
+
+    ids: Sequence[str] = ()
+    papers: Mapping[str, PaperSummary] = field(default_factory=dict)
+    highlight: Highlight = Highlight()
+    this_year: int | None = None  # dates in this year omit it
+    empty_text: str = ""
+
+
+def date_label(day: date | None, this_year: int | None) -> str:
+    if day is None:
+        return "—"
+    return f"{day:%b} {day.day:>2}" if day.year == this_year else f"{day:%b}'{day:%y}"
+
+
+class PaperList(VirtualList):
+    """A virtual list of papers; the screen gives it rows and marks, it tells what is highlighted."""
+
+    COMPONENT_CLASSES = {
+        "paper-list--cursor",
+        "paper-list--unread",
+        "paper-list--read",
+        "paper-list--unread-mark",
+        "paper-list--star",
+        "paper-list--match",
+        "paper-list--meta",
+        "paper-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    PaperList {
+        background: $surface;
+        & > .paper-list--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .paper-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
+        & > .paper-list--unread { text-style: bold; }
+        & > .paper-list--read { color: $text-muted; }
+        & > .paper-list--unread-mark { color: $text-primary; text-style: bold; }
+        & > .paper-list--star { color: $warning; }
+        & > .paper-list--match { text-style: underline; color: $text-accent; }
+        & > .paper-list--meta { color: $text-muted; }
+        & > .paper-list--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    marks: reactive[Marks] = reactive(Marks, init=False)
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._rows = PaperRows()
+
+    @property
+    def rows(self) -> PaperRows:
+        return self._rows
+
+    def show(self, rows: PaperRows, select: str | None = None) -> int:
+        """Show new rows, keeping the cursor on `select` when it is still listed."""
+        self._rows = rows
+        index = 0
+        if select is not None:
+            try:
+                index = rows.ids.index(select)
+            except ValueError:
+                index = 0
+        self.set_row_count(len(rows.ids), index)
+        return index
+
+    def paper_at(self, index: int) -> str | None:
+        ids = self._rows.ids
+        return ids[index] if 0 <= index < len(ids) else None
+
+    @property
+    def highlighted(self) -> str | None:
+        return self.paper_at(self.cursor)
+
+    def watch_marks(self) -> None:
+        self.refresh_rows()
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def render_row(self, index: int, width: int, cursor: bool) -> Strip:
+        rows = self._rows
+        paper_id = rows.ids[index]
+        summary = rows.papers.get(paper_id)
+        read = paper_id in self.marks.read
+        starred = paper_id in self.marks.starred
+        base = self.get_visual_style("paper-list--cursor") if cursor else self.get_visual_style()
+
+        def part(name: str):
+            return self.get_visual_style(name, partial=True)
+
+        title_text = summary.title if summary else paper_id
+        seen = len(summary.digest_ids) if summary else 0
+        meta = f"{f'{seen}×' if seen > 1 else '':>2} {date_label(summary.date if summary else None, rows.this_year):>{DATE_WIDTH}} "
+        lead = Content.assemble(
+            " ",
+            (UNREAD_MARK if not read else " ", part("paper-list--unread-mark")),
+            " ",
+            (STAR_MARK if starred else " ", part("paper-list--star")),
+            " ",
+        )
+        title = Content(title_text).stylize(part("paper-list--read" if read else "paper-list--unread"))
+        for start, end in rows.highlight.spans(title_text):
+            title = title.stylize(part("paper-list--match"), start, end)
+        room = max(0, width - lead.cell_length - len(meta) - 1)
+        title = title.truncate(room, ellipsis=True, pad=True)
+        line = lead + title + " " + Content(meta).stylize(part("paper-list--meta"))
+        return Strip(line.render_segments(base)).adjust_cell_length(width, base.rich_style)
+
+    def render_blank(self, y: int, width: int) -> Strip:
+        style = self.get_visual_style()
+        if self._row_count == 0 and y == 1 and self._rows.empty_text:
+            text = Content(f"  {self._rows.empty_text}").stylize(self.get_visual_style("paper-list--empty", partial=True))
+            return Strip(text.render_segments(style)).adjust_cell_length(width, style.rich_style)
+        return Strip.blank(width, style.rich_style)

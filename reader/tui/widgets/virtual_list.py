@@ -1,0 +1,195 @@
+"""A list that draws only the rows on screen (Textual's Line API), for 100,000 rows and more.
+
+Rows are one line each, so the row under line y is `scroll_offset.y + y` and setting the
+row count is O(1). Rendered rows are kept in an LRU cache of strips; subclasses clear it
+when what a row shows changes (`refresh_rows`). Keys live in the screen's bindings: the
+list only offers cursor methods, so one table of commands drives every list.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Fixed one-line rows, a cursor, and messages when the cursor moves or a row is chosen."""
+
+    # Rows are cut to the width, never scrolled sideways (the vertical scrollbar narrows them).
+    DEFAULT_CSS = """
+    VirtualList {
+        overflow-x: hidden;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to row `index`."""
+
+        def __init__(self, virtual_list: VirtualList, index: int) -> None:
+            super().__init__()
+            self.virtual_list = virtual_list
+            self.index = index
+
+        @property
+        def control(self) -> VirtualList:
+            return self.virtual_list
+
+    class Chosen(Message):
+        """Row `index` was chosen (clicked, or enter pressed on it)."""
+
+        def __init__(self, virtual_list: VirtualList, index: int) -> None:
+            super().__init__()
+            self.virtual_list = virtual_list
+            self.index = index
+
+        @property
+        def control(self) -> VirtualList:
+            return self.virtual_list
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._row_count = 0
+        self._strips: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
+
+    # -- what subclasses provide ----------------------------------------------------------
+
+    def render_row(self, index: int, width: int, cursor: bool) -> Strip:
+        raise NotImplementedError
+
+    def selectable(self, index: int) -> bool:
+        """Whether the cursor may rest on row `index` (separators say no)."""
+        return True
+
+    def choose(self, index: int) -> None:
+        """Row `index` was clicked, or enter was pressed on it."""
+        self.post_message(self.Chosen(self, index))
+
+    # -- rows ------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return self._row_count
+
+    def set_row_count(self, count: int, cursor: int = 0) -> None:
+        """New rows: O(1) whatever the count; the cursor goes to `cursor`."""
+        self._row_count = count
+        self._strips.clear()
+        self.virtual_size = Size(self._row_width(), count)
+        self.set_cursor(cursor, force=True)
+        self.refresh()
+
+    def refresh_rows(self) -> None:
+        """Redraw every row (what they show changed, not how many there are)."""
+        self._strips.clear()
+        self.refresh()
+
+    def _row_width(self) -> int:
+        return self.scrollable_content_region.width
+
+    # -- cursor ----------------------------------------------------------------------------
+
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, self._row_count - 1)) if self._row_count else 0
+
+    def set_cursor(self, index: int, force: bool = False) -> None:
+        """Move the cursor; `force` announces it even when it stays on the same row."""
+        index = self.validate_cursor(index)
+        if index == self.cursor and not force:
+            return
+        self.cursor = index
+
+    def watch_cursor(self, previous: int, cursor: int) -> None:
+        self._refresh_row(previous)
+        self._refresh_row(cursor)
+        self.scroll_cursor_visible()
+        if self._row_count:
+            self.post_message(self.Highlighted(self, cursor))
+
+    def move(self, delta: int) -> None:
+        """Move by `delta` rows, stepping over rows the cursor may not rest on."""
+        if not self._row_count:
+            return
+        step = 1 if delta > 0 else -1
+        index = self.validate_cursor(self.cursor + delta)
+        while 0 <= index < self._row_count and not self.selectable(index):
+            index += step
+        if 0 <= index < self._row_count:
+            self.set_cursor(index)
+
+    def first(self) -> None:
+        self.set_cursor(0)
+        if self._row_count and not self.selectable(0):
+            self.move(1)
+
+    def last(self) -> None:
+        self.set_cursor(self._row_count - 1)
+
+    def page(self, pages: int) -> None:
+        self.move(pages * max(1, self.scrollable_content_region.height - 1))
+
+    def scroll_cursor_visible(self) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = round(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self._row_width()
+        if index >= self._row_count:
+            return self.render_blank(y, width)
+        cursor = index == self.cursor
+        key = (index, width, cursor)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self.render_row(index, width, cursor)
+            self._strips[key] = strip
+        return strip
+
+    def render_blank(self, y: int, width: int) -> Strip:
+        return Strip.blank(width, self.rich_style)
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - round(self.scroll_offset.y)
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(self._row_width(), self._row_count)
+        self._strips.clear()
+        self.scroll_cursor_visible()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # a theme change restyles every row
+
+    def on_focus(self) -> None:
+        self.refresh_rows()  # the cursor row looks different with and without focus
+
+    def on_blur(self) -> None:
+        self.refresh_rows()
+
+    # -- mouse -----------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = offset.y + round(self.scroll_offset.y)
+        if 0 <= index < self._row_count and self.selectable(index):
+            event.stop()
+            self.set_cursor(index)
+            self.choose(index)

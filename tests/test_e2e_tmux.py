@@ -1,0 +1,112 @@
+"""End to end: the installed `reader` command in a real terminal (tmux), as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+READER = Path(sys.executable).with_name("reader")
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Terminal:
+    """A detached tmux session running one command, 120x36."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str]) -> None:
+        self.name = name
+        exports = " ".join(f"{key}={value}" for key, value in env.items())
+        line = f"env {exports} {' '.join(command)}; sleep 30"
+        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "36", line], check=True)
+
+    def screen(self) -> str:
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=True
+        ).stdout
+
+    def raw_screen(self) -> str:
+        """With escape sequences, to check what reached the terminal is only the app's own."""
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-e", "-t", self.name], capture_output=True, text=True, check=True
+        ).stdout
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen:\n{self.screen()}")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def home(tmp_path):
+    return tmp_path / "home"
+
+
+def start(home: Path, name: str, *args: str) -> Terminal:
+    env = {"READER_HOME": str(home), "TERM": "xterm-256color", "PATH": os.environ.get("PATH", "")}
+    return Terminal(f"{name}-{os.getpid()}", [str(READER), *args], env)
+
+
+def test_search_star_quit_and_the_star_is_saved(home):
+    terminal = start(home, "reader-e2e")
+    try:
+        terminal.wait_for("Aug 7")
+        terminal.keys("/")
+        started = time.monotonic()
+        terminal.keys("melange")
+        screen = terminal.wait_for("Mélange: Cost", timeout=5)
+        assert time.monotonic() - started < 5
+        list_rows = [line for line in screen.splitlines() if "Mélange" in line]
+        assert list_rows
+        terminal.keys("Escape")
+        time.sleep(0.3)
+        terminal.keys("s")
+        terminal.wait_for("★")
+        terminal.keys("q")
+        deadline = time.monotonic() + 10
+        while "Mélange" in terminal.screen() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        terminal.close()
+    result = subprocess.run(
+        [str(READER), "search", "melange", "--json"],
+        capture_output=True, text=True, env={**os.environ, "READER_HOME": str(home)}, check=True,
+    )
+    hits = json.loads(result.stdout)
+    assert hits[0]["title"].startswith("Mélange:") and hits[0]["starred"] is True
+
+
+def test_hostile_titles_show_literally_and_leave_the_terminal_intact(home, tmp_path):
+    digest = tmp_path / "2026-01-05.txt"
+    digest.write_bytes(
+        b"Jan 5\n\n"
+        b"[bold red]Bold Claim[/] About [link=file:///etc/passwd]Links[/link]\n\n"
+        b"An abstract that tries \x1b[2J to clear the screen and \x1b]52;c;cHduZWQ=\x07 set the clipboard.\n\n"
+        b"Plain Neighbour Paper\n\nA quiet abstract about nothing in particular, for contrast.\n"
+    )
+    terminal = start(home, "reader-hostile", "--digests", str(digest))
+    try:
+        screen = terminal.wait_for("Plain Neighbour Paper")
+        screen = terminal.wait_for("[bold red]Bold Claim[/]")
+        assert "[link=file:///etc/passwd]" in screen
+        assert "to clear the screen and" in screen  # the abstract is there, its escapes are not
+        raw = terminal.raw_screen()
+        assert "52;c;" not in raw and "cHduZWQ=" not in raw
+        terminal.keys("q")
+    finally:
+        terminal.close()
