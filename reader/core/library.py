@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reader.core.digest import parse_file
+from reader.core.fastsearch import FastSearch
 from reader.core.index import Document, IndexDamaged, IndexLocked, SearchIndex
 from reader.core.index import SCHEMA_VERSION as INDEX_SCHEMA_VERSION
 from reader.core.models import Appearance, Digest, Paper, ParseWarning
@@ -352,10 +353,15 @@ class Library:
         self.folder = folder
         self.catalog = Catalog(folder / "catalog.sqlite3")
         self.index = SearchIndex(folder / "whoosh")
+        # In-memory postings that answer the common query shapes far faster than Whoosh;
+        # Whoosh stays the index of record and answers whatever this cannot.
+        self.fast = FastSearch(folder / "fast")
+        self._fast_stale = False
         self._view: LibraryView | None = None
         self._sync_lock = threading.Lock()
 
     def close(self) -> None:
+        self.fast.close()
         self.index.close()
         self.catalog.close()
 
@@ -381,6 +387,7 @@ class Library:
         if reason:
             report.notices.append(reason)
             self.index.wipe()
+            self.fast.wipe()
             self.catalog.reset()
         if reason or stored != wanted:
             # Written only when it changes: a write here would wait for the catalog lock
@@ -418,8 +425,23 @@ class Library:
                         "another reader is updating the index; showing its last saved state (read-only until it finishes)"
                     )
             self._view = None
+            self._keep_fast_search_current(progress)
             report.seconds = time.perf_counter() - started
             return report
+
+    def _keep_fast_search_current(self, progress: Progress | None) -> None:
+        """Load the fast index, or build it when missing, stale or damaged. It is a cache:
+        any failure leaves it unloaded and Whoosh answers every search."""
+        try:
+            if self._fast_stale or not self.fast.refresh() or self.fast.doc_count() != self.catalog.paper_count():
+                order = self.view().order
+                self.fast.rebuild(_counted(self.catalog.documents(order), "preparing fast search", len(order), progress))
+                self._fast_stale = False
+            elif self.fast.needs_compaction():
+                self.fast.compact()
+            self.fast.prepare(self.view().order)
+        except Exception:  # noqa: BLE001 - never fail a sync for a cache
+            self.fast.close()
 
     def _apply(self, pending, stale: list[str], report: SyncReport, progress: Progress | None) -> None:
         # Lock order: the index first (fails at once when another copy is indexing), then the
@@ -437,10 +459,19 @@ class Library:
                     writer, self.catalog.documents(kept), orphans, total=len(kept), progress=indexing
                 )
                 writer = None
+                self._update_fast_search(kept, orphans)
                 report.deleted = len(orphans)
         finally:
             if writer is not None:
                 writer.cancel()
+
+    def _update_fast_search(self, kept: Sequence[str], orphans: Sequence[str]) -> None:
+        try:
+            loaded = self.fast.loaded or self.fast.load()
+            if not (loaded and self.fast.update(self.catalog.documents(kept), orphans)):
+                self._fast_stale = True
+        except Exception:  # noqa: BLE001 - a cache: rebuilt at the end of the sync
+            self._fast_stale = True
 
     def _record_changes(self, pending, stale, known, report: SyncReport, progress: Progress | None) -> set[str]:
         """Update the catalog for removed and changed digests; returns the papers touched."""
@@ -501,8 +532,8 @@ class Library:
             parsed = parse_query(parsed.raw, self.index.has_term)
         notices = list(parsed.notices)
         allowed = _status_filter(parsed.statuses, read_ids, starred_ids)
+        members: set[str] = set()
         if parsed.digests:
-            members: set[str] = set()
             for wanted in parsed.digests:
                 matched = view.match_digests(wanted)
                 if not matched:
@@ -513,8 +544,36 @@ class Library:
         if parsed.query is None:
             ids = [pid for pid in view.order if allowed is None or allowed(pid)]
             return SearchResult(ids[:limit] if limit else ids, None, tuple(notices))
+        fast = self._fast_search(parsed, view, members if parsed.digests else None, read_ids, starred_ids, limit)
+        if fast is not None:
+            return SearchResult(fast.ids, fast.scores, tuple(notices))
         hits = self.index.search(parsed.query, allowed, limit)
         return SearchResult([hit.id for hit in hits], {hit.id: hit.score for hit in hits}, tuple(notices))
+
+
+    def _fast_search(self, parsed, view, members, read_ids, starred_ids, limit):
+        """The fast path, or None when it cannot answer (not loaded, or a query shape it lacks).
+
+        The marks sets are passed as they are: the fast index caches a bitset per set object.
+        """
+        if not self.fast.loaded:
+            return None
+        allowed: frozenset[str] | set[str] | None = members
+        excluded: frozenset[str] = frozenset()
+        for status in parsed.statuses:
+            chosen = read_ids if status in ("read", "unread") else starred_ids
+            if status in ("read", "starred"):
+                allowed = chosen if allowed is None else allowed & chosen
+            else:
+                excluded = chosen if not excluded else excluded | chosen
+        return self.fast.search(parsed.query, allowed, view.order, limit, excluded=excluded)
+
+
+def _counted(documents: Iterable[Document], stage: str, total: int, progress: Progress | None) -> Iterable[Document]:
+    for number, document in enumerate(documents, start=1):
+        if progress and number % 1000 == 0:
+            progress(stage, number, total)
+        yield document
 
 
 def _status_filter(statuses: Sequence[str], read_ids: frozenset[str], starred_ids: frozenset[str]):
