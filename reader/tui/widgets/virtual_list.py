@@ -29,29 +29,21 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
-    class Highlighted(Message):
+    class _RowMessage(Message):
+        def __init__(self, virtual_list: VirtualList, index: int) -> None:
+            super().__init__()
+            self.virtual_list = virtual_list
+            self.index = index
+
+        @property
+        def control(self) -> VirtualList:
+            return self.virtual_list
+
+    class Highlighted(_RowMessage):
         """The cursor moved to row `index`."""
 
-        def __init__(self, virtual_list: VirtualList, index: int) -> None:
-            super().__init__()
-            self.virtual_list = virtual_list
-            self.index = index
-
-        @property
-        def control(self) -> VirtualList:
-            return self.virtual_list
-
-    class Chosen(Message):
+    class Chosen(_RowMessage):
         """Row `index` was chosen (clicked, or enter pressed on it)."""
-
-        def __init__(self, virtual_list: VirtualList, index: int) -> None:
-            super().__init__()
-            self.virtual_list = virtual_list
-            self.index = index
-
-        @property
-        def control(self) -> VirtualList:
-            return self.virtual_list
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
