@@ -806,7 +806,7 @@ def summary_table(results: dict) -> str:
         f"{ui_p95(results['view_switch']['ui'])} ms)",
         f"  star toggle (p95)      {cell(results['star_toggle_ms'])} ms (in the app: {ui_p95(results['star_toggle']['ui'])} ms)",
         "",
-        f"  {'search p50 / p95 ms':<20}{'reader (Whoosh)':>20}{'SQLite FTS5':>20}{'grep -ril':>20}",
+        f"  {'search p50 / p95 ms':<20}{'reader':>20}{'SQLite FTS5':>20}{'grep -ril':>20}",
     ]
     for kind in KINDS:
         row = [results["search"][kind], results["search"]["fts5"][kind], results["search"]["grep"].get(kind)]
