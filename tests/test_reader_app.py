@@ -13,6 +13,7 @@ from contextlib import suppress
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Input
 from textual.worker import WorkerCancelled
@@ -294,6 +295,26 @@ async def test_slash_searches_as_you_type_and_letters_do_not_fire(home, fixture_
         await settle(pilot)
         assert saved_marks(home) == (frozenset(), frozenset())  # "s", "n", ... typed, not run
         assert screen.paper_list.border_title.endswith("· 1")
+
+
+async def test_keys_typed_faster_than_the_screen_redraws_land_in_the_search_box(home, fixture_digests):
+    """A fast typist (or a slow machine) queues "/melange" before the app handles "/"."""
+    async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        for key in "/melange":
+            pilot.app.post_message(events.Key("slash" if key == "/" else key, key))
+        await wait_until(pilot, lambda: screen.search_text == "melange")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(pilot.app.focused, Input)
+        assert shown_titles(screen)[0].startswith("Mélange:")
+        assert saved_marks(home) == (frozenset(), frozenset())  # no "m", "a", ... ran on the list
+        pilot.app.post_message(events.Key("slash", "/"))  # in the box, "/" is part of the query
+        await wait_until(pilot, lambda: screen.search_text == "melange/")
+        for key in ["escape", "j"]:
+            pilot.app.post_message(events.Key(key, None if key == "escape" else key))
+        await settle(pilot)
+        assert pilot.app.focused is screen.paper_list and screen.search_text == "melange/"
 
 
 async def test_escape_leaves_search_then_clears_it(home, fixture_digests):

@@ -72,6 +72,10 @@ def test_main_screen_at_80x24(app, snap_compare):
     assert snap_compare(app, terminal_size=(80, 24), run_before=until_ready)
 
 
+def test_main_screen_at_80x24_with_a_query(app, snap_compare):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=searching("melange"))
+
+
 def test_untrusted_markup_shown_as_typed(app, snap_compare):
     assert snap_compare(app, terminal_size=(120, 36), run_before=searching("markup"))
 

@@ -27,6 +27,7 @@ from reader.core.index import Document, IndexDamaged, IndexLocked, SearchIndex
 from reader.core.index import SCHEMA_VERSION as INDEX_SCHEMA_VERSION
 from reader.core.models import Appearance, Digest, Paper, ParseWarning
 from reader.core.query import ParsedQuery, parse_query
+from reader.core.sqlite_wal import enable_wal
 from reader.core.text import find_links, fold, paper_id
 
 CATALOG_VERSION = 1
@@ -153,7 +154,7 @@ class Catalog:
         self.path = path
         self._lock = threading.RLock()
         self.db = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        enable_wal(self.db, timeout=30)
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(
             """

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .models import Mark
+from .sqlite_wal import enable_wal
 
 SCHEMA_VERSION = 1
 # Older actions are pruned so the journal cannot grow without bound.
@@ -180,19 +181,7 @@ class StateStore:
             pass  # not ours to change (e.g. another owner); SQLite decides if usable
 
     def _enable_wal(self) -> None:
-        # Switching journal mode can fail with SQLITE_BUSY at once, without the
-        # busy handler, while another process opens the same new file: retry.
-        conn = self._db()
-        deadline = time.monotonic() + self.busy_timeout
-        while True:
-            try:
-                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                    conn.execute("PRAGMA journal_mode = WAL")
-                return
-            except sqlite3.OperationalError as exc:
-                if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
+        enable_wal(self._db(), self.busy_timeout)
 
     def _init_schema(self) -> None:
         with self._transaction() as conn:

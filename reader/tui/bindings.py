@@ -29,7 +29,9 @@ class Command:
     footer: bool = False  # one of the handful the footer shows
     label: str = ""  # the footer's word for it, when shorter than the description
     palette: bool = True  # offered in the command palette
-    priority: bool = False  # only for chords that must work while typing
+    # Priority keys are handled as they arrive, before later keys are passed on: needed
+    # where the key moves focus, or keys typed right after it land in the old place.
+    priority: bool = False
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -43,7 +45,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("read_on", "space", "read_on", "Page the detail, then the next paper", MOVE),
     Command("next_unread", "n", "next_unread", "Next unread", MOVE, footer=True, label="next unread"),
     Command("previous_unread", "p", "previous_unread", "Previous unread", MOVE),
-    Command("back", "escape", "back", "Back to the list; again to clear the search", MOVE),
+    Command("back", "escape", "back", "Back to the list; again to clear the search", MOVE, priority=True),
     Command("read_and_next", "x", "read_and_next", "Mark read and next", TRIAGE, footer=True, label="read+next"),
     Command("toggle_read", "r", "toggle_read", "Toggle read", TRIAGE, footer=True, label="read"),
     Command("toggle_star", "s", "toggle_star", "Toggle star", TRIAGE, footer=True, label="star"),
@@ -51,7 +53,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("undo", "u", "undo", "Undo the last change", TRIAGE, footer=True, label="undo"),
     Command("open_link", "o", "open_link", "Open the link (or search the title)", TRIAGE),
     Command("copy", "y", "copy", "Copy title and link", TRIAGE),
-    Command("search", "slash", "search", "Search", FIND, footer=True, label="search"),
+    Command("search", "slash", "search", "Search", FIND, footer=True, label="search", priority=True),
     Command("view_all", "1", "show_view('all')", "View all papers", FIND),
     Command("view_unread", "2", "show_view('unread')", "View unread papers", FIND),
     Command("view_starred", "3", "show_view('starred')", "View starred papers", FIND),

@@ -16,13 +16,15 @@ messages. All blocking work runs in workers:
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
-from textual import on, work
+from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.reactive import reactive
@@ -37,15 +39,16 @@ from reader.core.triage import (
     Highlight,
     Marks,
     Session,
+    Tally,
     View,
     after_mark,
     clipboard_text,
-    digest_counts,
     link_to_open,
     read_on_open_due,
+    retally,
     step_unread,
+    tally,
     to_mark_read,
-    view_counts,
     with_view,
     within,
 )
@@ -100,6 +103,8 @@ class MainScreen(Screen[None]):
         self._search_thread: asyncio.Future[Any] | None = None
         self._revealed_for_search = False
         self._syncing = False
+        self._tally: Tally | None = None
+        self._tally_of: tuple[LibraryView, Marks] | None = None
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -142,6 +147,13 @@ class MainScreen(Screen[None]):
         self.set_interval(STATE_POLL_SECONDS, self._poll_state)
         self.start()
 
+    def on_resize(self, event: events.Resize) -> None:
+        # Narrow terminals: the footer drops its spacing and the palette hint (help lists
+        # ctrl+p), so the keys that matter still fit.
+        footer = self.query_one(Footer)
+        footer.compact = event.size.width < NARROW_BELOW
+        footer.show_command_palette = event.size.width >= NARROW_BELOW
+
     def watch_filters_shown(self, shown: bool | None) -> None:
         self.set_class(shown is True, "-show-filters")
         self.set_class(shown is False, "-hide-filters")
@@ -150,7 +162,7 @@ class MainScreen(Screen[None]):
     def _focus_if_hidden(self) -> None:
         focused = self.focused
         if focused is not None and not self.filter_pane.display and self.filter_pane in focused.ancestors_with_self:
-            self.paper_list.focus()
+            self.set_focus(self.paper_list)
 
     def _filters_visible(self) -> bool:
         return self.filter_pane.display and self.filter_pane.region.width > 0
@@ -215,6 +227,10 @@ class MainScreen(Screen[None]):
 
     def show_library(self, view: LibraryView) -> None:
         self.library_view = view
+        # The view lives as long as the app: a full collection walking its 100,000 entries
+        # stalls the UI for 150-250 ms at random. Frozen objects are skipped; the cost is that
+        # a view replaced after a sync that changed something is never freed (once per start).
+        gc.freeze()
         if self._pending_digest_path is not None:
             match = next((info for info in view.digests if info.path == self._pending_digest_path), None)
             self._pending_digest_path = None
@@ -321,15 +337,39 @@ class MainScreen(Screen[None]):
 
     def _update_filters(self) -> None:
         view = self.library_view
-        marks = self.marks
+        counts = self._tally_now()
         self.filters = FilterData(
-            view_counts(view, marks.read, marks.starred) if view else None,
+            counts.counts if counts else None,
             view.digests if view else (),
-            digest_counts(view, marks.read) if view else {},
+            counts.digests if counts else {},
             self.current_view,
             self.digest_id,
             self._summary(),
         )
+
+    def _tally_now(self) -> Tally | None:
+        """The counts for the current marks and library, recounted only when they were replaced."""
+        view, marks = self.library_view, self.marks
+        if view is None:
+            return None
+        if not self._tally_is_for(view, marks):
+            self._tally = tally(view, marks)
+            self._tally_of = (view, marks)
+        return self._tally
+
+    def _tally_is_for(self, view: LibraryView, marks: Marks) -> bool:
+        # identity, not equality: comparing two 100,000-paper views by value is itself a recount
+        return self._tally is not None and self._tally_of is not None and (
+            self._tally_of[0] is view and self._tally_of[1] is marks
+        )
+
+    def _change_marks(self, marks: Marks, changed: list[str]) -> None:
+        """New marks from our own key press: the counts follow the few papers that changed."""
+        view = self.library_view
+        if view is not None and self._tally_is_for(view, self.marks):
+            self._tally = retally(self._tally, view, self.marks, marks, changed)
+            self._tally_of = (view, marks)
+        self.marks = marks
 
     def _summary(self) -> str:
         parts = [self.current_view.title]
@@ -398,7 +438,7 @@ class MainScreen(Screen[None]):
     def _set_read(self, ids: list[str], read: bool, description: str | None = None) -> None:
         if not ids:
             return
-        self.marks = self.marks.with_read(ids, read)
+        self._change_marks(self.marks.with_read(ids, read), ids)
         if read:
             self._kept_unread.difference_update(ids)
         else:
@@ -406,7 +446,7 @@ class MainScreen(Screen[None]):
         self._write(partial(self.reader_app.state.set_read, ids, read, description))
 
     def _set_starred(self, ids: list[str], starred: bool) -> None:
-        self.marks = self.marks.with_starred(ids, starred)
+        self._change_marks(self.marks.with_starred(ids, starred), ids)
         self._write(partial(self.reader_app.state.set_starred, ids, starred))
 
     def _write(self, job: Callable[[], Any], after: Callable[[Any], None] | None = None) -> None:
@@ -437,9 +477,13 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="state-poll", exit_on_error=False)
     async def _poll(self) -> None:
         submitted = self._submitted
-        version, marks = await self._state_call(_marks_if_changed, self.reader_app.state, self._state_version)
-        if marks is not None and submitted == self._submitted:  # no change of ours is still on its way
-            self._state_version = version
+        version, marks = await self._state_call(
+            _marks_if_changed, self.reader_app.state, self._state_version, self.marks
+        )
+        if submitted != self._submitted:
+            return  # a change of ours is still on its way: the next poll looks again
+        self._state_version = version
+        if marks is not None:
             self.marks = marks
 
     def _current(self) -> str | None:
@@ -542,7 +586,7 @@ class MainScreen(Screen[None]):
         if isinstance(focused, FilterList):
             focused.choose(focused.cursor)
         elif self.paper is not None:
-            self.detail.focus()
+            self.set_focus(self.detail)
 
     def action_read_on(self) -> None:
         detail = self.detail
@@ -556,7 +600,7 @@ class MainScreen(Screen[None]):
         if isinstance(focused, Input):
             self._leave_search()
         elif focused is not self.paper_list:
-            self.paper_list.focus()
+            self.set_focus(self.paper_list)
         elif self.search_text:
             self.filter_pane.set_search_text("")
             self.search_text = ""
@@ -566,13 +610,16 @@ class MainScreen(Screen[None]):
     # -- searching, views, panes ---------------------------------------------------------
 
     def action_search(self) -> None:
+        search = self.filter_pane.query_one("#search", Input)
+        if self.focused is search:
+            raise SkipAction()  # "/" typed in the search box is part of the query
         if not self._filters_visible():
             self.filters_shown = True
             self._revealed_for_search = True
-        self.filter_pane.query_one("#search", Input).focus()
+        self.set_focus(search)
 
     def _leave_search(self) -> None:
-        self.paper_list.focus()
+        self.set_focus(self.paper_list)
         if self._revealed_for_search:
             self._revealed_for_search = False
             self.filters_shown = None
@@ -647,11 +694,17 @@ def _load_state(state) -> tuple[Marks, Session, int]:
     return Marks(state.read_ids(), state.starred_ids()), Session.from_json(state.get_setting(SESSION_KEY)), state.version()
 
 
-def _marks_if_changed(state, known: int | None) -> tuple[int, Marks | None]:
+def _marks_if_changed(state, known: int | None, shown: Marks) -> tuple[int, Marks | None]:
+    """New marks when the database holds others than those shown (compared here, off the UI
+    thread: our own writes also move the version, and re-counting 100,000 papers for nothing
+    would stall the screen)."""
     version = state.version()
     if version == known:
         return version, None
-    return version, Marks(state.read_ids(), state.starred_ids())
+    read, starred = state.read_ids(), state.starred_ids()
+    if read == shown.read and starred == shown.starred:
+        return version, None
+    return version, Marks(read, starred)
 
 
 def _undo(state) -> tuple[Any, dict]:

@@ -78,7 +78,7 @@ class PaperDetail(VerticalScroll):
     DEFAULT_CSS = """
     PaperDetail {
         & > .paper-detail--title { text-style: bold; color: $text; }
-        & > .paper-detail--unread { color: $text-accent; }
+        & > .paper-detail--unread { color: $text-primary; text-style: bold; }
         & > .paper-detail--star { color: $warning; }
         & > .paper-detail--meta { color: $text-muted; }
         & > .paper-detail--match { text-style: bold underline; color: $text-accent; }
