@@ -22,7 +22,10 @@ class Terminal:
     def __init__(self, name: str, command: list[str], env: dict[str, str]) -> None:
         self.name = name
         exports = " ".join(f"{key}={value}" for key, value in env.items())
-        line = f"env {exports} {' '.join(command)}; sleep 30"
+        # tmux may open the pane at 80x24 and resize it a moment later; a resize that lands
+        # while the app starts can be missed, so start the app once the pane has its size.
+        wait_for_size = 'for _ in $(seq 100); do [ "$(stty size)" = "36 120" ] && break; sleep 0.05; done'
+        line = f"{wait_for_size}; env {exports} {' '.join(command)}; sleep 30"
         subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "36", line], check=True)
 
     def screen(self) -> str:
