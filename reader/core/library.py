@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from reader.core.annotations import Annotations, NoteIndex, merge_note_hits
 from reader.core.digest import parse_file
 from reader.core.fastsearch import FastSearch
 from reader.core.index import Document, IndexDamaged, IndexLocked, SearchIndex
@@ -360,6 +361,7 @@ class Library:
         self._fast_stale = False
         self._view: LibraryView | None = None
         self._sync_lock = threading.Lock()
+        self._note_index_cache: tuple[tuple[object, object], NoteIndex] | None = None
 
     def close(self) -> None:
         self.fast.close()
@@ -526,8 +528,11 @@ class Library:
         read_ids: frozenset[str] = frozenset(),
         starred_ids: frozenset[str] = frozenset(),
         limit: int | None = None,
+        annotations: Annotations | None = None,
     ) -> SearchResult:
-        """Ranked hits for a text query, or every paper in date order; filters applied."""
+        """Ranked hits for a text query, or every paper in date order; filters applied.
+
+        With `annotations`, tag: and note: filters apply and plain words match notes too."""
         view = self.view()
         if parsed.typing:  # let a half-typed word find the stem it has run past
             parsed = parse_query(parsed.raw, self.index.has_term)
@@ -542,14 +547,40 @@ class Library:
                 for info in matched:
                     members |= view.papers_in_digest.get(info.id, frozenset())
             allowed = _both(allowed, members.__contains__)
+        restricted: set[str] | frozenset[str] | None = members if parsed.digests else None
+        if parsed.tags or parsed.notes:
+            chosen, filter_notices = (annotations or Annotations()).filter_ids(parsed.tags, parsed.notes)
+            notices += filter_notices
+            restricted = chosen if restricted is None else restricted & chosen
+            allowed = _both(allowed, restricted.__contains__)
         if parsed.query is None:
             ids = [pid for pid in view.order if allowed is None or allowed(pid)]
             return SearchResult(ids[:limit] if limit else ids, None, tuple(notices))
-        fast = self._fast_search(parsed, view, members if parsed.digests else None, read_ids, starred_ids, limit)
+        fast = self._fast_search(parsed, view, restricted, read_ids, starred_ids, limit)
         if fast is not None:
-            return SearchResult(fast.ids, fast.scores, tuple(notices))
-        hits = self.index.search(parsed.query, allowed, limit)
-        return SearchResult([hit.id for hit in hits], {hit.id: hit.score for hit in hits}, tuple(notices))
+            ids, scores = fast.ids, fast.scores
+        else:
+            hits = self.index.search(parsed.query, allowed, limit)
+            ids, scores = [hit.id for hit in hits], {hit.id: hit.score for hit in hits}
+        if annotations is not None and annotations.notes:
+            note_hits = {
+                pid: score
+                for pid, score in self._note_index(annotations).search(parsed.query).items()
+                if pid in view.papers and (allowed is None or allowed(pid))
+            }
+            ids, scores = merge_note_hits(ids, scores, annotations.notes, note_hits, limit)
+        return SearchResult(ids, scores, tuple(notices))
+
+    def _note_index(self, annotations: Annotations) -> NoteIndex:
+        """The notes' index, rebuilt only when the notes or the library changed."""
+        key = (annotations.notes, self._view)
+        cached = self._note_index_cache
+        if cached is None or cached[0][0] is not key[0] or cached[0][1] is not key[1]:
+            with self.catalog._lock:  # the catalog's connection is shared between threads
+                documents = list(self.catalog.documents(sorted(annotations.notes)))
+            cached = (key, NoteIndex(documents, annotations.notes))
+            self._note_index_cache = cached
+        return cached[1]
 
 
     def _fast_search(self, parsed, view, members, read_ids, starred_ids, limit):

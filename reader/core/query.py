@@ -2,8 +2,8 @@
 
 The search box takes Whoosh syntax (words are ANDed, "phrases", title: / abstract:,
 prefix*, fuzzy~, OR, NOT) plus the reader's own filters: is:read, is:unread, is:starred,
-is:unstarred and digest:LABEL. Filters are applied from the state database as id sets, so
-marking a paper never touches the index.
+is:unstarred, digest:LABEL, tag:TAG and note:WORDS. Filters are applied from the state
+database as id sets, so marking or tagging a paper never touches the index.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ MIN_PREFIX_CHARS = 2
 MIN_STEM_CHARS = 5
 
 _FILTER = re.compile(r'(?<!\S)(is|digest):(?:"([^"]*)"|(\S+))', re.IGNORECASE)
+_ANNOTATION_FILTER = re.compile(r'(?<!\S)(tag|note):(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _BARE_WORD = re.compile(r"(?<![\w:*~\"])(\w[\w\-]*)$")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
@@ -40,6 +41,8 @@ class ParsedQuery:
     notices: tuple[str, ...] = field(default=())
     raw: str = ""  # everything as typed, filters included
     typing: bool = False  # the last word is still being typed (it is also matched as a prefix)
+    tags: tuple[str, ...] = ()  # tag:TAG filters (all must hold)
+    notes: tuple[str, ...] = ()  # note:WORDS filters (all must hold)
 
     @property
     def has_text(self) -> bool:
@@ -80,6 +83,20 @@ def split_filters(raw: str) -> tuple[str, list[str], list[str], list[str]]:
     return rest, statuses, digests, notices
 
 
+def split_annotation_filters(raw: str) -> tuple[str, list[str], list[str]]:
+    """Pull tag: and note: out of the text; returns (rest, tags, notes)."""
+    found: dict[str, list[str]] = {"tag": [], "note": []}
+
+    def take(match: re.Match[str]) -> str:
+        value = match.group(2) if match.group(2) is not None else match.group(3)
+        if value and value.strip():
+            found[match.group(1).lower()].append(value.strip())
+        return " "
+
+    rest = _ANNOTATION_FILTER.sub(take, raw)
+    return rest, found["tag"], found["note"]
+
+
 def _with_last_word_as_prefix(text: str, known_term: Callable[[str], bool] | None) -> str:
     """`... word` -> `... (word OR word*)`, so results appear while typing.
 
@@ -109,13 +126,16 @@ def parse_query(raw: str, known_term: Callable[[str], bool] | None = None) -> Pa
     `known_term(text)` says whether the index holds a term; it lets a half-typed word
     match the stem it has run past (see `_with_last_word_as_prefix`).
     """
-    rest, statuses, digests, notices = split_filters(raw)
+    without_annotations, tags, notes = split_annotation_filters(raw)
+    rest, statuses, digests, notices = split_filters(without_annotations)
     text = rest.strip()
     query = None
     typing = bool(text) and not raw.endswith(" ")
     if text:
         query = _parse_text(_with_last_word_as_prefix(text, known_term) if typing else text, notices)
-    return ParsedQuery(text, tuple(statuses), tuple(digests), query, tuple(notices), raw, typing)
+    return ParsedQuery(
+        text, tuple(statuses), tuple(digests), query, tuple(notices), raw, typing, tuple(tags), tuple(notes)
+    )
 
 
 def _parse_text(text: str, notices: list[str]) -> Query | None:

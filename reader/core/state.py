@@ -31,6 +31,7 @@ from typing import Any
 
 from .models import Mark
 from .sqlite_wal import enable_wal
+from .tags import MAX_NOTE_CHARS, normalise_note, normalise_tag
 
 SCHEMA_VERSION = 1
 # Older actions are pruned so the journal cannot grow without bound.
@@ -68,6 +69,38 @@ CREATE TABLE IF NOT EXISTS settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+"""
+
+# Tags and notes, with their own journal tables (a note's old text does not fit `changes`).
+# Run at every open: CREATE ... IF NOT EXISTS upgrades older files in place.
+_ANNOTATION_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tags (
+    paper_id TEXT NOT NULL,
+    tag      TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (paper_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tags_by_tag ON tags(tag);
+CREATE TABLE IF NOT EXISTS notes (
+    paper_id   TEXT PRIMARY KEY,
+    body       TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tag_changes (
+    action_id   INTEGER NOT NULL,
+    paper_id    TEXT NOT NULL,
+    tag         TEXT NOT NULL,
+    was_present INTEGER NOT NULL,
+    old_at      TEXT
+);
+CREATE INDEX IF NOT EXISTS tag_changes_by_action ON tag_changes(action_id);
+CREATE TABLE IF NOT EXISTS note_changes (
+    action_id INTEGER NOT NULL,
+    paper_id  TEXT NOT NULL,
+    old_body  TEXT,
+    old_at    TEXT
+);
+CREATE INDEX IF NOT EXISTS note_changes_by_action ON note_changes(action_id);
 """
 
 
@@ -196,6 +229,9 @@ class StateStore:
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            for statement in _ANNOTATION_SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
 
     # -- plumbing ---------------------------------------------------------
 
@@ -325,19 +361,13 @@ class StateStore:
                     ("starred", 0): "unstar {}",
                 }[field, new]
                 description = verb.format(_plural(len(changed)))
-            action_id = conn.execute(
-                "INSERT INTO actions (at, description) VALUES (?, ?)", (at, description)
-            ).lastrowid
+            action_id = _start_action(conn, at, description)
             conn.executemany(
                 "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?)",
                 ((action_id, pid, field, old[pid][0], old[pid][1], new) for pid in changed),
             )
             self._write_field(conn, field, ((pid, new, at if new else None) for pid in changed))
-            # Keep the newest JOURNAL_LIMIT actions; undo stays multi-level.
-            cutoff = action_id - JOURNAL_LIMIT
-            if cutoff > 0:
-                conn.execute("DELETE FROM changes WHERE action_id <= ?", (cutoff,))
-                conn.execute("DELETE FROM actions WHERE id <= ?", (cutoff,))
+            _prune_journal(conn, action_id)
             self._counter += 1
             return len(changed)
 
@@ -371,9 +401,92 @@ class StateStore:
                 self._write_field(
                     conn, field, ((p, v, a) for p, f, v, a in changes if f == field)
                 )
+            annotated = _undo_annotations(conn, action_id)
             conn.execute("UPDATE actions SET undone = 1 WHERE id = ?", (action_id,))
             self._counter += 1
-            return UndoResult(description, tuple(dict.fromkeys(c[0] for c in changes)))
+            paper_ids = [c[0] for c in changes] + annotated
+            return UndoResult(description, tuple(dict.fromkeys(paper_ids)))
+
+    # -- tags and notes ---------------------------------------------------
+
+    def all_tags(self) -> dict[str, tuple[str, ...]]:
+        """paper id -> its tags, sorted (only papers that have any)."""
+        with self._lock, self._errors("read tags"):
+            rows = self._db().execute("SELECT paper_id, tag FROM tags ORDER BY paper_id, tag").fetchall()
+        result: dict[str, list[str]] = {}
+        for pid, tag in rows:
+            result.setdefault(pid, []).append(tag)
+        return {pid: tuple(tags) for pid, tags in result.items()}
+
+    def all_notes(self) -> dict[str, str]:
+        """paper id -> its note (only papers that have one)."""
+        with self._lock, self._errors("read notes"):
+            return dict(self._db().execute("SELECT paper_id, body FROM notes").fetchall())
+
+    def change_tags(
+        self,
+        paper_id: str,
+        add: Iterable[str] = (),
+        remove: Iterable[str] = (),
+        description: str | None = None,
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Add and remove tags on one paper in one journaled action; (added, removed).
+
+        Tags are normalised again here; adding a present tag or removing an absent
+        one is no change, and an action that changes nothing leaves no journal entry.
+        """
+        adding = [t for t in dict.fromkeys(normalise_tag(t) for t in add) if t]
+        removing = [t for t in dict.fromkeys(normalise_tag(t) for t in remove) if t and t not in adding]
+        with self._errors("save tags"), self._transaction() as conn:
+            present = dict(
+                conn.execute("SELECT tag, added_at FROM tags WHERE paper_id = ?", (paper_id,)).fetchall()
+            )
+            added = tuple(t for t in adding if t not in present)
+            removed = tuple(t for t in removing if t in present)
+            if not added and not removed:
+                return (), ()
+            at = _now()
+            action_id = _start_action(conn, at, description or _tags_description(added, removed))
+            conn.executemany(
+                "INSERT INTO tag_changes VALUES (?, ?, ?, ?, ?)",
+                [(action_id, paper_id, t, 0, None) for t in added]
+                + [(action_id, paper_id, t, 1, present[t]) for t in removed],
+            )
+            conn.executemany("INSERT INTO tags VALUES (?, ?, ?)", [(paper_id, t, at) for t in added])
+            conn.executemany(
+                "DELETE FROM tags WHERE paper_id = ? AND tag = ?", [(paper_id, t) for t in removed]
+            )
+            _prune_journal(conn, action_id)
+            self._counter += 1
+            return added, removed
+
+    def set_note(self, paper_id: str, body: str, description: str | None = None) -> bool:
+        """Replace a paper's note (an empty one deletes it) in one journaled action.
+
+        Returns False when the note was already so (no journal entry). Raises
+        ValueError for a note longer than MAX_NOTE_CHARS, before any write.
+        """
+        body = normalise_note(body)
+        if len(body) > MAX_NOTE_CHARS:
+            raise ValueError(f"the note is too long ({len(body):,} characters; at most {MAX_NOTE_CHARS:,})")
+        with self._errors("save the note"), self._transaction() as conn:
+            row = conn.execute(
+                "SELECT body, updated_at FROM notes WHERE paper_id = ?", (paper_id,)
+            ).fetchone()
+            old_body, old_at = row if row else (None, None)
+            if (old_body or "") == body:
+                return False
+            at = _now()
+            if description is None:
+                description = "delete a note" if not body else ("edit a note" if old_body else "add a note")
+            action_id = _start_action(conn, at, description)
+            conn.execute(
+                "INSERT INTO note_changes VALUES (?, ?, ?, ?)", (action_id, paper_id, old_body, old_at)
+            )
+            _write_note(conn, paper_id, body or None, at)
+            _prune_journal(conn, action_id)
+            self._counter += 1
+            return True
 
     def can_undo(self) -> bool:
         with self._lock, self._errors("read the undo journal"):
@@ -474,6 +587,61 @@ class StateStore:
                 (key, text),
             )
             self._counter += 1
+
+
+# -- journal helpers (run inside a write transaction) --------------------------------
+
+
+def _start_action(conn: sqlite3.Connection, at: str, description: str) -> int:
+    return conn.execute(
+        "INSERT INTO actions (at, description) VALUES (?, ?)", (at, description)
+    ).lastrowid
+
+
+def _prune_journal(conn: sqlite3.Connection, action_id: int) -> None:
+    """Keep the newest JOURNAL_LIMIT actions; undo stays multi-level."""
+    cutoff = action_id - JOURNAL_LIMIT
+    if cutoff > 0:
+        for table in ("changes", "tag_changes", "note_changes"):
+            conn.execute(f"DELETE FROM {table} WHERE action_id <= ?", (cutoff,))
+        conn.execute("DELETE FROM actions WHERE id <= ?", (cutoff,))
+
+
+def _tags_description(added: Iterable[str], removed: Iterable[str]) -> str:
+    words = [f"+{tag}" for tag in added] + [f"-{tag}" for tag in removed]
+    return "tag 1 paper " + " ".join(words)
+
+
+def _write_note(conn: sqlite3.Connection, paper_id: str, body: str | None, at: str | None) -> None:
+    if body:
+        conn.execute(
+            "INSERT INTO notes VALUES (?, ?, ?) ON CONFLICT(paper_id) DO UPDATE SET "
+            "body = excluded.body, updated_at = excluded.updated_at",
+            (paper_id, body, at or _now()),
+        )
+    else:
+        conn.execute("DELETE FROM notes WHERE paper_id = ?", (paper_id,))
+
+
+def _undo_annotations(conn: sqlite3.Connection, action_id: int) -> list[str]:
+    """Put back the tags and notes an action changed; returns the papers touched."""
+    touched: list[str] = []
+    for pid, tag, was_present, old_at in conn.execute(
+        "SELECT paper_id, tag, was_present, old_at FROM tag_changes WHERE action_id = ? ORDER BY rowid",
+        (action_id,),
+    ).fetchall():
+        if was_present:
+            conn.execute("INSERT OR IGNORE INTO tags VALUES (?, ?, ?)", (pid, tag, old_at or _now()))
+        else:
+            conn.execute("DELETE FROM tags WHERE paper_id = ? AND tag = ?", (pid, tag))
+        touched.append(pid)
+    for pid, old_body, old_at in conn.execute(
+        "SELECT paper_id, old_body, old_at FROM note_changes WHERE action_id = ? ORDER BY rowid",
+        (action_id,),
+    ).fetchall():
+        _write_note(conn, pid, old_body, old_at)
+        touched.append(pid)
+    return touched
 
 
 # -- opening with recovery ----------------------------------------------------
