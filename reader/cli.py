@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reader import __version__, paths
+from reader.core.annotations import Annotations
 from reader.core.backup import BackupInfo, list_backups, restore_backup
 from reader.core.digest import parse_file
 from reader.core.export import FORMATS, export_papers
@@ -193,7 +194,7 @@ def cmd_search(ctx: Context) -> int:
     state = ctx.state()
     read_ids, starred_ids = state.read_ids(), state.starred_ids()
     parsed = parse_query(ctx.args.query)
-    result = library.search(parsed, read_ids, starred_ids, limit=ctx.args.limit)
+    result = library.search(parsed, read_ids, starred_ids, limit=ctx.args.limit, annotations=Annotations.load(state))
     for notice in result.notices:
         _err(f"reader: {notice}")
     papers = [library.paper(pid) for pid in result.ids]
@@ -290,11 +291,12 @@ def cmd_export(ctx: Context) -> int:
         query += " is:starred"
     if ctx.args.unread:
         query += " is:unread"
-    result = library.search(parse_query(query.strip()), read_ids, starred_ids)
+    annotations = Annotations.load(state)
+    result = library.search(parse_query(query.strip()), read_ids, starred_ids, annotations=annotations)
     for notice in result.notices:
         _err(f"reader: {notice}")
     papers = [paper for paper in (library.paper(pid) for pid in result.ids) if paper is not None]
-    text = export_papers(papers, state.marks([paper.id for paper in papers]), ctx.args.format)
+    text = export_papers(papers, state.marks([paper.id for paper in papers]), ctx.args.format, annotations)
     if ctx.args.output in (None, "-"):
         _write_raw(text)
         return 0
@@ -443,7 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("digests", "list the digests with their entries and unread counts", cmd_digests)
     sub.add_argument("--json", action="store_true")
-    sub = command("search", "search every paper (Whoosh syntax plus is: and digest: filters)", cmd_search)
+    sub = command("search", "search every paper (Whoosh syntax plus is:, digest:, tag: and note: filters)", cmd_search)
     sub.add_argument("query")
     sub.add_argument("--limit", type=_positive_int, default=20, metavar="N")
     sub.add_argument("--json", action="store_true")
@@ -457,7 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("export", "export papers as Markdown, JSON, CSV or BibTeX", cmd_export)
     sub.add_argument("--starred", action="store_true", help="only starred papers")
     sub.add_argument("--unread", action="store_true", help="only unread papers")
-    sub.add_argument("--query", metavar="Q", help="only papers matching this search")
+    sub.add_argument("--query", metavar="Q", help="only papers matching this search (tag: and note: work too)")
     sub.add_argument("--format", choices=FORMATS, required=True)
     sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     sub = command("add", "check digest files and copy them into your digest folder", cmd_add)

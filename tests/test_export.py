@@ -62,7 +62,7 @@ def test_json_round_trip():
 
 def test_csv_round_trip():
     rows = list(csv.reader(io.StringIO(export_papers(PAPERS, MARKS, "csv"))))
-    header = ["id", "title", "first_seen", "digests", "links", "read", "starred", "abstract"]
+    header = ["id", "title", "first_seen", "digests", "links", "read", "starred", "abstract", "tags", "note"]
     assert rows[0] == header
     first = dict(zip(rows[0], rows[1]))
     assert first["title"] == PAPERS[0].title

@@ -1,4 +1,4 @@
-"""Export papers (with the user's marks) as Markdown, JSON, CSV or BibTeX.
+"""Export papers (with the user's marks, tags and notes) as Markdown, JSON, CSV or BibTeX.
 
 Digest text is untrusted: every format strips terminal control characters
 again here, and escapes what its own syntax needs, so an exported file shows
@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 
+from .annotations import Annotations
 from .models import Mark, Paper
 
 FORMATS = ("md", "json", "csv", "bibtex")
@@ -39,21 +40,37 @@ def _digest_date(paper: Paper) -> str | None:
     return first.date.isoformat() if first and first.date else None
 
 
-def export_papers(papers: Sequence[Paper], marks: Mapping[str, Mark], fmt: str) -> str:
-    """Render ``papers`` in ``fmt`` (one of FORMATS); unmarked papers count as unread."""
+def export_papers(
+    papers: Sequence[Paper],
+    marks: Mapping[str, Mark],
+    fmt: str,
+    annotations: Annotations | None = None,
+) -> str:
+    """Render ``papers`` in ``fmt`` (one of FORMATS); unmarked papers count as unread.
+
+    With ``annotations`` every format carries each paper's tags and note.
+    """
     try:
         render = _RENDERERS[fmt]
     except (KeyError, TypeError):
         raise ValueError(
             f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}"
         ) from None
-    return render(papers, marks)
+    return render(papers, marks, annotations or Annotations())
+
+
+def _tags(annotations: Annotations, paper: Paper) -> list[str]:
+    return [_clean_line(tag) for tag in annotations.tags.get(paper.id, ())]
+
+
+def _note(annotations: Annotations, paper: Paper) -> str:
+    return _clean_block(annotations.notes.get(paper.id, ""))
 
 
 # -- JSON ------------------------------------------------------------------
 
 
-def _json(papers: Sequence[Paper], marks: Mapping[str, Mark]) -> str:
+def _json(papers: Sequence[Paper], marks: Mapping[str, Mark], annotations: Annotations) -> str:
     items = []
     for p in papers:
         mark = marks.get(p.id, Mark())
@@ -73,6 +90,8 @@ def _json(papers: Sequence[Paper], marks: Mapping[str, Mark]) -> str:
                 ],
                 "read": mark.read,
                 "starred": mark.starred,
+                "tags": _tags(annotations, p),
+                "note": _note(annotations, p) or None,
             }
         )
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
@@ -86,12 +105,12 @@ def _csv_cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def _csv(papers: Sequence[Paper], marks: Mapping[str, Mark]) -> str:
+def _csv(papers: Sequence[Paper], marks: Mapping[str, Mark], annotations: Annotations) -> str:
     out = io.StringIO()
     # "\n" line ends: a bare \r is a control character we never emit.
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["id", "title", "first_seen", "digests", "links", "read", "starred", "abstract"]
+        ["id", "title", "first_seen", "digests", "links", "read", "starred", "abstract", "tags", "note"]
     )
     for p in papers:
         mark = marks.get(p.id, Mark())
@@ -105,6 +124,8 @@ def _csv(papers: Sequence[Paper], marks: Mapping[str, Mark]) -> str:
                 "true" if mark.read else "false",
                 "true" if mark.starred else "false",
                 _csv_cell(_clean_block(p.abstract)),
+                _csv_cell("; ".join(_tags(annotations, p))),
+                _csv_cell(_note(annotations, p)),
             ]
         )
     return out.getvalue()
@@ -127,7 +148,7 @@ def _md_escape(text: str) -> str:
     )
 
 
-def _md(papers: Sequence[Paper], marks: Mapping[str, Mark]) -> str:
+def _md(papers: Sequence[Paper], marks: Mapping[str, Mark], annotations: Annotations) -> str:
     parts = ["# Exported papers\n"]
     for p in papers:
         mark = marks.get(p.id, Mark())
@@ -142,6 +163,15 @@ def _md(papers: Sequence[Paper], marks: Mapping[str, Mark]) -> str:
         if first is not None:
             seen = _digest_date(p) or _clean_line(first.label)
             lines.append(f"  - First seen: {_md_escape(seen)}")
+        tags = _tags(annotations, p)
+        if tags:
+            lines.append(f"  - Tags: {_md_escape(', '.join(tags))}")
+        note = _note(annotations, p)
+        if note:
+            # A quote inside the item: the note is set apart from the abstract.
+            lines.append("  - Note:")
+            for line in _md_escape(note).split("\n"):
+                lines.append(f"    > {line.strip()}".rstrip())
         abstract = _clean_block(p.abstract)
         if abstract:
             lines.append("")
@@ -208,7 +238,7 @@ def _suffixes() -> Iterator[str]:
         yield s
 
 
-def _bibtex(papers: Sequence[Paper], marks: Mapping[str, Mark]) -> str:
+def _bibtex(papers: Sequence[Paper], marks: Mapping[str, Mark], annotations: Annotations) -> str:
     used: set[str] = set()
     entries = []
     for p in papers:
@@ -223,6 +253,14 @@ def _bibtex(papers: Sequence[Paper], marks: Mapping[str, Mark]) -> str:
         if p.appearances:
             labels = ", ".join(_clean_line(a.label) for a in p.appearances)
             fields.append(("note", _bib_escape(f"Seen in: {labels}")))
+        tags = _tags(annotations, p)
+        if tags:
+            fields.append(("keywords", _bib_escape(", ".join(tags))))
+        note = _note(annotations, p)
+        if note:
+            # `annote` is BibTeX's field for the reader's own annotation; `note` stays
+            # where the paper was seen, which bibliography styles print.
+            fields.append(("annote", _bib_escape(note)))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         entries.append(f"@misc{{{key},\n{body}\n}}\n")
     return "\n".join(entries)
