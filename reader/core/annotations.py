@@ -9,6 +9,7 @@ stop words dropped, stemmed).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +18,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Query
 
 from reader.core.index import ANALYZER, Document, make_schema
+from reader.core.query import ParsedQuery
 from reader.core.tags import tag_counts, tag_key
 from reader.core.text import fold
 
@@ -156,3 +158,13 @@ def merge_note_hits(
         scores[pid] = top + len(extra) - rank  # above every index hit, in this order
     merged = extra + kept
     return (merged[:limit] if limit else merged), scores
+
+
+def with_tag(parsed: ParsedQuery, tag: str | None) -> ParsedQuery:
+    """The query narrowed to the tag chosen in the filter pane (None: unchanged)."""
+    return dataclasses.replace(parsed, tags=parsed.tags + (tag,)) if tag else parsed
+
+
+def same_annotations(first: Annotations, second: Annotations) -> bool:
+    """Equal contents (a poll re-reads them; an equal copy must not redraw the screen)."""
+    return first.tags == second.tags and first.notes == second.notes

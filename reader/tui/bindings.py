@@ -51,6 +51,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("toggle_star", "s", "toggle_star", "Toggle star", TRIAGE, footer=True, label="star"),
     Command("mark_all_read", "A", "mark_all_read", "Mark all shown read (asks first)", TRIAGE),
     Command("undo", "u", "undo", "Undo the last change", TRIAGE, footer=True, label="undo"),
+    Command("edit_tags", "t", "edit_tags", "Add or remove tags", TRIAGE),
+    Command("edit_note", "N", "edit_note", "Write a note on the paper", TRIAGE),
     Command("open_link", "o", "open_link", "Open the link (or search the title)", TRIAGE),
     Command("copy", "y", "copy", "Copy title and link", TRIAGE),
     Command("search", "slash", "search", "Search", FIND, footer=True, label="search", priority=True),

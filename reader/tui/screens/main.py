@@ -21,6 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, on, work
@@ -32,9 +33,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
+from reader.core.annotations import Annotations, same_annotations, with_tag
+from reader.core.export import export_papers, write_export
 from reader.core.library import LibraryView, SearchResult, SyncReport
 from reader.core.models import Paper
 from reader.core.query import ParsedQuery, parse_query
+from reader.core.tags import MAX_NOTE_CHARS, TagEdit, apply_tag_edit, normalise_note
 from reader.core.triage import (
     Highlight,
     Marks,
@@ -55,7 +59,10 @@ from reader.core.triage import (
 from reader.tui import bindings
 from reader.tui.messages import SyncCancelled, SyncProgress
 from reader.tui.screens.confirm import ConfirmScreen
+from reader.tui.screens.export import ExportRequest, ExportScreen
 from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.note import NoteScreen
+from reader.tui.screens.tags import TagScreen
 from reader.tui.widgets.filter_list import FilterData, FilterList
 from reader.tui.widgets.filter_pane import FilterPane
 from reader.tui.widgets.paper_detail import PaperDetail
@@ -88,6 +95,8 @@ class MainScreen(Screen[None]):
     filters: reactive[FilterData] = reactive(FilterData, init=False)
     detail_placeholder: reactive[str] = reactive("Loading the library…", init=False)
     filters_shown: reactive[bool | None] = reactive(None, init=False)  # None: decided by the width
+    annotations: reactive[Annotations] = reactive(Annotations, init=False)  # tags and notes
+    tag: reactive[str | None] = reactive(None, init=False)  # the tag chosen in the filter pane
 
     def __init__(self) -> None:
         super().__init__()
@@ -130,11 +139,12 @@ class MainScreen(Screen[None]):
             with Container(id="reading"):  # side by side when wide, stacked when narrow
                 with Vertical(id="list-column"):
                     yield ProgressLine(id="progress")
-                    yield PaperList(id="papers").data_bind(MainScreen.marks)
+                    yield PaperList(id="papers").data_bind(MainScreen.marks, MainScreen.annotations)
                 yield PaperDetail(id="detail").data_bind(
                     MainScreen.paper,
                     MainScreen.marks,
                     MainScreen.highlight,
+                    MainScreen.annotations,
                     placeholder=MainScreen.detail_placeholder,
                 )
         yield Footer()
@@ -175,6 +185,7 @@ class MainScreen(Screen[None]):
         marks, session, version = await self._state_call(_load_state, app.state)
         self._state_version = version
         self.marks = marks
+        self.annotations = await self._state_call(Annotations.load, app.state)
         self._restore = session
         self._pending_digest_path = session.digest
         self.current_view = session.view
@@ -259,6 +270,17 @@ class MainScreen(Screen[None]):
         self._update_filters()
         self._schedule_session_save()
 
+    def watch_tag(self) -> None:
+        self.refilter()
+        self._update_filters()
+
+    def watch_annotations(self, previous: Annotations, annotations: Annotations) -> None:
+        if self.tag is not None and not annotations.ids_with_tag(self.tag):
+            self.tag = None  # its last paper lost the tag
+        if self.search_text.strip():  # tags and notes only change what a search finds
+            self.refilter()
+        self._update_filters()
+
     def refilter(self, debounce: float = 0.0) -> None:
         if self.library_view is not None:
             self.run_search(self.search_text, self.current_view, self.digest_id, debounce)
@@ -270,13 +292,13 @@ class MainScreen(Screen[None]):
         library_view = self.library_view
         if library_view is None:
             return
-        marks = self.marks
+        marks, annotations, tag = self.marks, self.annotations, self.tag
         members = library_view.papers_in_digest.get(digest_id) if digest_id is not None else None
         library = self.reader_app.library
 
         def search() -> tuple[ParsedQuery, SearchResult, list[str]]:
-            parsed = with_view(parse_query(text), view)
-            result = library.search(parsed, marks.read, marks.starred)
+            parsed = with_tag(with_view(parse_query(text), view), tag)
+            result = library.search(parsed, marks.read, marks.starred, annotations=annotations)
             return parsed, result, within(result.ids, members)
 
         # Whoosh threads cannot be interrupted: wait for a stale one rather than pile them up.
@@ -330,6 +352,10 @@ class MainScreen(Screen[None]):
     def _digest_chosen(self, event: FilterList.DigestChosen) -> None:
         self.digest_id = event.digest_id
 
+    @on(FilterList.TagChosen)
+    def _tag_chosen(self, event: FilterList.TagChosen) -> None:
+        self.tag = event.tag
+
     # -- what the panes show -------------------------------------------------------------
 
     def watch_marks(self) -> None:
@@ -345,6 +371,8 @@ class MainScreen(Screen[None]):
             self.current_view,
             self.digest_id,
             self._summary(),
+            tag_counts=self.annotations.counts,
+            tag=self.tag,
         )
 
     def _tally_now(self) -> Tally | None:
@@ -377,6 +405,8 @@ class MainScreen(Screen[None]):
             info = self.library_view.digest(self.digest_id)
             if info is not None:
                 parts.append(info.label)
+        if self.tag is not None:
+            parts.append(f"#{self.tag}")
         if self.search_text.strip():
             parts.append(f"“{self.search_text.strip()}”")
         shown = self.paper_list.row_count if self.is_mounted else 0
@@ -389,6 +419,8 @@ class MainScreen(Screen[None]):
             info = self.library_view.digest(self.digest_id)
             if info is not None:
                 title += f" · {info.label}"
+        if self.tag is not None:
+            title += f" · #{self.tag}"
         papers.border_title = f"{title} · {papers.row_count:,}"
         if self.notices:
             papers.border_subtitle = f"⚠ {self.notices[0]}"
@@ -482,9 +514,14 @@ class MainScreen(Screen[None]):
         )
         if submitted != self._submitted:
             return  # a change of ours is still on its way: the next poll looks again
+        moved = version != self._state_version
         self._state_version = version
         if marks is not None:
             self.marks = marks
+        if moved:  # another copy (or `reader undo`) may have changed tags or notes
+            annotations = await self._state_call(_annotations_if_changed, self.reader_app.state, self.annotations)
+            if annotations is not None and submitted == self._submitted:
+                self.annotations = annotations
 
     def _current(self) -> str | None:
         return self.paper_list.highlighted
@@ -529,12 +566,14 @@ class MainScreen(Screen[None]):
     def action_undo(self) -> None:
         self._write(partial(_undo, self.reader_app.state), self._undone)
 
-    def _undone(self, outcome: tuple[Any, dict]) -> None:
-        result, marks = outcome
+    def _undone(self, outcome: tuple[Any, dict, Annotations]) -> None:
+        result, marks, annotations = outcome
         if result is None:
             self.notify("Nothing to undo.")
             return
         self.marks = self.marks.patched(marks)
+        if not same_annotations(self.annotations, annotations):
+            self.annotations = annotations
         self._kept_unread.update(pid for pid, mark in marks.items() if not mark.read)
         self.notify(f"Undone: {result.description}", markup=False)
         if len(result.paper_ids) == 1:  # bring the cursor back to what changed
@@ -542,6 +581,95 @@ class MainScreen(Screen[None]):
                 self.paper_list.set_cursor(list(self.paper_list.rows.ids).index(result.paper_ids[0]))
             except ValueError:
                 pass
+
+    # -- tags, notes and exports ----------------------------------------------------------
+
+    def _paper_title(self, paper_id: str) -> str:
+        summary = self.library_view.papers.get(paper_id) if self.library_view else None
+        return summary.title if summary else paper_id
+
+    def action_edit_tags(self) -> None:
+        paper_id = self._current()
+        if paper_id is None:
+            self.notify("No paper selected.")
+            return
+        current = self.annotations.tags.get(paper_id, ())
+
+        def chosen(edit: TagEdit | None) -> None:
+            if edit:
+                self._change_tags(paper_id, current, edit)
+
+        self.app.push_screen(TagScreen(self._paper_title(paper_id), current, list(self.annotations.counts)), chosen)
+
+    def _change_tags(self, paper_id: str, current: tuple[str, ...], edit: TagEdit) -> None:
+        tags = apply_tag_edit(current, edit)
+        if tags == tuple(sorted(current)):
+            self.notify("No change to the tags.")
+            return
+        self.annotations = self.annotations.with_tags(paper_id, tags)
+        self._write(partial(self.reader_app.state.change_tags, paper_id, edit.add, edit.remove))
+
+    def action_edit_note(self) -> None:
+        paper_id = self._current()
+        if paper_id is None:
+            self.notify("No paper selected.")
+            return
+        current = self.annotations.notes.get(paper_id, "")
+
+        def edited(text: str | None) -> None:
+            if text is not None:
+                self._save_note(paper_id, current, text)
+
+        self.app.push_screen(NoteScreen(self._paper_title(paper_id), current), edited)
+
+    def _save_note(self, paper_id: str, current: str, text: str) -> None:
+        note = normalise_note(text)
+        if note == current:
+            return
+        if len(note) > MAX_NOTE_CHARS:
+            self.notify(f"The note is too long ({len(note):,} characters; at most {MAX_NOTE_CHARS:,}); not saved.",
+                        severity="error", markup=False, timeout=10)
+            return
+        self.annotations = self.annotations.with_note(paper_id, note)
+        self._write(partial(self.reader_app.state.set_note, paper_id, note))
+        self.notify("Note deleted. u undoes it." if not note else "Note saved.")
+
+    def action_export(self, which: str) -> None:
+        if self.library_view is None:
+            self.notify("The library is still loading.")
+            return
+        if which == "starred":
+            ids = [pid for pid in self.library_view.order if pid in self.marks.starred]
+            what, stem = "the starred papers", "reader-starred"
+        else:
+            ids = list(self.paper_list.rows.ids)
+            what, stem = f"this view ({self._summary().rsplit(':', 1)[0]})", "reader-export"
+        if not ids:
+            self.notify("Nothing to export: no papers here.", severity="warning")
+            return
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self.export_to_file(ids, request)
+
+        self.app.push_screen(ExportScreen(what, len(ids), stem), chosen)
+
+    @work(exclusive=True, group="export", exit_on_error=False)
+    async def export_to_file(self, ids: list[str], request: ExportRequest) -> None:
+        library, annotations = self.reader_app.library, self.annotations
+
+        def write(marks) -> Path:
+            papers = [paper for paper in map(library.paper, ids) if paper is not None]
+            return write_export(request.path, export_papers(papers, marks, request.fmt, annotations))
+
+        try:
+            marks = await self._state_call(self.reader_app.state.marks, ids)
+            written = await asyncio.to_thread(write, marks)
+        except Exception as error:  # noqa: BLE001 - a full disk or a broken catalog: say so, keep running
+            self.notify(f"Could not export: {error}", severity="error", markup=False, timeout=10)
+            return
+        noun = "paper" if len(ids) == 1 else "papers"
+        self.notify(f"Exported {len(ids):,} {noun} to {written}", markup=False, timeout=8)
 
     # -- moving --------------------------------------------------------------------------
 
@@ -606,6 +734,8 @@ class MainScreen(Screen[None]):
             self.search_text = ""
         elif self.digest_id is not None:
             self.digest_id = None
+        elif self.tag is not None:
+            self.tag = None
 
     # -- searching, views, panes ---------------------------------------------------------
 
@@ -707,11 +837,17 @@ def _marks_if_changed(state, known: int | None, shown: Marks) -> tuple[int, Mark
     return version, Marks(read, starred)
 
 
-def _undo(state) -> tuple[Any, dict]:
+def _undo(state) -> tuple[Any, dict, Annotations]:
     result = state.undo()
     if result is None:
-        return None, {}
-    return result, state.marks(result.paper_ids)
+        return None, {}, Annotations()
+    return result, state.marks(result.paper_ids), Annotations.load(state)
+
+
+def _annotations_if_changed(state, shown: Annotations) -> Annotations | None:
+    """Tags and notes when they differ from those shown (compared off the UI thread)."""
+    fresh = Annotations.load(state)
+    return None if same_annotations(fresh, shown) else fresh
 
 
 def _newest_year(view: LibraryView) -> int | None:

@@ -1,4 +1,4 @@
-"""The views (All / Unread / Starred) and the digests, newest first, with live counts."""
+"""The views (All / Unread / Starred), the digests, newest first, and the tags, with live counts."""
 
 from __future__ import annotations
 
@@ -27,15 +27,18 @@ class FilterData:
     view: View = View.ALL
     digest_id: int | None = None
     summary: str = ""
+    tag_counts: Mapping[str, int] = field(default_factory=dict)  # tag -> papers, most used first
+    tag: str | None = None
 
 
 @dataclass(frozen=True)
 class FilterRow:
-    kind: str  # "view", "all-digests", "digest" or "heading"
+    kind: str  # "view", "all-digests", "digest", "all-tags", "tag" or "heading"
     label: str
     count: str = ""
     view: View | None = None
     digest_id: int | None = None
+    tag: str | None = None
 
 
 def filter_rows(data: FilterData) -> list[FilterRow]:
@@ -55,6 +58,17 @@ def filter_rows(data: FilterData) -> list[FilterRow]:
     for info in data.digests:
         unread, total = data.digest_counts.get(info.id, (0, info.entries))
         rows.append(FilterRow("digest", info.label, f"{unread:,}/{total:,}", digest_id=info.id))
+    rows += tag_rows(data)
+    return rows
+
+
+def tag_rows(data: FilterData) -> list[FilterRow]:
+    """The Tags section: shown once any paper has a tag."""
+    if not data.tag_counts:
+        return []
+    rows = [FilterRow("heading", ""), FilterRow("heading", "Tags")]
+    rows.append(FilterRow("all-tags", "Any tag", f"{len(data.tag_counts):,}"))
+    rows += [FilterRow("tag", f"#{tag}", f"{count:,}", tag=tag) for tag, count in data.tag_counts.items()]
     return rows
 
 
@@ -96,6 +110,11 @@ class FilterList(VirtualList):
             super().__init__()
             self.digest_id = digest_id
 
+    class TagChosen(Message):
+        def __init__(self, tag: str | None) -> None:
+            super().__init__()
+            self.tag = tag
+
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._rows: list[FilterRow] = []
@@ -125,12 +144,16 @@ class FilterList(VirtualList):
             self.post_message(self.ViewChosen(row.view))
         elif row.kind in ("digest", "all-digests"):
             self.post_message(self.DigestChosen(row.digest_id))
+        elif row.kind in ("tag", "all-tags"):
+            self.post_message(self.TagChosen(row.tag))
 
     def _active(self, row: FilterRow) -> bool:
         if row.kind == "view":
             return row.view == self.data.view
         if row.kind == "all-digests":
             return self.data.digest_id is None
+        if row.kind in ("tag", "all-tags"):
+            return row.tag == self.data.tag
         return row.kind == "digest" and row.digest_id == self.data.digest_id
 
     def render_row(self, index: int, width: int, cursor: bool) -> Strip:
@@ -165,4 +188,4 @@ class FilterList(VirtualList):
 
 
 def _same(row: FilterRow, other: FilterRow) -> bool:
-    return (row.kind, row.view, row.digest_id) == (other.kind, other.view, other.digest_id)
+    return (row.kind, row.view, row.digest_id, row.tag) == (other.kind, other.view, other.digest_id, other.tag)

@@ -1,7 +1,7 @@
-"""The detail pane: title, status, every digest the paper appeared in, abstract, links.
+"""The detail pane: title, status, every digest the paper appeared in, tags, note, abstract, links.
 
-Everything shown comes from digest files, so it is untrusted: it is put into Content as
-plain text and styled by spans, never parsed as markup.
+Everything shown comes from digest files or the user's typing, so it is untrusted: it is put
+into Content as plain text and styled by spans, never parsed as markup.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from textual.reactive import reactive
 from textual.style import Style
 from textual.widgets import Static
 
+from reader.core.annotations import Annotations
 from reader.core.models import Appearance, Paper
 from reader.core.triage import Highlight, Marks
 
@@ -42,7 +43,15 @@ def highlighted(text: str, highlight: Highlight, base: Style | None, match: Styl
     return content
 
 
-def detail_content(paper: Paper, read: bool, starred: bool, highlight: Highlight, style: StyleFor) -> Content:
+def detail_content(
+    paper: Paper,
+    read: bool,
+    starred: bool,
+    highlight: Highlight,
+    style: StyleFor,
+    tags: tuple[str, ...] = (),
+    note: str = "",
+) -> Content:
     """The whole pane as one Content: plain text plus styled spans."""
     status = Content.assemble(
         ("unread" if not read else "read", style("paper-detail--unread" if not read else "paper-detail--meta")),
@@ -52,6 +61,7 @@ def detail_content(paper: Paper, read: bool, starred: bool, highlight: Highlight
         highlighted(paper.title, highlight, style("paper-detail--title"), style("paper-detail--match")),
         status,
         Content(seen_in(paper)).stylize(style("paper-detail--meta")),
+        *annotation_lines(tags, note, highlight, style),
         Content(""),
         highlighted(paper.abstract or "(no abstract in the digest)", highlight, None, style("paper-detail--match")),
     ]
@@ -60,6 +70,17 @@ def detail_content(paper: Paper, read: bool, starred: bool, highlight: Highlight
         for number, link in enumerate(paper.links, start=1):
             parts.append(Content.assemble((f"[{number}] ", style("paper-detail--meta")), (link, style("paper-detail--link"))))
     return Content("\n").join(parts)
+
+
+def annotation_lines(tags: tuple[str, ...], note: str, highlight: Highlight, style: StyleFor) -> list[Content]:
+    """The user's tags (one line) and note (under a heading), when there are any."""
+    lines: list[Content] = []
+    if tags:
+        lines.append(Content.assemble(("tags ", style("paper-detail--meta")), (" ".join(f"#{t}" for t in tags), style("paper-detail--tags"))))
+    if note:
+        lines += [Content(""), Content("Note").stylize(style("paper-detail--heading"))]
+        lines.append(highlighted(note, highlight, style("paper-detail--note"), style("paper-detail--match")))
+    return lines
 
 
 class PaperDetail(VerticalScroll):
@@ -73,6 +94,8 @@ class PaperDetail(VerticalScroll):
         "paper-detail--match",
         "paper-detail--heading",
         "paper-detail--link",
+        "paper-detail--tags",
+        "paper-detail--note",
     }
 
     DEFAULT_CSS = """
@@ -84,6 +107,8 @@ class PaperDetail(VerticalScroll):
         & > .paper-detail--match { text-style: bold underline; color: $text-accent; }
         & > .paper-detail--heading { text-style: bold; color: $text-muted; }
         & > .paper-detail--link { color: $text-primary; }
+        & > .paper-detail--tags { color: $text-secondary; }
+        & > .paper-detail--note { color: $text-warning; }
     }
     """
 
@@ -91,6 +116,7 @@ class PaperDetail(VerticalScroll):
     marks: reactive[Marks] = reactive(Marks, init=False)
     highlight: reactive[Highlight] = reactive(Highlight, init=False)
     placeholder: reactive[str] = reactive("", init=False)
+    annotations: reactive[Annotations] = reactive(Annotations, init=False)
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body", markup=False)
@@ -109,6 +135,9 @@ class PaperDetail(VerticalScroll):
     def watch_highlight(self) -> None:
         self._update()
 
+    def watch_annotations(self) -> None:
+        self._update()
+
     def watch_placeholder(self) -> None:
         self._update()
 
@@ -125,9 +154,17 @@ class PaperDetail(VerticalScroll):
         if paper is None:
             body.update(Content(self.placeholder).stylize(self._style("paper-detail--meta")))
             return
-        marks = self.marks
+        marks, annotations = self.marks, self.annotations
         body.update(
-            detail_content(paper, paper.id in marks.read, paper.id in marks.starred, self.highlight, self._style)
+            detail_content(
+                paper,
+                paper.id in marks.read,
+                paper.id in marks.starred,
+                self.highlight,
+                self._style,
+                annotations.tags.get(paper.id, ()),
+                annotations.notes.get(paper.id, ""),
+            )
         )
 
     def _style(self, name: str) -> Style:

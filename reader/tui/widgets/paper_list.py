@@ -1,4 +1,4 @@
-"""The paper list: one line per paper (unread and star markers, title, digest date)."""
+"""The paper list: one line per paper (unread and star markers, title, tags, digest date)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,16 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from reader.core.annotations import Annotations
 from reader.core.library import PaperSummary
+from reader.core.tags import tags_label
 from reader.core.triage import Highlight, Marks
 from reader.tui.widgets.virtual_list import VirtualList
 
 UNREAD_MARK = "•"
 STAR_MARK = "★"
 DATE_WIDTH = 6  # "Mar 17", or "Mar'24" for other years
+TAGS_WIDTH = 24  # at most this many cells of tags, so the title keeps the room
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: a new PaperRows is a new list
@@ -48,6 +51,7 @@ class PaperList(VirtualList):
         "paper-list--match",
         "paper-list--meta",
         "paper-list--empty",
+        "paper-list--tags",
     }
 
     DEFAULT_CSS = """
@@ -65,10 +69,12 @@ class PaperList(VirtualList):
         & > .paper-list--match { text-style: underline; color: $text-accent; }
         & > .paper-list--meta { color: $text-muted; }
         & > .paper-list--empty { color: $text-muted; text-style: italic; }
+        & > .paper-list--tags { color: $text-secondary; }
     }
     """
 
     marks: reactive[Marks] = reactive(Marks, init=False)
+    annotations: reactive[Annotations] = reactive(Annotations, init=False)
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -101,6 +107,9 @@ class PaperList(VirtualList):
     def watch_marks(self) -> None:
         self.refresh_rows()
 
+    def watch_annotations(self) -> None:
+        self.refresh_rows()
+
     # -- drawing ---------------------------------------------------------------------------
 
     def render_row(self, index: int, width: int, cursor: bool) -> Strip:
@@ -127,8 +136,12 @@ class PaperList(VirtualList):
         title = Content(title_text).stylize(part("paper-list--read" if read else "paper-list--unread"))
         for start, end in rows.highlight.spans(title_text):
             title = title.stylize(part("paper-list--match"), start, end)
-        room = max(0, width - lead.cell_length - len(meta) - 1)
+        tags = Content(tags_label(self.annotations.tags.get(paper_id, ())))
+        tags = tags.truncate(min(TAGS_WIDTH, max(0, width // 4)), ellipsis=True).stylize(part("paper-list--tags"))
+        room = max(0, width - lead.cell_length - len(meta) - 1 - (tags.cell_length + 1 if tags else 0))
         title = title.truncate(room, ellipsis=True, pad=True)
+        if tags:
+            title = title + " " + tags
         line = lead + title + " " + Content(meta).stylize(part("paper-list--meta"))
         return Strip(line.render_segments(base)).adjust_cell_length(width, base.rich_style)
 
