@@ -71,7 +71,10 @@ def test_completion_finishes_the_last_word_from_known_tags():
 def test_tag_counts_and_the_compact_row_label():
     counts = tag_counts({"a": ("moe", "rl"), "b": ("moe",), "c": ("agents",)})
     assert list(counts.items()) == [("moe", 2), ("agents", 1), ("rl", 1)]
-    assert tags_label(["moe", "rl", "x", "y"]) == "#moe #rl +2"
+    assert tags_label(["moe", "rl", "x", "y"]) == "#moe #rl #x #y"
+    assert tags_label(["moe", "rl", "x", "y"], width=12) == "#moe #rl +2"
+    assert tags_label(["efficiency", "quantization"], width=14) == "#efficiency +1"
+    assert tags_label(["quantization"], width=8) == "#quanti…"
     assert tags_label([]) == ""
 
 

@@ -106,12 +106,20 @@ def tag_counts(tags: Mapping[str, Iterable[str]]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def tags_label(tags: Iterable[str], shown: int = 2) -> str:
-    """A compact form for one list row: `#moe #rl +3`."""
+def tags_label(tags: Iterable[str], width: int | None = None) -> str:
+    """A compact form for one list row: as many whole tags as fit in `width`, then how many
+    more (`#moe #rl +3`); a lone tag longer than the room is cut with an ellipsis."""
     tags = list(tags)
-    words = [f"#{tag}" for tag in tags[:shown]]
-    if len(tags) > shown:
-        words.append(f"+{len(tags) - shown}")
+    words: list[str] = []
+    for number, tag in enumerate(tags):
+        rest = len(tags) - number - 1
+        candidate = " ".join(words + [f"#{tag}"] + ([f"+{rest}"] if rest else []))
+        if width is not None and len(candidate) > width:
+            if not words:
+                head = f"#{tag}"[: max(1, width - len(f" +{rest}") - 1 if rest else width - 1)] + "…"
+                return head + (f" +{rest}" if rest else "")
+            return " ".join(words + [f"+{len(tags) - number}"])
+        words.append(f"#{tag}")
     return " ".join(words)
 
 

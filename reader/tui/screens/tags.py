@@ -54,7 +54,7 @@ class TagScreen(ModalScreen[TagEdit | None]):
 
     @staticmethod
     def _describe(lead: str, tags: Sequence[str]) -> Content:
-        return Content(f"{lead}: {tags_label(tags, shown=len(tags))}" if tags else f"{lead}: none yet")
+        return Content(f"{lead}: {tags_label(tags)}" if tags else f"{lead}: none yet")
 
     @on(Input.Changed, "#tags-input")
     def _preview(self, event: Input.Changed) -> None:

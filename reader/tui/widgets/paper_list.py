@@ -136,8 +136,9 @@ class PaperList(VirtualList):
         title = Content(title_text).stylize(part("paper-list--read" if read else "paper-list--unread"))
         for start, end in rows.highlight.spans(title_text):
             title = title.stylize(part("paper-list--match"), start, end)
-        tags = Content(tags_label(self.annotations.tags.get(paper_id, ())))
-        tags = tags.truncate(min(TAGS_WIDTH, max(0, width // 4)), ellipsis=True).stylize(part("paper-list--tags"))
+        paper_tags = self.annotations.tags.get(paper_id, ())
+        tags = Content(tags_label(paper_tags, min(TAGS_WIDTH, width // 4)) if paper_tags else "")
+        tags = tags.stylize(part("paper-list--tags"))
         room = max(0, width - lead.cell_length - len(meta) - 1 - (tags.cell_length + 1 if tags else 0))
         title = title.truncate(room, ellipsis=True, pad=True)
         if tags:
