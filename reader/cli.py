@@ -222,10 +222,13 @@ def cmd_show(ctx: Context) -> int:
     library = ctx.library()
     paper = _paper_by_id(library, ctx.args.id)
     mark = ctx.state().mark(paper.id)
+    annotations = Annotations.load(ctx.state())
+    tags, note = annotations.tags.get(paper.id, ()), annotations.notes.get(paper.id)
     if ctx.args.json:
         record = _paper_json(paper, mark.read, mark.starred)
         del record["score"]
         record.update(abstract=paper.abstract, read_at=mark.read_at, starred_at=mark.starred_at)
+        record.update(tags=list(tags), note=note)
         _print_json(record)
         return 0
     width = min(shutil.get_terminal_size((100, 24)).columns, 100)
@@ -236,6 +239,12 @@ def cmd_show(ctx: Context) -> int:
     _out(f"id {paper.id} · {status}")
     _out(f"seen in {len(paper.appearances)} digest{'s' if len(paper.appearances) != 1 else ''}: "
          + ", ".join(f"{a.label} (#{a.position})" for a in paper.appearances))
+    if tags:
+        _out("tags: " + " ".join(f"#{tag}" for tag in tags))
+    if note:
+        _out()
+        _out("Note:")
+        _out(textwrap.indent(note, "  "))
     _out()
     _out(textwrap.fill(paper.abstract or "(no abstract)", width=width))
     if paper.links:

@@ -108,3 +108,10 @@ def test_reader_search_finds_note_words_and_tags(tagged_home):
     home, first, second = tagged_home
     assert [hit["id"] for hit in json.loads(run(home, "search", "zygomorphic", "--json").stdout)] == [second]
     assert [hit["id"] for hit in json.loads(run(home, "search", "tag:moe", "--json").stdout)] == [first]
+
+
+def test_reader_show_prints_tags_and_the_note(tagged_home):
+    home, first, second = tagged_home
+    assert "tags: #moe" in run(home, "show", first).stdout
+    shown = json.loads(run(home, "show", second, "--json").stdout)
+    assert shown["note"] == "zygomorphic reminder" and shown["tags"] == []

@@ -252,6 +252,6 @@ def test_annotation_snapshots_derive_sets_once_and_patch_after_undo():
 
 
 def test_merging_note_hits_respects_the_limit():
-    ids, scores = merge_note_hits(["x", "n1", "y"], {"x": 3.0, "n1": 2.0, "y": 1.0}, ["n1", "n2"], {"n2": 0.5}, limit=2)
+    ids, scores = merge_note_hits(["x", "n1", "y"], {"x": 3.0, "n1": 2.0, "y": 1.0}, ["n1", "n2"], ["n2"], limit=2)
     assert ids == ["n2", "x"]  # n1's note index did not match: dropped
     assert scores["n2"] > scores["x"]

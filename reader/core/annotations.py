@@ -10,6 +10,7 @@ stop words dropped, stemmed).
 from __future__ import annotations
 
 import dataclasses
+from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -117,45 +118,53 @@ class Annotations:
 
 class NoteIndex:
     """A Whoosh index in memory over the papers that have a note: title, and abstract plus
-    note, so a query is judged on everything the user can read about the paper."""
+    note, so a query is judged on everything the user can read about the paper.
+
+    Give the documents in list order: matches come back in that order. Only which papers
+    match is asked (no scoring), so a common word over hundreds of notes stays cheap."""
 
     def __init__(self, documents: Iterable[Document], notes: Mapping[str, str]) -> None:
-        self.ix = RamStorage().create_index(make_schema())
-        writer = self.ix.writer()
+        ix = RamStorage().create_index(make_schema())
+        writer = ix.writer()
+        self.ids: list[str] = []
         for document in documents:
             note = notes.get(document.id)
             if note:
                 writer.add_document(id=document.id, title=document.title, abstract=f"{document.abstract}\n{note}")
+                self.ids.append(document.id)
         writer.commit()
+        self.searcher = ix.searcher()  # never changes: the index is written once
 
-    def search(self, query: Query) -> dict[str, float]:
-        """paper id -> score for every noted paper the query matches."""
-        with self.ix.searcher() as searcher:
-            return {hit["id"]: hit.score for hit in searcher.search(query, limit=None)}
+    def matching(self, query: Query) -> list[str]:
+        """The noted papers the query matches, in the order the documents were given."""
+        return [self.ids[docnum] for docnum in self.searcher.docs_for_query(query)]
 
 
 def merge_note_hits(
     ids: list[str],
-    scores: dict[str, float] | None,
+    scores: Mapping[str, float] | None,
     noted: Iterable[str],
-    note_hits: Mapping[str, float],
+    note_hits: Iterable[str],
     limit: int | None = None,
-) -> tuple[list[str], dict[str, float]]:
+) -> tuple[list[str], Mapping[str, float]]:
     """Index hits corrected by the note index.
 
     For a paper with a note the note index decides (it also read the note), so a paper
     whose note alone matches is added, and one whose note contradicts the query (`NOT x`)
-    is dropped. Papers found only through their note come first, best first: the user
-    wrote those words. Everything else keeps the index's relevance order.
+    is dropped. Papers found only through their note come first, in the order given
+    (list order): the user wrote those words. Everything else keeps the index's order.
     """
-    noted = set(noted)
-    scores = dict(scores or {})
-    kept = [pid for pid in ids if pid not in noted or pid in note_hits]
+    noted, hits = set(noted), list(note_hits)
+    matched = set(hits)
+    scores = scores if scores is not None else {}
+    kept = [pid for pid in ids if pid not in noted or pid in matched]
     present = set(kept)
-    extra = sorted((pid for pid in note_hits if pid not in present), key=lambda pid: -note_hits[pid])
-    top = max(scores.values(), default=0.0)
-    for rank, pid in enumerate(extra):
-        scores[pid] = top + len(extra) - rank  # above every index hit, in this order
+    extra = [pid for pid in hits if pid not in present]
+    if not extra:
+        return (kept[:limit] if limit else kept), scores
+    top = scores.get(ids[0], 0.0) if ids else 0.0  # hits come best first
+    # The index's scores may be computed lazily for 100,000 hits: layered, never copied.
+    scores = ChainMap({pid: top + len(extra) - rank for rank, pid in enumerate(extra)}, scores)
     merged = extra + kept
     return (merged[:limit] if limit else merged), scores
 

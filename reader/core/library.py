@@ -563,21 +563,22 @@ class Library:
             hits = self.index.search(parsed.query, allowed, limit)
             ids, scores = [hit.id for hit in hits], {hit.id: hit.score for hit in hits}
         if annotations is not None and annotations.notes:
-            note_hits = {
-                pid: score
-                for pid, score in self._note_index(annotations).search(parsed.query).items()
-                if pid in view.papers and (allowed is None or allowed(pid))
-            }
+            note_hits = [
+                pid for pid in self._note_index(annotations, view).matching(parsed.query)
+                if allowed is None or allowed(pid)
+            ]
             ids, scores = merge_note_hits(ids, scores, annotations.notes, note_hits, limit)
         return SearchResult(ids, scores, tuple(notices))
 
-    def _note_index(self, annotations: Annotations) -> NoteIndex:
+    def _note_index(self, annotations: Annotations, view: LibraryView) -> NoteIndex:
         """The notes' index, rebuilt only when the notes or the library changed."""
-        key = (annotations.notes, self._view)
+        key = (annotations.notes, view)
         cached = self._note_index_cache
         if cached is None or cached[0][0] is not key[0] or cached[0][1] is not key[1]:
+            notes = annotations.notes
+            listed = [pid for pid in view.order if pid in notes]  # list order: see NoteIndex
             with self.catalog._lock:  # the catalog's connection is shared between threads
-                documents = list(self.catalog.documents(sorted(annotations.notes)))
+                documents = list(self.catalog.documents(listed))
             cached = (key, NoteIndex(documents, annotations.notes))
             self._note_index_cache = cached
         return cached[1]
