@@ -274,10 +274,10 @@ class MainScreen(Screen[None]):
         self.refilter()
         self._update_filters()
 
-    def watch_annotations(self, previous: Annotations, annotations: Annotations) -> None:
+    def watch_annotations(self, annotations: Annotations) -> None:
         if self.tag is not None and not annotations.ids_with_tag(self.tag):
-            self.tag = None  # its last paper lost the tag
-        if self.search_text.strip():  # tags and notes only change what a search finds
+            self.tag = None  # its last paper lost the tag: back to every paper
+        elif self.tag is not None or self.search_text.strip():  # else the list is unchanged
             self.refilter()
         self._update_filters()
 

@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Static
 
 from reader.core.tags import TagEdit, apply_tag_edit, complete_tag, parse_tag_edit, tags_label
 
-HINT = "moe adds · -moe removes · spaces or commas between tags · → completes · enter saves · esc cancels"
+HINT = "moe adds, -moe removes (spaces or commas between tags) · → completes · enter saves · esc cancels"
 
 
 class TagSuggester(Suggester):
@@ -54,7 +54,7 @@ class TagScreen(ModalScreen[TagEdit | None]):
 
     @staticmethod
     def _describe(lead: str, tags: Sequence[str]) -> Content:
-        return Content(f"{lead}: {tags_label(tags)}" if tags else f"{lead}: none yet")
+        return Content(f"{lead}: {tags_label(tags)}" if tags else f"{lead}: none")
 
     @on(Input.Changed, "#tags-input")
     def _preview(self, event: Input.Changed) -> None:
