@@ -235,3 +235,28 @@ async def test_palette_exports_starred_papers_and_reports_a_bad_path(home, fixtu
         assert first_word in text
         await palette_export(pilot, "export starred", 2, tmp_path)  # a folder, not a file
         assert any("is a folder" in str(n.message) for n in pilot.app._notifications)
+
+
+async def test_removing_the_chosen_tag_from_its_last_paper_shows_every_paper_again(home, fixture_digests):
+    async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await tag(pilot, "solo")
+        screen.tag = "solo"
+        await settle(pilot)
+        assert screen.paper_list.row_count == 1
+        await tag(pilot, "-solo")
+        await wait_until(pilot, lambda: screen.tag is None)
+        await settle(pilot)
+        assert screen.paper_list.row_count == 16
+        assert not [row for row in screen.query_one(FilterList)._rows if row.kind == "tag"]
+
+
+async def test_tags_and_notes_from_another_copy_show_up(home, fixture_digests):
+    async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        paper = screen.paper_list.highlighted
+        with StateStore(state_path(home / "data", "default")) as other:
+            other.change_tags(paper, ["elsewhere"])
+            other.set_note(paper, "written in another terminal")
+        await wait_until(pilot, lambda: "written in another terminal" in detail_text(screen), timeout=10)
+        assert "#elsewhere" in detail_text(screen)
