@@ -255,3 +255,16 @@ def test_merging_note_hits_respects_the_limit():
     ids, scores = merge_note_hits(["x", "n1", "y"], {"x": 3.0, "n1": 2.0, "y": 1.0}, ["n1", "n2"], ["n2"], limit=2)
     assert ids == ["n2", "x"]  # n1's note index did not match: dropped
     assert scores["n2"] > scores["x"]
+
+
+def test_a_half_typed_word_keeps_the_chosen_tag_and_the_view(seeds_library):
+    from reader.core.annotations import with_tag
+    from reader.core.triage import View, with_view
+
+    hits = seeds_library.search(parse_query("quantized")).ids
+    annotations = Annotations({pid: ("q",) for pid in hits[:4]}, {})
+    read = frozenset(hits[:1])
+    parsed = with_tag(with_view(parse_query("quantiz"), View.UNREAD), "q")
+    assert parsed.typing
+    found = seeds_library.search(parsed, read, annotations=annotations).ids
+    assert set(found) == set(hits[1:4])

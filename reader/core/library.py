@@ -8,6 +8,7 @@ costs one rebuild, never a mark (marks live in the state database, keyed by pape
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import json
@@ -535,7 +536,10 @@ class Library:
         With `annotations`, tag: and note: filters apply and plain words match notes too."""
         view = self.view()
         if parsed.typing:  # let a half-typed word find the stem it has run past
-            parsed = parse_query(parsed.raw, self.index.has_term)
+            # Only the text's query changes: filters added by the caller (the view's status,
+            # the chosen tag) are not in `raw` and must stay.
+            again = parse_query(parsed.raw, self.index.has_term)
+            parsed = dataclasses.replace(parsed, query=again.query, notices=again.notices)
         notices = list(parsed.notices)
         allowed = _status_filter(parsed.statuses, read_ids, starred_ids)
         members: set[str] = set()
