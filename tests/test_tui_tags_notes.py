@@ -260,3 +260,18 @@ async def test_tags_and_notes_from_another_copy_show_up(home, fixture_digests):
             other.set_note(paper, "written in another terminal")
         await wait_until(pilot, lambda: "written in another terminal" in detail_text(screen), timeout=10)
         assert "#elsewhere" in detail_text(screen)
+
+
+async def test_the_chosen_tag_comes_back_with_the_session(home, fixture_digests):
+    app = make_app(fixture_digests)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await tag(pilot, "kept")
+        screen.tag = "kept"
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        await wait_until(pilot, lambda: screen.library_view is not None and screen.paper_list.row_count == 1)
+        assert screen.tag == "kept"

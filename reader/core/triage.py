@@ -221,9 +221,13 @@ class Session:
     view: View = View.ALL
     digest: str | None = None  # the digest's file path: catalog ids change on rebuilds
     selected: str | None = None
+    tag: str | None = None  # the tag chosen in the filter pane
 
     def to_json(self) -> dict[str, Any]:
-        return {"query": self.query, "view": self.view.value, "digest": self.digest, "selected": self.selected}
+        return {
+            "query": self.query, "view": self.view.value, "digest": self.digest, "selected": self.selected,
+            "tag": self.tag,
+        }
 
     @classmethod
     def from_json(cls, data: Any) -> Session:
@@ -239,4 +243,4 @@ class Session:
             view = View(data.get("view", "all"))
         except ValueError:
             view = View.ALL
-        return cls(text("query") or "", view, text("digest"), text("selected"))
+        return cls(text("query") or "", view, text("digest"), text("selected"), text("tag"))

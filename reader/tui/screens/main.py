@@ -189,6 +189,7 @@ class MainScreen(Screen[None]):
         self._restore = session
         self._pending_digest_path = session.digest
         self.current_view = session.view
+        self.tag = session.tag if session.tag in self.annotations.counts else None
         if session.query:
             self.filter_pane.set_search_text(session.query)
             self.search_text = session.query
@@ -273,6 +274,7 @@ class MainScreen(Screen[None]):
     def watch_tag(self) -> None:
         self.refilter()
         self._update_filters()
+        self._schedule_session_save()
 
     def watch_annotations(self, annotations: Annotations) -> None:
         if self.tag is not None and not annotations.ids_with_tag(self.tag):
@@ -799,7 +801,7 @@ class MainScreen(Screen[None]):
         if self.digest_id is not None and self.library_view is not None:
             info = self.library_view.digest(self.digest_id)
             digest_path = info.path if info else None
-        return Session(self.search_text, self.current_view, digest_path, self.selected)
+        return Session(self.search_text, self.current_view, digest_path, self.selected, self.tag)
 
     def _schedule_session_save(self) -> None:
         if self.library_view is None:
