@@ -32,9 +32,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from reader.core.library import LibraryView, SearchResult, SyncReport
+from reader.core.facets import Facets
+from reader.core.library import LibraryView, SyncReport
+from reader.core.listing import Listing, list_papers
 from reader.core.models import Paper
-from reader.core.query import ParsedQuery, parse_query
+from reader.core.query import ParsedQuery
+from reader.core.snippets import SnippetCache, make_snippets
 from reader.core.triage import (
     Highlight,
     Marks,
@@ -49,8 +52,6 @@ from reader.core.triage import (
     step_unread,
     tally,
     to_mark_read,
-    with_view,
-    within,
 )
 from reader.tui import bindings
 from reader.tui.messages import SyncCancelled, SyncProgress
@@ -104,6 +105,8 @@ class MainScreen(Screen[None]):
         self._revealed_for_search = False
         self._syncing = False
         self._tally: Tally | None = None
+        self._facets: Facets | None = None  # hits per view and digest while a query is active
+        self._snippets = SnippetCache()
         self._tally_of: tuple[LibraryView, Marks] | None = None
 
     @property
@@ -271,30 +274,36 @@ class MainScreen(Screen[None]):
         if library_view is None:
             return
         marks = self.marks
-        members = library_view.papers_in_digest.get(digest_id) if digest_id is not None else None
         library = self.reader_app.library
+        keep = self.selected or (self._restore.selected if self._restore else None)
+        rows_shown = max(1, self.paper_list.scrollable_content_region.height // 2 + 1)
 
-        def search() -> tuple[ParsedQuery, SearchResult, list[str]]:
-            parsed = with_view(parse_query(text), view)
-            result = library.search(parsed, marks.read, marks.starred)
-            return parsed, result, within(result.ids, members)
+        def search() -> Listing:
+            return list_papers(library, library_view, text, view, digest_id, marks.read, marks.starred, keep, rows_shown)
 
         # Whoosh threads cannot be interrupted: wait for a stale one rather than pile them up.
         if self._search_thread is not None and not self._search_thread.done():
             await asyncio.wait([self._search_thread])
         thread = asyncio.get_running_loop().run_in_executor(None, search)
         self._search_thread = thread
-        parsed, result, ids = await asyncio.shield(thread)
+        listing = await asyncio.shield(thread)
         if library_view is self.library_view:
-            self.show_results(parsed, result, ids, library_view)
+            self.show_results(listing, library_view)
 
-    def show_results(self, parsed: ParsedQuery, result: SearchResult, ids: list[str], view: LibraryView) -> None:
+    def show_results(self, listing: Listing, view: LibraryView) -> None:
         keep = self.selected
         if self._restore is not None:
             keep = keep or self._restore.selected
             self._restore = None
+        parsed, result, ids = listing.parsed, listing.result, listing.ids
         self.notices = tuple(dict.fromkeys(parsed.notices + result.notices))
-        rows = PaperRows(ids, view.papers, Highlight.of(parsed), _newest_year(view), self._empty_text(parsed))
+        self._facets = listing.facets
+        if listing.snippets:
+            self._snippets.put(listing.highlight, listing.snippets)
+        rows = PaperRows(
+            ids, view.papers, Highlight.of(parsed), _newest_year(view), self._empty_text(parsed),
+            listing.with_snippets, listing.snippets,
+        )
         self.highlight = rows.highlight
         self.paper_list.show(rows, keep)
         if not ids:
@@ -330,6 +339,23 @@ class MainScreen(Screen[None]):
     def _digest_chosen(self, event: FilterList.DigestChosen) -> None:
         self.digest_id = event.digest_id
 
+    @on(PaperList.SnippetsWanted)
+    def _snippets_wanted(self, event: PaperList.SnippetsWanted) -> None:
+        highlight = event.rows.highlight
+        known = self._snippets.for_ids(event.paper_ids, highlight)
+        if known:
+            self.paper_list.add_snippets(event.rows, known)
+        missing = self._snippets.missing(event.paper_ids, highlight)
+        if missing:
+            self.load_snippets(event.rows, missing)
+
+    @work(group="snippets", exit_on_error=False)
+    async def load_snippets(self, rows: PaperRows, paper_ids: list[str]) -> None:
+        library = self.reader_app.library
+        snippets = await asyncio.to_thread(lambda: make_snippets(library.abstracts(paper_ids), rows.highlight))
+        self._snippets.put(rows.highlight, snippets)
+        self.paper_list.add_snippets(rows, snippets)
+
     # -- what the panes show -------------------------------------------------------------
 
     def watch_marks(self) -> None:
@@ -345,6 +371,7 @@ class MainScreen(Screen[None]):
             self.current_view,
             self.digest_id,
             self._summary(),
+            hits=self._facets if self.search_text.strip() else None,
         )
 
     def _tally_now(self) -> Tally | None:

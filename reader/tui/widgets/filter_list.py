@@ -1,15 +1,20 @@
-"""The views (All / Unread / Starred) and the digests, newest first, with live counts."""
+"""The views (All / Unread / Starred) and the digests, newest first, with live counts.
+
+While a query is active the counts are the query's hits: "12 of 340" for a view (hits of
+papers in it), "3 of 100" for a digest.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from reader.core.facets import Facets
 from reader.core.library import DigestInfo
 from reader.core.triage import Counts, View
 from reader.tui.widgets.virtual_list import VirtualList
@@ -27,6 +32,7 @@ class FilterData:
     view: View = View.ALL
     digest_id: int | None = None
     summary: str = ""
+    hits: Facets | None = None  # the query's hits per view and digest, while one is active
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class FilterRow:
     count: str = ""
     view: View | None = None
     digest_id: int | None = None
+    hits: bool = False  # the count is the query's hits
 
 
 def filter_rows(data: FilterData) -> list[FilterRow]:
@@ -55,7 +62,34 @@ def filter_rows(data: FilterData) -> list[FilterRow]:
     for info in data.digests:
         unread, total = data.digest_counts.get(info.id, (0, info.entries))
         rows.append(FilterRow("digest", info.label, f"{unread:,}/{total:,}", digest_id=info.id))
-    return rows
+    return _with_hit_counts(rows, data)
+
+
+def _with_hit_counts(rows: list[FilterRow], data: FilterData) -> list[FilterRow]:
+    """Counts turned into "hits of papers" while a query is active."""
+    hits = data.hits
+    if hits is None:
+        return rows
+    counts = data.counts
+    totals = {
+        View.ALL: counts.total if counts else None,
+        View.UNREAD: counts.unread if counts else None,
+        View.STARRED: counts.starred if counts else None,
+    }
+    entries = {info.id: info.entries for info in data.digests}
+
+    def of(found: int, total: int | None) -> str:
+        return f"{found:,} of {total:,}" if total is not None else f"{found:,}"
+
+    changed = []
+    for row in rows:
+        if row.kind == "view" and row.view is not None:
+            row = replace(row, count=of(hits.views.get(row.view, 0), totals[row.view]), hits=True)
+        elif row.kind == "digest" and row.digest_id is not None:
+            total = data.digest_counts.get(row.digest_id, (0, entries.get(row.digest_id, 0)))[1]
+            row = replace(row, count=of(hits.digests.get(row.digest_id, 0), total), hits=True)
+        changed.append(row)
+    return changed
 
 
 class FilterList(VirtualList):
@@ -67,6 +101,7 @@ class FilterList(VirtualList):
         "filter-list--heading",
         "filter-list--count",
         "filter-list--done",
+        "filter-list--hits",
     }
 
     DEFAULT_CSS = """
@@ -81,6 +116,7 @@ class FilterList(VirtualList):
         & > .filter-list--heading { color: $text-muted; text-style: bold; }
         & > .filter-list--count { color: $text-muted; }
         & > .filter-list--done { color: $text-muted; }
+        & > .filter-list--hits { color: $text-accent; }
     }
     """
 
@@ -148,7 +184,9 @@ class FilterList(VirtualList):
             if active:
                 label = label.stylize(part("filter-list--active"))
             count_style = "filter-list--count"
-            if row.kind == "digest" and row.count.startswith("0/"):
+            if row.hits:
+                count_style = "filter-list--hits" if not row.count.startswith("0 ") else "filter-list--done"
+            elif row.kind == "digest" and row.count.startswith("0/"):
                 count_style = "filter-list--done"  # nothing left to read in it
             count = Content(row.count).stylize(part(count_style))
             room = max(0, width - 3 - count.cell_length - 2)
