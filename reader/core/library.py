@@ -16,7 +16,7 @@ import threading
 import time
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -543,7 +543,8 @@ class Library:
         """Ranked hits for a text query, or every paper in date order; filters applied."""
         view = self.view()
         if parsed.typing:  # let a half-typed word find the stem it has run past
-            parsed = parse_query(parsed.raw, self.index.has_term)
+            # the statuses are kept: a view adds its own to those typed (`with_view`)
+            parsed = replace(parse_query(parsed.raw, self.index.has_term), statuses=parsed.statuses)
         notices = list(parsed.notices)
         allowed = _status_filter(parsed.statuses, read_ids, starred_ids)
         members: set[str] = set()
