@@ -93,3 +93,14 @@ def test_facets_count_views_inside_the_chosen_digest_and_digests_inside_the_view
 def test_facets_of_no_hits_are_zero():
     facets = facet_counts([], View.STARRED, None, MEMBERS, READ, STARRED)
     assert set(facets.views.values()) == {0} and set(facets.digests.values()) == {0}
+
+
+def test_match_spans_find_what_the_highlight_finds():
+    from reader.core.snippets import match_spans
+
+    text = ("Mélange of quantized experts, the QUANTIZATION of learners and learning-rate "
+            "schedules; is it the best? Diffusion.models and e.g. re-ranking.")
+    for query in ("quantization", "melange learn", "learn", "diffusion model", "the best", "re", "rank"):
+        wanted = highlight(query)
+        assert match_spans(text, wanted) == wanted.spans(text), query
+    assert match_spans(text, highlight("quantization"))  # not vacuous

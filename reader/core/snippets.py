@@ -11,6 +11,7 @@ import re
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from reader.core.index import ANALYZER
 from reader.core.triage import Highlight
 
 # Characters kept: the widest list row there is, so the row can cut it to its own width.
@@ -21,6 +22,12 @@ ELLIPSIS = "…"
 CACHE_SIZE = 2048
 
 _SPACE = re.compile(r"\s")  # one character for one: spans stay valid
+# The analyzer's own token pattern, so spans are where the index saw words.
+_TOKEN = ANALYZER.items[0].expression
+# token as written -> its indexed term ("" for a stop word): the analyzer runs once per
+# distinct word, not once per word of every abstract drawn.
+_TERMS: dict[str, str] = {}
+_TERMS_MAX = 200_000
 _SPACES = re.compile(r" {2,}")
 
 
@@ -28,6 +35,30 @@ _SPACES = re.compile(r" {2,}")
 class Snippet:
     text: str
     spans: tuple[tuple[int, int], ...] = ()  # matched words, as character spans of `text`
+
+
+def match_spans(text: str, highlight: Highlight) -> list[tuple[int, int]]:
+    """`highlight.spans(text)`, the same words found the same way, with each distinct word
+    analysed once for the life of the process (a list draws the same words again and again)."""
+    if not text or not highlight:
+        return []
+    terms, prefixes = highlight.terms, tuple(highlight.prefixes)
+    spans = []
+    for match in _TOKEN.finditer(text):
+        term = _TERMS.get(match.group())
+        if term is None:
+            term = _term_of(match.group())
+        if term and (term in terms or (prefixes and term.startswith(prefixes))):
+            spans.append(match.span())
+    return spans
+
+
+def _term_of(word: str) -> str:
+    if len(_TERMS) >= _TERMS_MAX:  # hostile input: unbounded distinct words
+        _TERMS.clear()
+    term = next((token.text for token in ANALYZER(word)), "")
+    _TERMS[word] = term
+    return term
 
 
 def best_window(text: str, spans: list[tuple[int, int]], width: int) -> int:
@@ -52,7 +83,7 @@ def make_snippet(abstract: str, highlight: Highlight, width: int = SNIPPET_CHARS
     """The fragment of `abstract` around its best cluster of matches, on one line, with
     ellipses where it was cut; the opening of the abstract when no word of it matched."""
     text = _SPACE.sub(" ", abstract)
-    spans = highlight.spans(text)
+    spans = match_spans(text, highlight)
     anchor = best_window(text, spans, width)
     start = _word_start(text, max(0, anchor - LEAD_CHARS)) if anchor > LEAD_CHARS else 0
     end = min(len(text), start + width)
