@@ -16,6 +16,7 @@ from textual.strip import Strip
 
 from reader.core.facets import Facets
 from reader.core.library import DigestInfo
+from reader.core.models import SavedView
 from reader.core.triage import Counts, View
 from reader.tui.widgets.virtual_list import VirtualList
 
@@ -33,11 +34,14 @@ class FilterData:
     digest_id: int | None = None
     summary: str = ""
     hits: Facets | None = None  # the query's hits per view and digest, while one is active
+    saved_views: Sequence[SavedView] = ()
+    saved_counts: Mapping[str, int] = field(default_factory=dict)  # name -> papers it lists
+    saved_active: str | None = None  # the saved view whose search is the one shown
 
 
 @dataclass(frozen=True)
 class FilterRow:
-    kind: str  # "view", "all-digests", "digest" or "heading"
+    kind: str  # "view", "saved", "all-digests", "digest" or "heading"
     label: str
     count: str = ""
     view: View | None = None
@@ -56,6 +60,7 @@ def filter_rows(data: FilterData) -> list[FilterRow]:
         FilterRow("view", view.title, f"{view_count[view]:,}" if view_count[view] is not None else "", view=view)
         for view in View
     ]
+    rows.extend(saved_view_rows(data))
     rows.append(FilterRow("heading", ""))
     rows.append(FilterRow("heading", "Digests"))
     rows.append(FilterRow("all-digests", "All digests", f"{len(data.digests):,}" if data.digests else ""))
@@ -63,6 +68,17 @@ def filter_rows(data: FilterData) -> list[FilterRow]:
         unread, total = data.digest_counts.get(info.id, (0, info.entries))
         rows.append(FilterRow("digest", info.label, f"{unread:,}/{total:,}", digest_id=info.id))
     return _with_hit_counts(rows, data)
+
+
+def saved_view_rows(data: FilterData) -> list[FilterRow]:
+    """The "Saved" section: each saved view with how many papers it lists (blank until counted)."""
+    if not data.saved_views:
+        return []
+    rows = [FilterRow("heading", ""), FilterRow("heading", "Saved")]
+    for saved in data.saved_views:
+        count = data.saved_counts.get(saved.name)
+        rows.append(FilterRow("saved", saved.name, f"{count:,}" if count is not None else ""))
+    return rows
 
 
 def _with_hit_counts(rows: list[FilterRow], data: FilterData) -> list[FilterRow]:
@@ -127,6 +143,11 @@ class FilterList(VirtualList):
             super().__init__()
             self.view = view
 
+    class SavedViewChosen(Message):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
     class DigestChosen(Message):
         def __init__(self, digest_id: int | None) -> None:
             super().__init__()
@@ -161,12 +182,16 @@ class FilterList(VirtualList):
             self.post_message(self.ViewChosen(row.view))
         elif row.kind in ("digest", "all-digests"):
             self.post_message(self.DigestChosen(row.digest_id))
+        elif row.kind == "saved":
+            self.post_message(self.SavedViewChosen(row.label))
 
     def _active(self, row: FilterRow) -> bool:
         if row.kind == "view":
             return row.view == self.data.view
         if row.kind == "all-digests":
             return self.data.digest_id is None
+        if row.kind == "saved":
+            return row.label == self.data.saved_active
         return row.kind == "digest" and row.digest_id == self.data.digest_id
 
     def render_row(self, index: int, width: int, cursor: bool) -> Strip:
@@ -203,4 +228,5 @@ class FilterList(VirtualList):
 
 
 def _same(row: FilterRow, other: FilterRow) -> bool:
-    return (row.kind, row.view, row.digest_id) == (other.kind, other.view, other.digest_id)
+    same = (row.kind, row.view, row.digest_id) == (other.kind, other.view, other.digest_id)
+    return same and (row.kind != "saved" or row.label == other.label)
