@@ -104,3 +104,43 @@ def test_match_spans_find_what_the_highlight_finds():
         wanted = highlight(query)
         assert match_spans(text, wanted) == wanted.spans(text), query
     assert match_spans(text, highlight("quantization"))  # not vacuous
+
+
+def test_opening_page_is_the_top_or_the_page_ending_at_the_kept_paper():
+    from reader.core.listing import opening_page
+
+    ids = [str(number) for number in range(10)]
+    assert opening_page(ids, None, 3) == ["0", "1", "2"]
+    assert opening_page(ids, "1", 3) == ["0", "1", "2"]
+    assert opening_page(ids, "7", 3) == ["5", "6", "7"]
+    assert opening_page(ids, "gone", 3) == ["0", "1", "2"]
+    assert opening_page(ids, "7", 0) == []
+
+
+def test_list_papers_facets_narrows_to_the_view_and_snippets_the_opening_rows(tmp_path):
+    from pathlib import Path
+
+    from reader.core.library import Library
+    from reader.core.listing import list_papers
+
+    library = Library([Path(__file__).parent / "fixtures" / "digests"], tmp_path / "index")
+    library.sync()
+    try:
+        view = library.view()
+        everything = list_papers(library, view, "quantization", View.ALL, None, frozenset(), frozenset(), rows_shown=1)
+        assert len(everything.ids) == 2 and everything.facets.views[View.ALL] == 2
+        first, second = everything.ids
+        assert list(everything.snippets) == [first]  # only the rows on screen
+        assert "quantization" in [everything.snippets[first].text[a:b].lower() for a, b in everything.snippets[first].spans]
+        read = frozenset({first})
+        unread = list_papers(library, view, "quantization", View.UNREAD, None, read, frozenset(), rows_shown=5)
+        assert unread.ids == [second]
+        assert unread.facets.views == {View.ALL: 2, View.UNREAD: 1, View.STARRED: 0}
+        cache = SnippetCache()
+        cache.put(unread.highlight, unread.snippets)
+        again = list_papers(library, view, "quantization", View.UNREAD, None, read, frozenset(), rows_shown=5, cache=cache)
+        assert again.snippets[second] is unread.snippets[second]  # taken from the cache
+        plain = list_papers(library, view, "", View.UNREAD, None, read, frozenset(), rows_shown=5)
+        assert plain.facets is None and plain.snippets == {} and first not in plain.ids
+    finally:
+        library.close()

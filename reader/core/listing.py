@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from reader.core.facets import Facets, facet_counts, in_view
 from reader.core.library import Library, LibraryView, SearchResult
 from reader.core.query import ParsedQuery, parse_query
-from reader.core.snippets import Snippet, make_snippets
+from reader.core.snippets import Snippet, SnippetCache, make_snippets
 from reader.core.triage import Highlight, View, with_view, within
 
 
@@ -43,9 +43,11 @@ def list_papers(
     starred: frozenset[str],
     keep: str | None = None,
     rows_shown: int = 0,
+    cache: SnippetCache | None = None,
 ) -> Listing:
     """The list for `text` in `view` and digest `digest_id`, with snippets for the `rows_shown`
-    rows the list opens on (around `keep`, the paper the cursor stays on)."""
+    rows the list opens on (around `keep`, the paper the cursor stays on); those in `cache`
+    (only read here) are not computed again."""
     members = view_of_library.papers_in_digest.get(digest_id) if digest_id is not None else None
     parsed = parse_query(text)
     if not parsed.has_text:
@@ -57,7 +59,9 @@ def list_papers(
     ids = _narrowed(result.ids, view, members, read, starred)
     highlight = Highlight.of(parsed)
     page = opening_page(ids, keep, rows_shown)
-    snippets = make_snippets(library.abstracts(page), highlight) if page else {}
+    known = cache.for_ids(page, highlight) if cache is not None else {}
+    missing = [pid for pid in page if pid not in known]
+    snippets = known | (make_snippets(library.abstracts(missing), highlight) if missing else {})
     return Listing(parsed, result, ids, facets, highlight, snippets)
 
 

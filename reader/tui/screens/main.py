@@ -285,9 +285,12 @@ class MainScreen(Screen[None]):
         library = self.reader_app.library
         keep = self.selected or (self._restore.selected if self._restore else None)
         rows_shown = max(1, self.paper_list.scrollable_content_region.height // 2 + 1)
+        cache = self._snippets
 
         def search() -> Listing:
-            return list_papers(library, library_view, text, view, digest_id, marks.read, marks.starred, keep, rows_shown)
+            return list_papers(
+                library, library_view, text, view, digest_id, marks.read, marks.starred, keep, rows_shown, cache
+            )
 
         listing = await self._in_search_thread(search)
         if library_view is self.library_view:
@@ -362,6 +365,8 @@ class MainScreen(Screen[None]):
         if missing:
             self.load_snippets(event.rows, missing)
 
+    # Not exclusive: each request is for other rows, and a cancelled one would leave its rows
+    # blank until they are drawn again.
     @work(group="snippets", exit_on_error=False)
     async def load_snippets(self, rows: PaperRows, paper_ids: list[str]) -> None:
         library = self.reader_app.library

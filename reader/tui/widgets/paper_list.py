@@ -127,12 +127,6 @@ class PaperList(VirtualList):
             self._snippets.update(snippets)
             self.refresh_rows()
 
-    def visible_ids(self) -> list[str]:
-        """The papers on screen now."""
-        first = round(self.scroll_offset.y) // self.row_height
-        shown = self.scrollable_content_region.height // self.row_height + 1
-        return list(self._rows.ids[first : first + shown])
-
     def _ask_for_snippets(self) -> None:
         if self._wanted:
             wanted, self._wanted = list(self._wanted), {}
