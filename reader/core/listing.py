@@ -55,8 +55,9 @@ def list_papers(
         result = library.search(parsed, read, starred)
         return Listing(parsed, result, within(result.ids, members))
     result = library.search(parsed, read, starred)
-    facets = facet_counts(result.ids, view, members, view_of_library.papers_in_digest, read, starred)
-    ids = _narrowed(result.ids, view, members, read, starred)
+    hit_set = frozenset(result.ids)
+    facets = facet_counts(hit_set, view, members, view_of_library.papers_in_digest, read, starred)
+    ids = _narrowed(result.ids, hit_set, view, members, read, starred)
     highlight = Highlight.of(parsed)
     page = opening_page(ids, keep, rows_shown)
     known = cache.for_ids(page, highlight) if cache is not None else {}
@@ -65,11 +66,11 @@ def list_papers(
     return Listing(parsed, result, ids, facets, highlight, snippets)
 
 
-def _narrowed(ids: list[str], view: View, members: frozenset[str] | None, read: frozenset[str],
-              starred: frozenset[str]) -> list[str]:
+def _narrowed(ids: list[str], hit_set: frozenset[str], view: View, members: frozenset[str] | None,
+              read: frozenset[str], starred: frozenset[str]) -> list[str]:
     if view is View.ALL and members is None:
         return ids
-    kept = in_view(frozenset(ids), view, read, starred)
+    kept = in_view(hit_set, view, read, starred)
     if members is not None:
         kept = kept & members
     return [pid for pid in ids if pid in kept]
