@@ -117,30 +117,34 @@ def test_opening_page_is_the_top_or_the_page_ending_at_the_kept_paper():
     assert opening_page(ids, "7", 0) == []
 
 
-def test_list_papers_facets_narrows_to_the_view_and_snippets_the_opening_rows(tmp_path):
+def test_list_papers_narrows_to_the_view_snippets_the_opening_rows_and_counts_facets(tmp_path):
     from pathlib import Path
 
     from reader.core.library import Library
-    from reader.core.listing import list_papers
+    from reader.core.listing import count_facets, list_papers
 
     library = Library([Path(__file__).parent / "fixtures" / "digests"], tmp_path / "index")
     library.sync()
     try:
         view = library.view()
         everything = list_papers(library, view, "quantization", View.ALL, None, frozenset(), frozenset(), rows_shown=1)
-        assert len(everything.ids) == 2 and everything.facets.views[View.ALL] == 2
+        assert len(everything.ids) == 2
+        assert count_facets(library, view, everything, frozenset(), frozenset()).views[View.ALL] == 2
         first, second = everything.ids
         assert list(everything.snippets) == [first]  # only the rows on screen
         assert "quantization" in [everything.snippets[first].text[a:b].lower() for a, b in everything.snippets[first].spans]
         read = frozenset({first})
         unread = list_papers(library, view, "quantization", View.UNREAD, None, read, frozenset(), rows_shown=5)
         assert unread.ids == [second]
-        assert unread.facets.views == {View.ALL: 2, View.UNREAD: 1, View.STARRED: 0}
+        facets = count_facets(library, view, unread, read, frozenset())
+        assert facets.views == {View.ALL: 2, View.UNREAD: 1, View.STARRED: 0}
+        assert sum(facets.digests.values()) == 1  # digests count the hits in the view
         cache = SnippetCache()
         cache.put(unread.highlight, unread.snippets)
         again = list_papers(library, view, "quantization", View.UNREAD, None, read, frozenset(), rows_shown=5, cache=cache)
         assert again.snippets[second] is unread.snippets[second]  # taken from the cache
         plain = list_papers(library, view, "", View.UNREAD, None, read, frozenset(), rows_shown=5)
-        assert plain.facets is None and plain.snippets == {} and first not in plain.ids
+        assert count_facets(library, view, plain, read, frozenset()) is None
+        assert plain.snippets == {} and first not in plain.ids
     finally:
         library.close()

@@ -1,10 +1,11 @@
-"""What the paper list shows for a query, as the search worker computes it off the UI thread:
-the ids in order, the facet counts (hits per view and per digest) and the snippets of the
-rows the list opens on.
+"""What the paper list shows for a query, as the search worker computes it off the UI thread,
+in two steps so the rows never wait for the counts:
 
-With a text query the search runs once without the view's status filter: the hit set gives
-every view's count, and the view is then applied to it in Python (cheap next to the search).
-Without text nothing is faceted and the view filter goes into the search as before.
+1. `list_papers`: the ids in order (the view's status filter goes into the search, as
+   without a query) and the snippets of the rows the list opens on;
+2. `count_facets`: with a text query, how many of its hits each view and each digest holds.
+   In the All view the hits are already known; in another view the query runs once more
+   without the view's filter (the hit set gives every view's count by set intersections).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from reader.core.facets import Facets, facet_counts, in_view
+from reader.core.facets import Facets, facet_counts
 from reader.core.library import Library, LibraryView, SearchResult
 from reader.core.query import ParsedQuery, parse_query
 from reader.core.snippets import Snippet, SnippetCache, make_snippets
@@ -21,10 +22,11 @@ from reader.core.triage import Highlight, View, with_view, within
 
 @dataclass(frozen=True)
 class Listing:
-    parsed: ParsedQuery
-    result: SearchResult
-    ids: list[str]
-    facets: Facets | None = None  # only with a text query
+    parsed: ParsedQuery  # with the view's status filter
+    result: SearchResult  # every hit in the view, before narrowing to a digest
+    ids: list[str]  # what the list shows
+    view: View = View.ALL
+    digest_id: int | None = None
     highlight: Highlight = Highlight()
     snippets: dict[str, Snippet] = field(default_factory=dict)
 
@@ -49,31 +51,34 @@ def list_papers(
     rows the list opens on (around `keep`, the paper the cursor stays on); those in `cache`
     (only read here) are not computed again."""
     members = view_of_library.papers_in_digest.get(digest_id) if digest_id is not None else None
-    parsed = parse_query(text)
-    if not parsed.has_text:
-        parsed = with_view(parsed, view)
-        result = library.search(parsed, read, starred)
-        return Listing(parsed, result, within(result.ids, members))
+    parsed = with_view(parse_query(text), view)
     result = library.search(parsed, read, starred)
-    hit_set = frozenset(result.ids)
-    facets = facet_counts(hit_set, view, members, view_of_library.papers_in_digest, read, starred)
-    ids = _narrowed(result.ids, hit_set, view, members, read, starred)
+    ids = within(result.ids, members)
+    if not parsed.has_text:
+        return Listing(parsed, result, ids, view, digest_id)
     highlight = Highlight.of(parsed)
     page = opening_page(ids, keep, rows_shown)
     known = cache.for_ids(page, highlight) if cache is not None else {}
     missing = [pid for pid in page if pid not in known]
     snippets = known | (make_snippets(library.abstracts(missing), highlight) if missing else {})
-    return Listing(parsed, result, ids, facets, highlight, snippets)
+    return Listing(parsed, result, ids, view, digest_id, highlight, snippets)
 
 
-def _narrowed(ids: list[str], hit_set: frozenset[str], view: View, members: frozenset[str] | None,
-              read: frozenset[str], starred: frozenset[str]) -> list[str]:
-    if view is View.ALL and members is None:
-        return ids
-    kept = in_view(hit_set, view, read, starred)
-    if members is not None:
-        kept = kept & members
-    return [pid for pid in ids if pid in kept]
+def count_facets(
+    library: Library, view_of_library: LibraryView, listing: Listing, read: frozenset[str], starred: frozenset[str]
+) -> Facets | None:
+    """Hits per view (inside the listing's digest) and per digest (inside its view); None
+    without a text query."""
+    if not listing.parsed.has_text:
+        return None
+    if listing.view is View.ALL:
+        hits = listing.result.ids
+    else:
+        hits = library.search(parse_query(listing.parsed.raw), read, starred).ids
+    members = (
+        view_of_library.papers_in_digest.get(listing.digest_id) if listing.digest_id is not None else None
+    )
+    return facet_counts(hits, listing.view, members, view_of_library.papers_in_digest, read, starred)
 
 
 def opening_page(ids: Sequence[str], keep: str | None, rows: int) -> list[str]:

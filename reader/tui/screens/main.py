@@ -34,7 +34,7 @@ from textual.widgets import Footer, Input
 
 from reader.core.facets import Facets
 from reader.core.library import LibraryView, SyncReport
-from reader.core.listing import Listing, list_papers
+from reader.core.listing import Listing, count_facets, list_papers
 from reader.core.models import Paper, SavedView
 from reader.core.saved_views import count_saved_views, find_saved_view, view_of
 from reader.core.query import ParsedQuery
@@ -293,8 +293,16 @@ class MainScreen(Screen[None]):
             )
 
         listing = await self._in_search_thread(search)
+        if library_view is not self.library_view:
+            return
+        self.show_results(listing, library_view)
+        # the counts follow the rows: a newer search cancels this worker before they land
+        facets = await self._in_search_thread(
+            lambda: count_facets(library, library_view, listing, marks.read, marks.starred)
+        )
         if library_view is self.library_view:
-            self.show_results(listing, library_view)
+            self._facets = facets
+            self._update_filters()
 
     async def _in_search_thread(self, job: Callable[[], Any]) -> Any:
         """Run a search job once the previous one finished: Whoosh threads cannot be
@@ -313,7 +321,6 @@ class MainScreen(Screen[None]):
             self._restore = None
         parsed, result, ids = listing.parsed, listing.result, listing.ids
         self.notices = tuple(dict.fromkeys(parsed.notices + result.notices))
-        self._facets = listing.facets
         if listing.snippets:
             self._snippets.put(listing.highlight, listing.snippets)
         rows = PaperRows(
