@@ -36,8 +36,8 @@ from reader.core.facets import Facets
 from reader.core.library import LibraryView, SyncReport
 from reader.core.listing import Listing, count_facets, list_papers
 from reader.core.models import Paper, SavedView
-from reader.core.saved_views import count_saved_views, find_saved_view, view_of
 from reader.core.query import ParsedQuery
+from reader.core.saved_views import count_saved_views, find_saved_view, view_of
 from reader.core.snippets import SnippetCache, make_snippets
 from reader.core.triage import (
     Highlight,
