@@ -227,3 +227,16 @@ async def test_the_palette_renames_and_deletes_saved_views(home, fixture_digests
         await settle(pilot)
         assert saved_views(home) == []
         assert not any(kind == "saved" for kind, _, _ in filter_rows(screen))
+
+
+async def test_ctrl_s_works_from_the_search_box(home, fixture_digests):
+    async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await search(pilot, "melange")
+        assert isinstance(screen.focused, Input)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ViewNameScreen))
+        await pilot.press("enter")  # the offered name: the query
+        await wait_until(pilot, lambda: [v.name for v in screen.saved_views] == ["melange"])
+        assert saved_views(home) == [SavedView("melange", "melange", "all")]
+        assert screen.query_one(FilterList).data.saved_active == "melange"
