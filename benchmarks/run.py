@@ -66,6 +66,9 @@ PAINT_TIMEOUT_S = 120.0
 UI_ROUNDS = 5
 UI_SEARCHES = ("training", "language model", '"neural networks"', "quant")
 GREP_QUERIES = 30
+# After the first paint, how long the opening is given to finish (rows, counts, detail pane)
+# before its longest UI-thread block is read.
+OPEN_SETTLE_S = 3.0
 
 
 # -- small helpers ------------------------------------------------------------------------
@@ -274,10 +277,48 @@ class ListProbe:
             await asyncio.sleep(0.001)  # let the app run; never a pilot pause (it waits for idle)
 
 
+class LoopWatch:
+    """The longest stretch the UI thread (the event loop) was busy without a break.
+
+    A task asks to wake every millisecond; how late it wakes is how long something else
+    held the loop. That is the delay a key pressed at that moment would have waited.
+    """
+
+    TICK_S = 0.001
+
+    def __init__(self) -> None:
+        self.longest_s = 0.0
+        self._task = None
+
+    def start(self) -> None:
+        import asyncio
+
+        self._task = asyncio.get_running_loop().create_task(self._watch())
+
+    def take(self) -> float:
+        """The longest block since the last take."""
+        longest, self.longest_s = self.longest_s, 0.0
+        return longest
+
+    async def _watch(self) -> None:
+        import asyncio
+
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(self.TICK_S)
+            self.longest_s = max(self.longest_s, time.perf_counter() - before - self.TICK_S)
+
+
 async def drive_app(app, probe: ListProbe, interact: bool) -> dict:
+    import asyncio
+
+    watch = LoopWatch()
+    watch.start()
     async with app.run_test(headless=True, size=PAINT_SIZE) as pilot:
         painted_at = await probe.drawn_after(0.0)
         result: dict = {"painted_at": painted_at, "rows": app.screen.query_one("#papers").row_count}
+        await asyncio.sleep(OPEN_SETTLE_S)  # the rest of the opening: all rows, counts, detail
+        result["open_block_s"] = [watch.take()]
         if interact:
             result["view_switch_ui_s"] = await time_keys(pilot, probe, ["2", "3", "1"] * UI_ROUNDS)
             result["star_toggle_ui_s"] = await time_keys(pilot, probe, ["s"] * 2 * UI_ROUNDS)
@@ -285,6 +326,9 @@ async def drive_app(app, probe: ListProbe, interact: bool) -> dict:
             # The floor: a cursor move redraws two rows and nothing else. Always down, to rows
             # not drawn with the cursor before (a cached row would not be drawn again).
             result["cursor_move_ui_s"] = await time_keys(pilot, probe, ["j"] * 2 * UI_ROUNDS, expect=True)
+            # Once per start: a row drawn with the cursor before is cached and not drawn again.
+            result["scroll_to_end_ui_s"] = await time_keys(pilot, probe, ["G"], expect=True)
+            result["interaction_block_s"] = [watch.take()]
     result["peak_rss_mb"] = peak_rss_mb()
     return result
 
@@ -587,7 +631,10 @@ def measure_grep(work: Workdir, queries: QuerySets) -> dict:
 
 # -- the app (child processes) -----------------------------------------------------------------
 
-UI_FIGURES = ("view_switch_ui_s", "star_toggle_ui_s", "typed_search_ui_s", "cursor_move_ui_s")
+UI_FIGURES = (
+    "view_switch_ui_s", "star_toggle_ui_s", "typed_search_ui_s", "cursor_move_ui_s", "scroll_to_end_ui_s",
+    "open_block_s", "interaction_block_s",
+)
 
 
 def measure_app(work: Workdir, phase: str, runs: int) -> dict:
@@ -779,6 +826,8 @@ def run_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
         "star_toggle": star_toggle | {"ui": paint.get("star_toggle_ui")},
         "typed_search_ui": paint.get("typed_search_ui"),
         "cursor_move_ui": paint.get("cursor_move_ui"),
+        "scroll_to_end_ui": paint.get("scroll_to_end_ui"),
+        "ui_block_ms": {"opening": paint.get("open_block"), "interaction": paint.get("interaction_block")},
         "frame_ms": round(1000 / textual_max_fps(), 1),
         "search": search,
         "search_prefix_by_length": prefix_by_length,
