@@ -47,8 +47,11 @@ from reader import paths  # noqa: E402
 
 # What the paper list shows at once: rows on a typical terminal; their titles are fetched.
 VISIBLE_ROWS = 40
-# The app asks the library for every hit (the list is virtual and shows the count).
-APP_SEARCH_LIMIT: int | None = None
+# With a query each row is two lines (title, then the matching fragment of the abstract):
+# the rows whose snippets the search worker computes, as the app does at 120x36.
+SNIPPET_ROWS = VISIBLE_ROWS // 2
+# The query kept active while switching views, to time the switch with facet counts on.
+VIEW_SWITCH_QUERY = "learning"
 FTS5_LIMIT = 50
 PROFILE = "default"
 # Deterministic marks: every READ_EVERY-th paper (in list order) is read, every
@@ -417,38 +420,50 @@ def set_marks(work: Workdir) -> tuple[int, int]:
     return len(read), len(starred)
 
 
-def time_app_query(opened: Opened, text: str, view_name: str = "all") -> tuple[float, int]:
-    """Query text -> the rows the list shows (titles, match highlights), as the app does it."""
-    from reader.core.query import parse_query
-    from reader.core.triage import Highlight, View, with_view, within
+def time_app_query(opened: Opened, text: str, view_name: str = "all") -> tuple[float, int, float]:
+    """Query text -> the rows the list shows, as the app's search worker does it: every hit
+    (the list is virtual and shows the count), the snippets of the rows on screen, the titles
+    with their match highlights. Then, as the worker does next, the facet counts (hits per
+    view and per digest). Returns (seconds to the rows, hits, seconds to rows and counts)."""
+    from reader.core.listing import count_facets, list_papers
+    from reader.core.triage import View
 
     started = time.perf_counter()
-    parsed = with_view(parse_query(text), View(view_name))
-    result = opened.library.search(parsed, opened.read_ids, opened.starred_ids, limit=APP_SEARCH_LIMIT)
-    ids = within(result.ids, None)
-    papers = opened.library.view().papers
-    highlight = Highlight.of(parsed)
-    rows = [(papers[pid].title, highlight.spans(papers[pid].title)) for pid in ids[:VISIBLE_ROWS]]
+    library_view = opened.library.view()
+    listing = list_papers(
+        opened.library, library_view, text, View(view_name), None, opened.read_ids, opened.starred_ids,
+        rows_shown=SNIPPET_ROWS,
+    )
+    ids = listing.ids
+    papers = library_view.papers
+    shown = ids[:SNIPPET_ROWS] if listing.with_snippets else ids[:VISIBLE_ROWS]
+    rows = [(papers[pid].title, listing.highlight.spans(papers[pid].title)) for pid in shown]
     elapsed = time.perf_counter() - started
-    assert len(rows) == min(VISIBLE_ROWS, len(ids))
-    return elapsed, len(ids)
+    facets = count_facets(opened.library, library_view, listing, opened.read_ids, opened.starred_ids)
+    with_counts = time.perf_counter() - started
+    assert len(rows) == len(shown)
+    assert not listing.with_snippets or (facets is not None and len(listing.snippets) == len(shown))
+    return elapsed, len(ids), with_counts
 
 
 def measure_search(opened: Opened, queries: QuerySets) -> tuple[dict, dict, float]:
     """Per kind p50/p95 (and share of queries with hits); prefix steps by length; first query."""
-    first_search_s, _ = time_app_query(opened, "learning")  # opens the searcher: the app pays it once
+    first_search_s, _, _ = time_app_query(opened, "learning")  # opens the searcher: the app pays it once
     figures: dict[str, dict] = {}
     prefix_by_length: dict[int, list[float]] = {}
     for kind in KINDS:
-        seconds, hits = [], []
+        seconds, hits, with_counts = [], [], []
         for text in queries.by_kind[kind]:
-            elapsed, found = time_app_query(opened, text)
+            elapsed, found, counted = time_app_query(opened, text)
             seconds.append(elapsed)
             hits.append(found)
+            with_counts.append(counted)
             if kind == "prefix":
                 prefix_by_length.setdefault(len(text), []).append(elapsed)
-        figures[kind] = summarize_ms(seconds) | hits_summary(hits)
-        log(f"search {kind}: p50 {figures[kind]['p50_ms']} ms, p95 {figures[kind]['p95_ms']} ms")
+        counts_p95 = summarize_ms(with_counts)["p95_ms"]
+        figures[kind] = summarize_ms(seconds) | hits_summary(hits) | {"with_facet_counts_p95_ms": counts_p95}
+        log(f"search {kind}: p50 {figures[kind]['p50_ms']} ms, p95 {figures[kind]['p95_ms']} ms; "
+            f"with facet counts p95 {counts_p95} ms")
     by_length = {str(length): summarize_ms(values) for length, values in sorted(prefix_by_length.items())}
     return figures, by_length, first_search_s
 
@@ -466,13 +481,14 @@ def filter_counts(opened: Opened, read_ids: frozenset[str], starred_ids: frozens
     digest_counts(view, read_ids)
 
 
-def measure_view_switch(opened: Opened) -> dict:
-    """All -> Unread -> Starred, round and round: refilter, first page of rows, filter counts."""
+def measure_view_switch(opened: Opened, query: str = "") -> dict:
+    """All -> Unread -> Starred, round and round: refilter, first page of rows, filter counts
+    (with `query` active: its facet counts and snippets too)."""
     seconds: dict[str, list[float]] = {name: [] for name in ("all", "unread", "starred")}
     for _ in range(VIEW_SWITCH_ROUNDS):
         for name in seconds:
             started = time.perf_counter()
-            time_app_query(opened, "", name)
+            time_app_query(opened, query, name)  # the rows, then the counts
             filter_counts(opened, opened.read_ids, opened.starred_ids)
             seconds[name].append(time.perf_counter() - started)
     every = [value for values in seconds.values() for value in values]
@@ -776,6 +792,8 @@ def run_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
     opened = open_library(work)
     search, prefix_by_length, first_search_s = measure_search(opened, queries)
     view_switch = measure_view_switch(opened)
+    view_switch_query = measure_view_switch(opened, VIEW_SWITCH_QUERY)
+    log(f"view switch with {VIEW_SWITCH_QUERY!r} active: p95 {view_switch_query['overall']['p95_ms']} ms")
     star_toggle = measure_star_toggle(opened)
     log(f"view switch p95 {view_switch['overall']['p95_ms']} ms; star toggle p95 {star_toggle['p95_ms']} ms")
     read_ids = opened.read_ids
@@ -802,6 +820,8 @@ def run_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
         "first_search_ms": round(first_search_s * 1000, 1),
         "view_switch_ms": view_switch["overall"]["p95_ms"],
         "view_switch": view_switch | {"ui": paint.get("view_switch_ui")},
+        "view_switch_with_query_ms": view_switch_query["overall"]["p95_ms"],
+        "view_switch_with_query": view_switch_query | {"query": VIEW_SWITCH_QUERY},
         "star_toggle_ms": star_toggle["p95_ms"],
         "star_toggle": star_toggle | {"ui": paint.get("star_toggle_ui")},
         "typed_search_ui": paint.get("typed_search_ui"),

@@ -21,7 +21,8 @@ from reader.core.digest import parse_file
 from reader.core.export import FORMATS, export_papers
 from reader.core.index import IndexDamaged
 from reader.core.library import Library, SyncReport
-from reader.core.models import Paper
+from reader.core.models import Paper, SavedView
+from reader.core.saved_views import count_saved_views, find_saved_view, run_saved_view
 from reader.core.query import parse_query
 from reader.core.state import StateError, StateStore, make_private_dirs, open_state
 from reader.core.text import strip_controls
@@ -190,11 +191,19 @@ def cmd_digests(ctx: Context) -> int:
 
 
 def cmd_search(ctx: Context) -> int:
-    library = ctx.library()
+    if (ctx.args.query is None) == (ctx.args.view is None):
+        raise CommandError("give a query or --view NAME (one of the two)")
     state = ctx.state()
+    saved = _saved_view(state, ctx.args.view) if ctx.args.view is not None else None
+    library = ctx.library()
     read_ids, starred_ids = state.read_ids(), state.starred_ids()
-    parsed = parse_query(ctx.args.query)
-    result = library.search(parsed, read_ids, starred_ids, limit=ctx.args.limit, annotations=Annotations.load(state))
+    annotations = Annotations.load(state)
+    if saved is not None:
+        result = run_saved_view(library, saved, read_ids, starred_ids, limit=ctx.args.limit, annotations=annotations)
+    else:
+        result = library.search(
+            parse_query(ctx.args.query), read_ids, starred_ids, limit=ctx.args.limit, annotations=annotations
+        )
     for notice in result.notices:
         _err(f"reader: {notice}")
     papers = [library.paper(pid) for pid in result.ids]
@@ -215,6 +224,31 @@ def cmd_search(ctx: Context) -> int:
         _out(f"{marks} {paper.id}  {paper.title}  ({seen})")
     if not papers:
         _err("no papers match")
+    return 0
+
+
+def _saved_view(state: StateStore, name: str) -> SavedView:
+    saved = state.saved_views()
+    found = find_saved_view(saved, name)
+    if found is None:
+        known = ", ".join(view.name for view in saved)
+        hint = f" (saved views: {known})" if known else " (none saved yet: press ctrl+s in the reader)"
+        raise CommandError(f"no saved view named {strip_controls(name)!r}{hint}")
+    return found
+
+
+def cmd_views(ctx: Context) -> int:
+    state = ctx.state()
+    saved = state.saved_views()
+    library = ctx.library()
+    counts = count_saved_views(library, saved, state.read_ids(), state.starred_ids())
+    if ctx.args.json:
+        _print_json([{"name": v.name, "query": v.query, "view": v.view, "papers": counts[v.name]} for v in saved])
+        return 0
+    for view in saved:
+        _out(f"{view.name:<24} {counts[view.name]:>6} papers  {view.view:<7}  {view.query}")
+    if not saved:
+        _err("no saved views (press ctrl+s in the reader to save a search)")
     return 0
 
 
@@ -455,8 +489,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("digests", "list the digests with their entries and unread counts", cmd_digests)
     sub.add_argument("--json", action="store_true")
     sub = command("search", "search every paper (Whoosh syntax plus is:, digest:, tag: and note: filters)", cmd_search)
-    sub.add_argument("query")
+    sub.add_argument("query", nargs="?")
+    sub.add_argument("--view", metavar="NAME", help="run a saved view instead of a query")
     sub.add_argument("--limit", type=_positive_int, default=20, metavar="N")
+    sub.add_argument("--json", action="store_true")
+    sub = command("views", "list the saved views with how many papers each lists", cmd_views)
     sub.add_argument("--json", action="store_true")
     sub = command("show", "everything about one paper", cmd_show)
     sub.add_argument("id", help="paper id (or a unique prefix of at least 4 characters)")

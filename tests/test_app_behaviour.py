@@ -123,9 +123,9 @@ async def test_a_stale_search_result_is_never_shown(home, fixture_digests):
         shown: list[str] = []
         original = screen.show_results
 
-        def recording(parsed, result, ids, view):
-            shown.append(parsed.text)
-            original(parsed, result, ids, view)
+        def recording(listing, view):
+            shown.append(listing.parsed.text)
+            original(listing, view)
 
         screen.show_results = recording
         await pilot.press("slash", *"melange")

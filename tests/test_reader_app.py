@@ -511,6 +511,7 @@ async def test_every_help_key_has_a_test_here():
         "read_on", "next_unread", "previous_unread", "back", "read_and_next", "toggle_read", "toggle_star",
         "mark_all_read", "undo", "open_link", "copy", "search", "view_all", "view_unread", "view_starred",
         "toggle_filters", "help", "command_palette", "quit",
+        "save_view",  # tests/test_tui_snippets_views.py
     }
     tested |= {"edit_tags", "edit_note"}  # in test_tui_tags_notes.py
     assert {command.id for command in COMMANDS} <= tested

@@ -319,6 +319,16 @@ class Catalog:
         )
         return Paper(pid, row[0], row[1], tuple(json.loads(row[2])), tuple(appearances))
 
+    def abstracts(self, ids: Sequence[str]) -> dict[str, str]:
+        """Abstracts of a few papers (the rows a list draws), in one query per 900 ids."""
+        found = dict.fromkeys(ids, "")  # a paper gone since the search has no abstract to show
+        with self._lock:
+            for start in range(0, len(ids), 900):
+                chunk = list(ids[start : start + 900])
+                marks = ",".join("?" * len(chunk))
+                found.update(self.db.execute(f"SELECT id, abstract FROM papers WHERE id IN ({marks})", chunk).fetchall())
+        return found
+
     def ids_with_prefix(self, prefix: str, limit: int = 2) -> list[str]:
         with self._lock:
             rows = self.db.execute(
@@ -513,6 +523,9 @@ class Library:
 
     def paper(self, pid: str) -> Paper | None:
         return self.catalog.paper(pid)
+
+    def abstracts(self, ids: Sequence[str]) -> dict[str, str]:
+        return self.catalog.abstracts(ids)
 
     def resolve_id(self, text: str) -> str:
         """A full id or a unique prefix of one; raises KeyError with a readable reason."""

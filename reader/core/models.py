@@ -72,3 +72,13 @@ class Mark:
     starred: bool = False
     read_at: str | None = None
     starred_at: str | None = None
+
+
+@dataclass(frozen=True)
+class SavedView:
+    """A search the user named: its query as typed and the view (all, unread, starred) it
+    applies to. No digest: digests come daily, a saved view keeps matching new ones."""
+
+    name: str
+    query: str
+    view: str = "all"

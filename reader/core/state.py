@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .models import Mark
+from .models import Mark, SavedView
 from .sqlite_wal import enable_wal
 from .tags import MAX_NOTE_CHARS, normalise_note, normalise_tag
 
@@ -70,6 +70,16 @@ CREATE TABLE IF NOT EXISTS settings (
     value TEXT NOT NULL
 );
 """
+# Added after version 1 shipped: created on every open, so existing files gain it in place.
+_SAVED_VIEWS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS saved_views (
+    name       TEXT PRIMARY KEY COLLATE NOCASE,
+    query      TEXT NOT NULL,
+    view       TEXT NOT NULL DEFAULT 'all',
+    created_at TEXT NOT NULL
+)
+"""
+SAVED_VIEW_NAME_MAX = 60
 
 # Tags and notes, with their own journal tables (a note's old text does not fit `changes`).
 # Run at every open: CREATE ... IF NOT EXISTS upgrades older files in place.
@@ -589,6 +599,60 @@ class StateStore:
             self._counter += 1
 
 
+    # -- saved views --------------------------------------------------------
+
+    def saved_views(self) -> list[SavedView]:
+        """Every saved view, by name (case ignored)."""
+        with self._lock, self._errors("read saved views"):
+            rows = self._db().execute("SELECT name, query, view FROM saved_views ORDER BY name").fetchall()
+        return [SavedView(*row) for row in rows]
+
+    def saved_view(self, name: str) -> SavedView | None:
+        with self._lock, self._errors("read saved views"):
+            row = self._db().execute("SELECT name, query, view FROM saved_views WHERE name = ?", (name,)).fetchone()
+        return SavedView(*row) if row else None
+
+    def save_view(self, view: SavedView) -> bool:
+        """Store `view`, replacing one of the same name (case ignored); True if it replaced one."""
+        name = check_view_name(view.name)
+        if not view.query.strip():
+            raise ValueError("a saved view needs a search to keep")
+        with self._errors("save the view"), self._transaction() as conn:
+            replaced = conn.execute("DELETE FROM saved_views WHERE name = ?", (name,)).rowcount > 0
+            conn.execute(
+                "INSERT INTO saved_views (name, query, view, created_at) VALUES (?, ?, ?, ?)",
+                (name, view.query.strip(), view.view, _now()),
+            )
+            self._counter += 1
+        return replaced
+
+    def rename_view(self, old: str, new: str) -> None:
+        new = check_view_name(new)
+        with self._errors("rename the view"), self._transaction() as conn:
+            taken = conn.execute("SELECT name FROM saved_views WHERE name = ?", (new,)).fetchone()
+            if taken and taken[0].casefold() != old.casefold():
+                raise ValueError(f"a saved view named {taken[0]!r} exists already")
+            if conn.execute("UPDATE saved_views SET name = ? WHERE name = ?", (new, old)).rowcount == 0:
+                raise ValueError(f"no saved view named {old!r}")
+            self._counter += 1
+
+    def delete_view(self, name: str) -> bool:
+        with self._errors("delete the view"), self._transaction() as conn:
+            deleted = conn.execute("DELETE FROM saved_views WHERE name = ?", (name,)).rowcount > 0
+            self._counter += 1
+        return deleted
+
+
+def check_view_name(name: str) -> str:
+    """The name trimmed; ValueError with the reason when it cannot name a view."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValueError("a saved view needs a name")
+    if len(name) > SAVED_VIEW_NAME_MAX:
+        raise ValueError(f"a saved view's name has at most {SAVED_VIEW_NAME_MAX} characters")
+    if any(not char.isprintable() for char in name):
+        raise ValueError("a saved view's name cannot hold control characters")
+    return name
 # -- journal helpers (run inside a write transaction) --------------------------------
 
 

@@ -15,7 +15,7 @@ from reader.core.config import Config, load_config
 from reader.core.library import Library
 from reader.core.state import StateError, StateStore, open_state
 from reader.tui import bindings
-from reader.tui.commands import ReaderCommands
+from reader.tui.commands import ReaderCommands, SavedViewCommands
 from reader.tui.export_commands import ExportCommands
 from reader.tui.screens.main import MainScreen
 
@@ -28,7 +28,7 @@ class ReaderApp(App[None]):
     TITLE = "reader"
     CSS_PATH = [paths.styles_dir() / "reader.tcss"]
     BINDINGS = bindings.app_bindings()
-    COMMANDS = App.COMMANDS | {ReaderCommands, ExportCommands}
+    COMMANDS = App.COMMANDS | {ReaderCommands, ExportCommands, SavedViewCommands}
 
     def __init__(
         self,

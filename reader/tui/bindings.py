@@ -59,6 +59,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("view_all", "1", "show_view('all')", "View all papers", FIND),
     Command("view_unread", "2", "show_view('unread')", "View unread papers", FIND),
     Command("view_starred", "3", "show_view('starred')", "View starred papers", FIND),
+    Command("save_view", "ctrl+s", "save_view", "Save the search as a named view", FIND),
     Command("toggle_filters", "f", "toggle_filters", "Show or hide the filter pane", FIND),
     Command("help", "question_mark", "help", "Help: all keys", APP, footer=True, label="help"),
     Command("command_palette", "ctrl+p", "app.command_palette", "Command palette", APP, palette=False, priority=True),

@@ -33,11 +33,15 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from reader.core.annotations import Annotations, same_annotations, with_tag
+from reader.core.annotations import Annotations, same_annotations
 from reader.core.export import export_papers, write_export
-from reader.core.library import LibraryView, SearchResult, SyncReport
-from reader.core.models import Paper
-from reader.core.query import ParsedQuery, parse_query
+from reader.core.facets import Facets
+from reader.core.library import LibraryView, SyncReport
+from reader.core.listing import Listing, count_facets, list_papers
+from reader.core.models import Paper, SavedView
+from reader.core.query import ParsedQuery
+from reader.core.saved_views import count_saved_views, find_saved_view, view_of
+from reader.core.snippets import SnippetCache, make_snippets
 from reader.core.tags import MAX_NOTE_CHARS, TagEdit, apply_tag_edit, normalise_note
 from reader.core.triage import (
     Highlight,
@@ -53,8 +57,6 @@ from reader.core.triage import (
     step_unread,
     tally,
     to_mark_read,
-    with_view,
-    within,
 )
 from reader.tui import bindings
 from reader.tui.messages import SyncCancelled, SyncProgress
@@ -63,6 +65,7 @@ from reader.tui.screens.export import ExportRequest, ExportScreen
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.note import NoteScreen
 from reader.tui.screens.tags import TagScreen
+from reader.tui.screens.view_name import ViewNameScreen
 from reader.tui.widgets.filter_list import FilterData, FilterList
 from reader.tui.widgets.filter_pane import FilterPane
 from reader.tui.widgets.paper_detail import PaperDetail
@@ -77,6 +80,7 @@ SESSION_KEY = "tui.session"
 SEARCH_DEBOUNCE = 0.15  # seconds of quiet typing before a search starts
 SESSION_SAVE_DELAY = 1.0
 STATE_POLL_SECONDS = 2.0  # how soon another running copy's marks show up
+SAVED_COUNT_DELAY = 0.3  # seconds of quiet marking before the saved views are recounted
 NARROW_BELOW = 100  # columns: under this the filter pane folds away
 
 
@@ -113,6 +117,11 @@ class MainScreen(Screen[None]):
         self._revealed_for_search = False
         self._syncing = False
         self._tally: Tally | None = None
+        self._facets: Facets | None = None  # hits per view and digest while a query is active
+        self._snippets = SnippetCache()
+        self.saved_views: tuple[SavedView, ...] = ()
+        self._saved_counts: dict[str, int] = {}
+        self._search_lock = asyncio.Lock()
         self._tally_of: tuple[LibraryView, Marks] | None = None
 
     @property
@@ -186,6 +195,7 @@ class MainScreen(Screen[None]):
         self._state_version = version
         self.marks = marks
         self.annotations = await self._state_call(Annotations.load, app.state)
+        self.saved_views = tuple(await self._state_call(_saved_views, app.state))
         self._restore = session
         self._pending_digest_path = session.digest
         self.current_view = session.view
@@ -254,6 +264,7 @@ class MainScreen(Screen[None]):
             self.detail_placeholder = "No digests yet: add some with `reader add FILE`."
         self._update_filters()
         self.refilter()
+        self.count_saved_views()
 
     # -- searching and filtering ---------------------------------------------------------
 
@@ -295,30 +306,52 @@ class MainScreen(Screen[None]):
         if library_view is None:
             return
         marks, annotations, tag = self.marks, self.annotations, self.tag
-        members = library_view.papers_in_digest.get(digest_id) if digest_id is not None else None
         library = self.reader_app.library
+        keep = self.selected or (self._restore.selected if self._restore else None)
+        rows_shown = max(1, self.paper_list.scrollable_content_region.height // 2 + 1)
+        cache = self._snippets
 
-        def search() -> tuple[ParsedQuery, SearchResult, list[str]]:
-            parsed = with_tag(with_view(parse_query(text), view), tag)
-            result = library.search(parsed, marks.read, marks.starred, annotations=annotations)
-            return parsed, result, within(result.ids, members)
+        def search() -> Listing:
+            return list_papers(
+                library, library_view, text, view, digest_id, marks.read, marks.starred, keep, rows_shown, cache,
+                tag, annotations,
+            )
 
-        # Whoosh threads cannot be interrupted: wait for a stale one rather than pile them up.
-        if self._search_thread is not None and not self._search_thread.done():
-            await asyncio.wait([self._search_thread])
-        thread = asyncio.get_running_loop().run_in_executor(None, search)
-        self._search_thread = thread
-        parsed, result, ids = await asyncio.shield(thread)
+        listing = await self._in_search_thread(search)
+        if library_view is not self.library_view:
+            return
+        self.show_results(listing, library_view)
+        # the counts follow the rows: a newer search cancels this worker before they land
+        facets = await self._in_search_thread(
+            lambda: count_facets(library, library_view, listing, marks.read, marks.starred)
+        )
         if library_view is self.library_view:
-            self.show_results(parsed, result, ids, library_view)
+            self._facets = facets
+            self._update_filters()
 
-    def show_results(self, parsed: ParsedQuery, result: SearchResult, ids: list[str], view: LibraryView) -> None:
+    async def _in_search_thread(self, job: Callable[[], Any]) -> Any:
+        """Run a search job once the previous one finished: Whoosh threads cannot be
+        interrupted, so a stale one is waited for rather than piled up."""
+        async with self._search_lock:
+            if self._search_thread is not None and not self._search_thread.done():
+                await asyncio.wait([self._search_thread])
+            thread = asyncio.get_running_loop().run_in_executor(None, job)
+            self._search_thread = thread
+        return await asyncio.shield(thread)
+
+    def show_results(self, listing: Listing, view: LibraryView) -> None:
         keep = self.selected
         if self._restore is not None:
             keep = keep or self._restore.selected
             self._restore = None
+        parsed, result, ids = listing.parsed, listing.result, listing.ids
         self.notices = tuple(dict.fromkeys(parsed.notices + result.notices))
-        rows = PaperRows(ids, view.papers, Highlight.of(parsed), _newest_year(view), self._empty_text(parsed))
+        if listing.snippets:
+            self._snippets.put(listing.highlight, listing.snippets)
+        rows = PaperRows(
+            ids, view.papers, Highlight.of(parsed), _newest_year(view), self._empty_text(parsed),
+            listing.with_snippets, listing.snippets,
+        )
         self.highlight = rows.highlight
         self.paper_list.show(rows, keep)
         if not ids:
@@ -358,10 +391,30 @@ class MainScreen(Screen[None]):
     def _tag_chosen(self, event: FilterList.TagChosen) -> None:
         self.tag = event.tag
 
+    @on(PaperList.SnippetsWanted)
+    def _snippets_wanted(self, event: PaperList.SnippetsWanted) -> None:
+        highlight = event.rows.highlight
+        known = self._snippets.for_ids(event.paper_ids, highlight)
+        if known:
+            self.paper_list.add_snippets(event.rows, known)
+        missing = self._snippets.missing(event.paper_ids, highlight)
+        if missing:
+            self.load_snippets(event.rows, missing)
+
+    # Not exclusive: each request is for other rows, and a cancelled one would leave its rows
+    # blank until they are drawn again.
+    @work(group="snippets", exit_on_error=False)
+    async def load_snippets(self, rows: PaperRows, paper_ids: list[str]) -> None:
+        library = self.reader_app.library
+        snippets = await asyncio.to_thread(lambda: make_snippets(library.abstracts(paper_ids), rows.highlight))
+        self._snippets.put(rows.highlight, snippets)
+        self.paper_list.add_snippets(rows, snippets)
+
     # -- what the panes show -------------------------------------------------------------
 
     def watch_marks(self) -> None:
         self._update_filters()
+        self.count_saved_views(SAVED_COUNT_DELAY)
 
     def _update_filters(self) -> None:
         view = self.library_view
@@ -375,6 +428,10 @@ class MainScreen(Screen[None]):
             self._summary(),
             tag_counts=self.annotations.counts,
             tag=self.tag,
+            hits=self._facets if self.search_text.strip() else None,
+            saved_views=self.saved_views,
+            saved_counts=self._saved_counts,
+            saved_active=self._active_saved_view(),
         )
 
     def _tally_now(self) -> Tally | None:
@@ -794,6 +851,88 @@ class MainScreen(Screen[None]):
         if paper is not None:
             then(paper)
 
+    # -- saved views ---------------------------------------------------------------------
+
+    @work(exclusive=True, group="saved-counts", exit_on_error=False)
+    async def count_saved_views(self, delay: float = 0.0) -> None:
+        if delay:
+            await asyncio.sleep(delay)  # a newer change of marks cancels this worker here
+        saved, marks, library = self.saved_views, self.marks, self.reader_app.library
+        if not saved or self.library_view is None:
+            return
+        counts = await self._in_search_thread(lambda: count_saved_views(library, saved, marks.read, marks.starred))
+        if saved is self.saved_views:
+            self._saved_counts = counts
+            self._update_filters()
+
+    def _active_saved_view(self) -> str | None:
+        query = self.search_text.strip()
+        return next(
+            (
+                saved.name
+                for saved in self.saved_views
+                if saved.query == query and view_of(saved) is self.current_view and self.digest_id is None
+            ),
+            None,
+        )
+
+    def _show_saved_views(self, saved: list[SavedView]) -> None:
+        self.saved_views = tuple(saved)
+        self._update_filters()
+        self.count_saved_views()
+
+    def action_save_view(self) -> None:
+        query = self.search_text.strip()
+        if not query:
+            self.notify("Search first (press /): a saved view keeps a search.", severity="warning")
+            return
+        view = self.current_view
+        detail = f"The search “{query}” in {view.title}, listed under Saved in the filter pane."
+        default = self._active_saved_view() or query
+
+        def save(name: str | None) -> None:
+            if name is None:
+                return
+            saved = SavedView(name, query, view.value)
+
+            def saved_it(outcome: tuple[bool, list[SavedView]]) -> None:
+                replaced, views = outcome
+                self._show_saved_views(views)
+                self.notify(f"{'Replaced' if replaced else 'Saved'} the view “{name}”.", markup=False)
+
+            self._write(partial(_save_view, self.reader_app.state, saved), saved_it)
+
+        self.app.push_screen(ViewNameScreen("Save this search as a view", detail, default[:60]), save)
+
+    @on(FilterList.SavedViewChosen)
+    def _saved_view_chosen(self, event: FilterList.SavedViewChosen) -> None:
+        self.apply_saved_view(event.name)
+
+    def apply_saved_view(self, name: str) -> None:
+        saved = find_saved_view(self.saved_views, name)
+        if saved is None:
+            return
+        self.digest_id = None  # a saved view spans every digest (its query may name one)
+        self.current_view = view_of(saved)
+        self.filter_pane.set_search_text(saved.query)
+        self.search_text = saved.query
+        self.set_focus(self.paper_list)
+
+    def rename_saved_view(self, name: str) -> None:
+        def rename(new: str | None) -> None:
+            if new is not None and new != name:
+                self._write(partial(_rename_view, self.reader_app.state, name, new), self._show_saved_views)
+
+        self.app.push_screen(ViewNameScreen("Rename the saved view", f"Now “{name}”.", name), rename)
+
+    def delete_saved_view(self, name: str) -> None:
+        def delete(yes: bool | None) -> None:
+            if yes:
+                self._write(partial(_delete_view, self.reader_app.state, name), self._show_saved_views)
+                self.notify(f"Deleted the saved view “{name}”.", markup=False)
+
+        self.app.push_screen(ConfirmScreen(f"Delete the saved view “{name}”?", "Its papers and marks stay.", "Delete"), delete)
+
     # -- the session ---------------------------------------------------------------------
 
     def session(self) -> Session:
@@ -824,6 +963,24 @@ class MainScreen(Screen[None]):
 
 def _load_state(state) -> tuple[Marks, Session, int]:
     return Marks(state.read_ids(), state.starred_ids()), Session.from_json(state.get_setting(SESSION_KEY)), state.version()
+
+
+def _saved_views(state) -> list[SavedView]:
+    return state.saved_views()
+
+
+def _save_view(state, saved: SavedView) -> tuple[bool, list[SavedView]]:
+    return state.save_view(saved), state.saved_views()
+
+
+def _rename_view(state, old: str, new: str) -> list[SavedView]:
+    state.rename_view(old, new)
+    return state.saved_views()
+
+
+def _delete_view(state, name: str) -> list[SavedView]:
+    state.delete_view(name)
+    return state.saved_views()
 
 
 def _marks_if_changed(state, known: int | None, shown: Marks) -> tuple[int, Marks | None]:

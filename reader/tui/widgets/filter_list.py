@@ -1,16 +1,23 @@
-"""The views (All / Unread / Starred), the digests, newest first, and the tags, with live counts."""
+"""The views (All / Unread / Starred), the saved views, the digests, newest first, and the tags,
+with live counts.
+
+While a query is active the counts are the query's hits: "12 of 340" for a view (hits of
+papers in it), "3 of 100" for a digest.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from reader.core.facets import Facets
 from reader.core.library import DigestInfo
+from reader.core.models import SavedView
 from reader.core.triage import Counts, View
 from reader.tui.widgets.virtual_list import VirtualList
 
@@ -29,16 +36,21 @@ class FilterData:
     summary: str = ""
     tag_counts: Mapping[str, int] = field(default_factory=dict)  # tag -> papers, most used first
     tag: str | None = None
+    hits: Facets | None = None  # the query's hits per view and digest, while one is active
+    saved_views: Sequence[SavedView] = ()
+    saved_counts: Mapping[str, int] = field(default_factory=dict)  # name -> papers it lists
+    saved_active: str | None = None  # the saved view whose search is the one shown
 
 
 @dataclass(frozen=True)
 class FilterRow:
-    kind: str  # "view", "all-digests", "digest", "all-tags", "tag" or "heading"
+    kind: str  # "view", "saved", "all-digests", "digest", "all-tags", "tag" or "heading"
     label: str
     count: str = ""
     view: View | None = None
     digest_id: int | None = None
     tag: str | None = None
+    hits: bool = False  # the count is the query's hits
 
 
 def filter_rows(data: FilterData) -> list[FilterRow]:
@@ -52,6 +64,7 @@ def filter_rows(data: FilterData) -> list[FilterRow]:
         FilterRow("view", view.title, f"{view_count[view]:,}" if view_count[view] is not None else "", view=view)
         for view in View
     ]
+    rows.extend(saved_view_rows(data))
     rows.append(FilterRow("heading", ""))
     rows.append(FilterRow("heading", "Digests"))
     rows.append(FilterRow("all-digests", "All digests", f"{len(data.digests):,}" if data.digests else ""))
@@ -59,7 +72,7 @@ def filter_rows(data: FilterData) -> list[FilterRow]:
         unread, total = data.digest_counts.get(info.id, (0, info.entries))
         rows.append(FilterRow("digest", info.label, f"{unread:,}/{total:,}", digest_id=info.id))
     rows += tag_rows(data)
-    return rows
+    return _with_hit_counts(rows, data)
 
 
 def tag_rows(data: FilterData) -> list[FilterRow]:
@@ -72,6 +85,44 @@ def tag_rows(data: FilterData) -> list[FilterRow]:
     return rows
 
 
+def saved_view_rows(data: FilterData) -> list[FilterRow]:
+    """The "Saved" section: each saved view with how many papers it lists (blank until counted)."""
+    if not data.saved_views:
+        return []
+    rows = [FilterRow("heading", ""), FilterRow("heading", "Saved")]
+    for saved in data.saved_views:
+        count = data.saved_counts.get(saved.name)
+        rows.append(FilterRow("saved", saved.name, f"{count:,}" if count is not None else ""))
+    return rows
+
+
+def _with_hit_counts(rows: list[FilterRow], data: FilterData) -> list[FilterRow]:
+    """Counts turned into "hits of papers" while a query is active."""
+    hits = data.hits
+    if hits is None:
+        return rows
+    counts = data.counts
+    totals = {
+        View.ALL: counts.total if counts else None,
+        View.UNREAD: counts.unread if counts else None,
+        View.STARRED: counts.starred if counts else None,
+    }
+    entries = {info.id: info.entries for info in data.digests}
+
+    def of(found: int, total: int | None) -> str:
+        return f"{found:,} of {total:,}" if total is not None else f"{found:,}"
+
+    changed = []
+    for row in rows:
+        if row.kind == "view" and row.view is not None:
+            row = replace(row, count=of(hits.views.get(row.view, 0), totals[row.view]), hits=True)
+        elif row.kind == "digest" and row.digest_id is not None:
+            total = data.digest_counts.get(row.digest_id, (0, entries.get(row.digest_id, 0)))[1]
+            row = replace(row, count=of(hits.digests.get(row.digest_id, 0), total), hits=True)
+        changed.append(row)
+    return changed
+
+
 class FilterList(VirtualList):
     """One focusable list for both choices; enter or a click applies the row."""
 
@@ -81,6 +132,7 @@ class FilterList(VirtualList):
         "filter-list--heading",
         "filter-list--count",
         "filter-list--done",
+        "filter-list--hits",
     }
 
     DEFAULT_CSS = """
@@ -95,6 +147,7 @@ class FilterList(VirtualList):
         & > .filter-list--heading { color: $text-muted; text-style: bold; }
         & > .filter-list--count { color: $text-muted; }
         & > .filter-list--done { color: $text-muted; }
+        & > .filter-list--hits { color: $text-accent; }
     }
     """
 
@@ -104,6 +157,11 @@ class FilterList(VirtualList):
         def __init__(self, view: View) -> None:
             super().__init__()
             self.view = view
+
+    class SavedViewChosen(Message):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
 
     class DigestChosen(Message):
         def __init__(self, digest_id: int | None) -> None:
@@ -146,6 +204,8 @@ class FilterList(VirtualList):
             self.post_message(self.DigestChosen(row.digest_id))
         elif row.kind in ("tag", "all-tags"):
             self.post_message(self.TagChosen(row.tag))
+        elif row.kind == "saved":
+            self.post_message(self.SavedViewChosen(row.label))
 
     def _active(self, row: FilterRow) -> bool:
         if row.kind == "view":
@@ -154,6 +214,8 @@ class FilterList(VirtualList):
             return self.data.digest_id is None
         if row.kind in ("tag", "all-tags"):
             return row.tag == self.data.tag
+        if row.kind == "saved":
+            return row.label == self.data.saved_active
         return row.kind == "digest" and row.digest_id == self.data.digest_id
 
     def render_row(self, index: int, width: int, cursor: bool) -> Strip:
@@ -171,7 +233,9 @@ class FilterList(VirtualList):
             if active:
                 label = label.stylize(part("filter-list--active"))
             count_style = "filter-list--count"
-            if row.kind == "digest" and row.count.startswith("0/"):
+            if row.hits:
+                count_style = "filter-list--hits" if not row.count.startswith("0 ") else "filter-list--done"
+            elif row.kind == "digest" and row.count.startswith("0/"):
                 count_style = "filter-list--done"  # nothing left to read in it
             count = Content(row.count).stylize(part(count_style))
             room = max(0, width - 3 - count.cell_length - 2)
@@ -188,4 +252,5 @@ class FilterList(VirtualList):
 
 
 def _same(row: FilterRow, other: FilterRow) -> bool:
-    return (row.kind, row.view, row.digest_id, row.tag) == (other.kind, other.view, other.digest_id, other.tag)
+    same = (row.kind, row.view, row.digest_id, row.tag) == (other.kind, other.view, other.digest_id, other.tag)
+    return same and (row.kind != "saved" or row.label == other.label)

@@ -1,4 +1,5 @@
-"""The paper list: one line per paper (unread and star markers, title, tags, digest date)."""
+"""The paper list: one line per paper (unread and star markers, title, tags, digest date), and a
+second line with the best matching fragment of the abstract while a query is active."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from textual.content import Content
+from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
 from reader.core.annotations import Annotations
 from reader.core.library import PaperSummary
+from reader.core.snippets import Snippet
 from reader.core.tags import tags_label
 from reader.core.triage import Highlight, Marks
 from reader.tui.widgets.virtual_list import VirtualList
@@ -31,6 +34,8 @@ class PaperRows:
     highlight: Highlight = Highlight()
     this_year: int | None = None  # dates in this year omit it
     empty_text: str = ""
+    with_snippets: bool = False  # two lines a row: the title, then the matching fragment
+    snippets: Mapping[str, Snippet] = field(default_factory=dict)  # those known when shown
 
 
 def date_label(day: date | None, this_year: int | None) -> str:
@@ -52,6 +57,7 @@ class PaperList(VirtualList):
         "paper-list--meta",
         "paper-list--empty",
         "paper-list--tags",
+        "paper-list--snippet",
     }
 
     DEFAULT_CSS = """
@@ -70,15 +76,26 @@ class PaperList(VirtualList):
         & > .paper-list--meta { color: $text-muted; }
         & > .paper-list--empty { color: $text-muted; text-style: italic; }
         & > .paper-list--tags { color: $text-secondary; }
+        & > .paper-list--snippet { color: $text-muted; }
     }
     """
 
     marks: reactive[Marks] = reactive(Marks, init=False)
     annotations: reactive[Annotations] = reactive(Annotations, init=False)
 
+    class SnippetsWanted(Message):
+        """Rows drawn without their snippet: the screen computes them and calls `add_snippets`."""
+
+        def __init__(self, rows: PaperRows, paper_ids: list[str]) -> None:
+            super().__init__()
+            self.rows = rows
+            self.paper_ids = paper_ids
+
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._rows = PaperRows()
+        self._snippets: dict[str, Snippet] = {}
+        self._wanted: dict[str, None] = {}  # ordered set of ids drawn without a snippet
 
     @property
     def rows(self) -> PaperRows:
@@ -87,6 +104,9 @@ class PaperList(VirtualList):
     def show(self, rows: PaperRows, select: str | None = None) -> int:
         """Show new rows, keeping the cursor on `select` when it is still listed."""
         self._rows = rows
+        self._snippets = dict(rows.snippets)
+        self._wanted = {}
+        self.set_row_height(2 if rows.with_snippets else 1)
         index = 0
         if select is not None:
             try:
@@ -109,6 +129,17 @@ class PaperList(VirtualList):
 
     def watch_annotations(self) -> None:
         self.refresh_rows()
+
+    def add_snippets(self, rows: PaperRows, snippets: dict[str, Snippet]) -> None:
+        """Snippets computed for `rows` (dropped when other rows are shown by now)."""
+        if rows is self._rows and snippets:
+            self._snippets.update(snippets)
+            self.refresh_rows()
+
+    def _ask_for_snippets(self) -> None:
+        if self._wanted:
+            wanted, self._wanted = list(self._wanted), {}
+            self.post_message(self.SnippetsWanted(self._rows, wanted))
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -144,6 +175,28 @@ class PaperList(VirtualList):
         if tags:
             title = title + " " + tags
         line = lead + title + " " + Content(meta).stylize(part("paper-list--meta"))
+        return Strip(line.render_segments(base)).adjust_cell_length(width, base.rich_style)
+
+    def render_row_line(self, index: int, line: int, width: int, cursor: bool) -> Strip:
+        if line == 0:
+            return self.render_row(index, width, cursor)
+        return self.render_snippet(index, width, cursor)
+
+    def render_snippet(self, index: int, width: int, cursor: bool) -> Strip:
+        base = self.get_visual_style("paper-list--cursor") if cursor else self.get_visual_style()
+        paper_id = self._rows.ids[index]
+        snippet = self._snippets.get(paper_id)
+        if snippet is None:
+            if not self._wanted:
+                self.call_later(self._ask_for_snippets)
+            self._wanted[paper_id] = None
+            return Strip.blank(width, base.rich_style)
+        text = Content(snippet.text).stylize(self.get_visual_style("paper-list--snippet", partial=True))
+        match = self.get_visual_style("paper-list--match", partial=True)
+        for start, end in snippet.spans:
+            text = text.stylize(match, start, end)
+        indent = 5  # under the title, past the unread and star marks
+        line = Content(" " * indent) + text.truncate(max(0, width - indent - 1), ellipsis=True)
         return Strip(line.render_segments(base)).adjust_cell_length(width, base.rich_style)
 
     def render_blank(self, y: int, width: int) -> Strip:

@@ -1,7 +1,7 @@
 """A list that draws only the rows on screen (Textual's Line API), for 100,000 rows and more.
 
-Rows are one line each, so the row under line y is `scroll_offset.y + y` and setting the
-row count is O(1). Rendered rows are kept in an LRU cache of strips; subclasses clear it
+Rows are `row_height` lines each (one, or two when the paper list shows snippets), so the
+row under line y is `(scroll_offset.y + y) // row_height` and setting the row count is O(1). Rendered rows are kept in an LRU cache of strips; subclasses clear it
 when what a row shows changes (`refresh_rows`). Keys live in the screen's bindings: the
 list only offers cursor methods, so one table of commands drives every list.
 """
@@ -18,7 +18,7 @@ from textual.strip import Strip
 
 
 class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
-    """Fixed one-line rows, a cursor, and messages when the cursor moves or a row is chosen."""
+    """Fixed-height rows, a cursor, and messages when the cursor moves or a row is chosen."""
 
     # Rows are cut to the width, never scrolled sideways (the vertical scrollbar narrows them).
     DEFAULT_CSS = """
@@ -48,12 +48,17 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._row_count = 0
-        self._strips: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
+        self._row_height = 1
+        self._strips: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(1024)
 
     # -- what subclasses provide ----------------------------------------------------------
 
     def render_row(self, index: int, width: int, cursor: bool) -> Strip:
         raise NotImplementedError
+
+    def render_row_line(self, index: int, line: int, width: int, cursor: bool) -> Strip:
+        """Line `line` of row `index`; rows taller than one line override this."""
+        return self.render_row(index, width, cursor)
 
     def selectable(self, index: int) -> bool:
         """Whether the cursor may rest on row `index` (separators say no)."""
@@ -73,13 +78,27 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         """New rows: O(1) whatever the count; the cursor goes to `cursor`."""
         self._row_count = count
         self._strips.clear()
-        self.virtual_size = Size(self._row_width(), count)
+        self.virtual_size = Size(self._row_width(), count * self._row_height)
         self.set_cursor(cursor, force=True)
         self.refresh()
 
     def refresh_rows(self) -> None:
         """Redraw every row (what they show changed, not how many there are)."""
         self._strips.clear()
+        self.refresh()
+
+    @property
+    def row_height(self) -> int:
+        return self._row_height
+
+    def set_row_height(self, height: int) -> None:
+        """Lines per row; the cursor row stays in view."""
+        if height == self._row_height:
+            return
+        self._row_height = height
+        self._strips.clear()
+        self.virtual_size = Size(self._row_width(), self._row_count * height)
+        self.scroll_cursor_visible()
         self.refresh()
 
     def _row_width(self) -> int:
@@ -124,30 +143,32 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self.set_cursor(self._row_count - 1)
 
     def page(self, pages: int) -> None:
-        self.move(pages * max(1, self.scrollable_content_region.height - 1))
+        self.move(pages * max(1, self.scrollable_content_region.height // self._row_height - 1))
 
     def scroll_cursor_visible(self) -> None:
         height = self.scrollable_content_region.height
         if height <= 0:
             return
         top = round(self.scroll_offset.y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        first_line = self.cursor * self._row_height
+        last_line = first_line + self._row_height - 1
+        if first_line < top:
+            self.scroll_to(y=first_line, animate=False, immediate=True)
+        elif last_line >= top + height:
+            self.scroll_to(y=last_line - height + 1, animate=False, immediate=True)
 
     # -- drawing ---------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        index = self.scroll_offset.y + y
+        index, line = divmod(self.scroll_offset.y + y, self._row_height)
         width = self._row_width()
         if index >= self._row_count:
             return self.render_blank(y, width)
         cursor = index == self.cursor
-        key = (index, width, cursor)
+        key = (index, line, width, cursor)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self.render_row(index, width, cursor)
+            strip = self.render_row_line(index, line, width, cursor)
             self._strips[key] = strip
         return strip
 
@@ -155,12 +176,12 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         return Strip.blank(width, self.rich_style)
 
     def _refresh_row(self, index: int) -> None:
-        y = index - round(self.scroll_offset.y)
-        if 0 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
+        y = index * self._row_height - round(self.scroll_offset.y)
+        if -self._row_height < y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, self._row_height))
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(self._row_width(), self._row_count)
+        self.virtual_size = Size(self._row_width(), self._row_count * self._row_height)
         self._strips.clear()
         self.scroll_cursor_visible()
 
@@ -180,7 +201,7 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        index = offset.y + round(self.scroll_offset.y)
+        index = (offset.y + round(self.scroll_offset.y)) // self._row_height
         if 0 <= index < self._row_count and self.selectable(index):
             event.stop()
             self.set_cursor(index)

@@ -1,0 +1,102 @@
+"""What the paper list shows for a query, as the search worker computes it off the UI thread,
+in two steps so the rows never wait for the counts:
+
+1. `list_papers`: the ids in order (the view's status filter goes into the search, as
+   without a query) and the snippets of the rows the list opens on;
+2. `count_facets`: with a text query, how many of its hits each view and each digest holds.
+   In the All view the hits are already known; in another view the query runs once more
+   without the view's filter (the hit set gives every view's count by set intersections).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from reader.core.annotations import Annotations, with_tag
+from reader.core.facets import Facets, facet_counts
+from reader.core.library import Library, LibraryView, SearchResult
+from reader.core.query import ParsedQuery, parse_query
+from reader.core.snippets import Snippet, SnippetCache, make_snippets
+from reader.core.triage import Highlight, View, with_view, within
+
+
+@dataclass(frozen=True)
+class Listing:
+    parsed: ParsedQuery  # with the view's status filter
+    result: SearchResult  # every hit in the view, before narrowing to a digest
+    ids: list[str]  # what the list shows
+    view: View = View.ALL
+    digest_id: int | None = None
+    highlight: Highlight = Highlight()
+    snippets: dict[str, Snippet] = field(default_factory=dict)
+    tag: str | None = None  # the tag chosen in the filter pane
+    annotations: Annotations | None = None  # tags and notes the search used
+
+    @property
+    def with_snippets(self) -> bool:
+        return self.parsed.has_text
+
+
+def list_papers(
+    library: Library,
+    view_of_library: LibraryView,
+    text: str,
+    view: View,
+    digest_id: int | None,
+    read: frozenset[str],
+    starred: frozenset[str],
+    keep: str | None = None,
+    rows_shown: int = 0,
+    cache: SnippetCache | None = None,
+    tag: str | None = None,
+    annotations: Annotations | None = None,
+) -> Listing:
+    """The list for `text` in `view` and digest `digest_id`, with snippets for the `rows_shown`
+    rows the list opens on (around `keep`, the paper the cursor stays on); those in `cache`
+    (only read here) are not computed again."""
+    members = view_of_library.papers_in_digest.get(digest_id) if digest_id is not None else None
+    parsed = with_tag(with_view(parse_query(text), view), tag)
+    result = library.search(parsed, read, starred, annotations=annotations)
+    ids = within(result.ids, members)
+    if not parsed.has_text:
+        return Listing(parsed, result, ids, view, digest_id, tag=tag, annotations=annotations)
+    highlight = Highlight.of(parsed)
+    page = opening_page(ids, keep, rows_shown)
+    known = cache.for_ids(page, highlight) if cache is not None else {}
+    missing = [pid for pid in page if pid not in known]
+    snippets = known | (make_snippets(library.abstracts(missing), highlight) if missing else {})
+    return Listing(parsed, result, ids, view, digest_id, highlight, snippets, tag, annotations)
+
+
+def count_facets(
+    library: Library, view_of_library: LibraryView, listing: Listing, read: frozenset[str], starred: frozenset[str]
+) -> Facets | None:
+    """Hits per view (inside the listing's digest) and per digest (inside its view); None
+    without a text query."""
+    if not listing.parsed.has_text:
+        return None
+    if listing.view is View.ALL:
+        hits = listing.result.ids
+    else:
+        unviewed = with_tag(parse_query(listing.parsed.raw), listing.tag)
+        hits = library.search(unviewed, read, starred, annotations=listing.annotations).ids
+    members = (
+        view_of_library.papers_in_digest.get(listing.digest_id) if listing.digest_id is not None else None
+    )
+    return facet_counts(hits, listing.view, members, view_of_library.papers_in_digest, read, starred)
+
+
+def opening_page(ids: Sequence[str], keep: str | None, rows: int) -> list[str]:
+    """The rows on screen right after the list is shown: the top, or the page that ends at
+    `keep` when the cursor stays on it further down."""
+    if rows <= 0:
+        return []
+    index = 0
+    if keep is not None:
+        try:
+            index = ids.index(keep)
+        except ValueError:
+            index = 0
+    start = max(0, index - rows + 1)
+    return list(ids[start : start + rows])

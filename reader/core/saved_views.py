@@ -1,0 +1,44 @@
+"""Saved views: named searches, counted and run the same way in the app and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reader.core.annotations import Annotations
+from reader.core.library import Library, SearchResult
+from reader.core.models import SavedView
+from reader.core.query import parse_query
+from reader.core.triage import View, with_view
+
+
+def view_of(saved: SavedView) -> View:
+    """The saved view's view; All when the stored value is unknown (a newer version's)."""
+    try:
+        return View(saved.view)
+    except ValueError:
+        return View.ALL
+
+
+def run_saved_view(
+    library: Library,
+    saved: SavedView,
+    read: frozenset[str],
+    starred: frozenset[str],
+    limit: int | None = None,
+    annotations: Annotations | None = None,
+) -> SearchResult:
+    parsed = with_view(parse_query(saved.query), view_of(saved))
+    return library.search(parsed, read, starred, limit, annotations=annotations)
+
+
+def count_saved_views(
+    library: Library, saved: Sequence[SavedView], read: frozenset[str], starred: frozenset[str]
+) -> dict[str, int]:
+    """name -> how many papers each saved view lists now (one search each, off the UI thread)."""
+    return {view.name: len(run_saved_view(library, view, read, starred).ids) for view in saved}
+
+
+def find_saved_view(saved: Sequence[SavedView], name: str) -> SavedView | None:
+    """The saved view called `name`, case and extra spaces ignored."""
+    wanted = " ".join(name.split()).casefold()
+    return next((view for view in saved if view.name.casefold() == wanted), None)
