@@ -512,4 +512,5 @@ async def test_every_help_key_has_a_test_here():
         "mark_all_read", "undo", "open_link", "copy", "search", "view_all", "view_unread", "view_starred",
         "toggle_filters", "help", "command_palette", "quit",
     }
+    tested |= {"view_new", "mute", "toggle_muted"}  # tests/test_tui_provenance.py
     assert {command.id for command in COMMANDS} <= tested

@@ -16,6 +16,7 @@ from reader.core.library import Library
 from reader.core.state import StateError, StateStore, open_state
 from reader.tui import bindings
 from reader.tui.commands import ReaderCommands
+from reader.tui.mute_commands import MuteRuleCommands
 from reader.tui.screens.main import MainScreen
 
 THEME_KEY = "tui.theme"
@@ -27,7 +28,7 @@ class ReaderApp(App[None]):
     TITLE = "reader"
     CSS_PATH = [paths.styles_dir() / "reader.tcss"]
     BINDINGS = bindings.app_bindings()
-    COMMANDS = App.COMMANDS | {ReaderCommands}
+    COMMANDS = App.COMMANDS | {ReaderCommands, MuteRuleCommands}
 
     def __init__(
         self,

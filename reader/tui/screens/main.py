@@ -7,7 +7,9 @@ messages. All blocking work runs in workers:
 - library: load the catalog, then sync the digests (progress shown while the window is open);
 - search: debounced and exclusive, so a newer keystroke cancels the stale search and a
   stale result is never shown; at most one search thread runs at a time;
-- detail: load the highlighted paper;
+- detail: load the highlighted paper, then (debounced) the papers most like it;
+- provenance: first appearances, papers new to the user and mute rules, computed per
+  library view off the UI thread; muted papers leave the view as one id set;
 - state: every read or write of the state database goes through the app's single state
   thread, in order, and marks are shown before the write lands (optimistic, exact for
   set_read / set_starred); a poll picks up other processes' changes.
@@ -34,6 +36,9 @@ from textual.widgets import Footer, Input
 
 from reader.core.library import LibraryView, SearchResult, SyncReport
 from reader.core.models import Paper
+from reader.core.mute import Muting, match_rules, without_muted
+from reader.core.provenance import Provenance, new_to_user, provenance, to_record
+from reader.core.similar import Similar, similar_papers
 from reader.core.query import ParsedQuery, parse_query
 from reader.core.triage import (
     Highlight,
@@ -44,6 +49,7 @@ from reader.core.triage import (
     after_mark,
     clipboard_text,
     link_to_open,
+    new_members,
     read_on_open_due,
     retally,
     step_unread,
@@ -56,11 +62,13 @@ from reader.tui import bindings
 from reader.tui.messages import SyncCancelled, SyncProgress
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.mute import MuteScreen
 from reader.tui.widgets.filter_list import FilterData, FilterList
 from reader.tui.widgets.filter_pane import FilterPane
 from reader.tui.widgets.paper_detail import PaperDetail
 from reader.tui.widgets.paper_list import PaperList, PaperRows
 from reader.tui.widgets.progress_line import ProgressLine
+from reader.tui.widgets.similar_list import SimilarList
 from reader.tui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
@@ -71,6 +79,7 @@ SEARCH_DEBOUNCE = 0.15  # seconds of quiet typing before a search starts
 SESSION_SAVE_DELAY = 1.0
 STATE_POLL_SECONDS = 2.0  # how soon another running copy's marks show up
 NARROW_BELOW = 100  # columns: under this the filter pane folds away
+SIMILAR_DEBOUNCE = 0.15  # seconds on a paper before its similar papers are looked up
 
 
 class MainScreen(Screen[None]):
@@ -88,6 +97,8 @@ class MainScreen(Screen[None]):
     filters: reactive[FilterData] = reactive(FilterData, init=False)
     detail_placeholder: reactive[str] = reactive("Loading the library…", init=False)
     filters_shown: reactive[bool | None] = reactive(None, init=False)  # None: decided by the width
+    similar: reactive[tuple[Similar, ...]] = reactive(tuple, init=False)
+    muted_shown: reactive[bool] = reactive(False, init=False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -105,6 +116,16 @@ class MainScreen(Screen[None]):
         self._syncing = False
         self._tally: Tally | None = None
         self._tally_of: tuple[LibraryView, Marks] | None = None
+        # Provenance and muting: the full view, and the one with muted papers taken out.
+        self._full_view: LibraryView | None = None
+        self._unmuted_view: LibraryView | None = None
+        self._provenance: Provenance | None = None
+        self._known_at_start: frozenset[str] = frozenset()  # shown in an earlier session
+        self._unseen: frozenset[str] = frozenset()
+        self._unseen_counts: tuple[int, int] = (0, 0)  # new papers: all, not muted
+        self._mute_rules: list[str] = []
+        self.muting = Muting()
+        self._jump_target: str | None = None
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -135,6 +156,7 @@ class MainScreen(Screen[None]):
                     MainScreen.paper,
                     MainScreen.marks,
                     MainScreen.highlight,
+                    MainScreen.similar,
                     placeholder=MainScreen.detail_placeholder,
                 )
         yield Footer()
@@ -176,6 +198,7 @@ class MainScreen(Screen[None]):
         self._state_version = version
         self.marks = marks
         self._restore = session
+        self._known_at_start, self._mute_rules = await self._state_call(_load_provenance_state, app.state)
         self._pending_digest_path = session.digest
         self.current_view = session.view
         if session.query:
@@ -183,7 +206,7 @@ class MainScreen(Screen[None]):
             self.search_text = session.query
         view = await asyncio.to_thread(app.library.view)
         if view.papers:
-            self.show_library(view)
+            await self.present(view)
         else:
             self.paper_list.show(PaperRows(empty_text="Looking for digests…"))
         self._syncing = True
@@ -200,7 +223,7 @@ class MainScreen(Screen[None]):
         if report is not None:
             self._report_sync(report)
         if report is None or report.changed or self.library_view is None:
-            self.show_library(await asyncio.to_thread(app.library.view))
+            await self.present(await asyncio.to_thread(app.library.view))
 
     def _sync_progress(self, stage: str, done: int, total: int) -> None:
         """Called in the sync thread."""
@@ -224,6 +247,24 @@ class MainScreen(Screen[None]):
             first = report.warnings[0]
             more = f" (and {count - 1} more; `reader digests` lists them)" if count > 1 else ""
             self.notify(f"{first}{more}", title="Digest problems", severity="warning", markup=False, timeout=8)
+
+    async def present(self, view: LibraryView) -> None:
+        """Work out first appearances, new papers and muting for a view (in a thread), show
+        it, and remember its papers as shown to this user (on the state thread)."""
+        library, known, rules = self.reader_app.library, self._known_at_start, list(self._mute_rules)
+
+        def prepare() -> tuple[Provenance, Muting, frozenset[str], LibraryView]:
+            muting = _match_or_nothing(library, rules)
+            unmuted = without_muted(view, muting.ids)
+            return provenance(view), muting, new_to_user(view, known), unmuted
+
+        found, muting, unseen, unmuted = await asyncio.to_thread(prepare)
+        self._full_view, self._unmuted_view = view, unmuted
+        self._provenance, self.muting, self._unseen = found, muting, unseen
+        self._unseen_counts = (len(unseen), len(unseen) - len(unseen & muting.ids))
+        self.show_library(view if self.muted_shown else unmuted)
+        if view.papers:
+            self._write(partial(_record_shown, self.reader_app.state, view))
 
     def show_library(self, view: LibraryView) -> None:
         self.library_view = view
@@ -273,11 +314,18 @@ class MainScreen(Screen[None]):
         marks = self.marks
         members = library_view.papers_in_digest.get(digest_id) if digest_id is not None else None
         library = self.reader_app.library
+        new_ids = new_members(view, digest_id, self._provenance.new_in if self._provenance else {}, self._unseen)
+        muted = library_view is not self._full_view and bool(self.muting.ids)
 
         def search() -> tuple[ParsedQuery, SearchResult, list[str]]:
             parsed = with_view(parse_query(text), view)
             result = library.search(parsed, marks.read, marks.starred)
-            return parsed, result, within(result.ids, members)
+            ids = within(result.ids, members)
+            if new_ids is not None:
+                ids = within(ids, new_ids)
+            if muted:  # muted papers are not in the view's papers
+                ids = within(ids, library_view.papers)
+            return parsed, result, ids
 
         # Whoosh threads cannot be interrupted: wait for a stale one rather than pile them up.
         if self._search_thread is not None and not self._search_thread.done():
@@ -293,6 +341,9 @@ class MainScreen(Screen[None]):
         if self._restore is not None:
             keep = keep or self._restore.selected
             self._restore = None
+        if self._jump_target is not None:  # a similar paper chosen in the detail pane
+            keep = self._jump_target
+            self._jump_target = None
         self.notices = tuple(dict.fromkeys(parsed.notices + result.notices))
         rows = PaperRows(ids, view.papers, Highlight.of(parsed), _newest_year(view), self._empty_text(parsed))
         self.highlight = rows.highlight
@@ -310,6 +361,7 @@ class MainScreen(Screen[None]):
         return {
             View.UNREAD: "Nothing unread here. Well done.",
             View.STARRED: "No starred papers here yet: press s to star one.",
+            View.NEW: "Nothing new here: every paper was listed before.",
         }.get(self.current_view, "No papers here.")
 
     @on(Input.Changed, "#search")
@@ -330,6 +382,10 @@ class MainScreen(Screen[None]):
     def _digest_chosen(self, event: FilterList.DigestChosen) -> None:
         self.digest_id = event.digest_id
 
+    @on(FilterList.MuteRuleChosen)
+    def _mute_rule_chosen(self, event: FilterList.MuteRuleChosen) -> None:
+        self.offer_unmute(event.rule)
+
     # -- what the panes show -------------------------------------------------------------
 
     def watch_marks(self) -> None:
@@ -345,7 +401,24 @@ class MainScreen(Screen[None]):
             self.current_view,
             self.digest_id,
             self._summary(),
+            **self._provenance_filters(),
         )
+
+    def _provenance_filters(self) -> dict[str, Any]:
+        """The filter pane's New count, each digest's new / seen-before, and the mute rules."""
+        view, found = self.library_view, self._provenance
+        if view is None or found is None:
+            return {}
+        if self.digest_id is None:
+            new_count = self._unseen_counts[0 if view is self._full_view else 1]
+        else:
+            new_count = sum(1 for pid in found.new_in.get(self.digest_id, ()) if pid in view.papers)
+        return {
+            "new_count": new_count,
+            "digest_news": found.news,
+            "mute_counts": [(rule, len(ids)) for rule, ids in self.muting.hidden_by.items()],
+            "muted_shown": self.muted_shown,
+        }
 
     def _tally_now(self) -> Tally | None:
         """The counts for the current marks and library, recounted only when they were replaced."""
@@ -411,12 +484,14 @@ class MainScreen(Screen[None]):
         if self._read_timer is not None:
             self._read_timer.stop()
             self._read_timer = None
+        self.similar = ()
         if paper_id is None:
             self.paper = None
             if self.library_view is not None and self.library_view.papers:
                 self.detail_placeholder = "No paper selected."
             return
         self.load_paper(paper_id)
+        self.load_similar(paper_id)
         delay = self.reader_app.config.read_on_open
         if read_on_open_due(paper_id, delay, self.marks.read, self._kept_unread):
             self._read_timer = self.set_timer(cast(float, delay), partial(self._read_on_open, paper_id))
@@ -427,6 +502,34 @@ class MainScreen(Screen[None]):
         paper = await asyncio.to_thread(self.reader_app.library.paper, paper_id)
         if paper_id == self.selected:
             self.paper = paper
+
+    @work(exclusive=True, group="similar", exit_on_error=False)
+    async def load_similar(self, paper_id: str) -> None:
+        await asyncio.sleep(SIMILAR_DEBOUNCE)  # moving on to the next paper cancels this here
+        found = await asyncio.to_thread(similar_papers, self.reader_app.library, paper_id)
+        if paper_id == self.selected:
+            self.similar = tuple(found)
+
+    @on(SimilarList.Jump)
+    def _jump_to_similar(self, event: SimilarList.Jump) -> None:
+        self.jump_to(event.paper_id)
+
+    def jump_to(self, paper_id: str) -> None:
+        """Select a paper: in the list as it is, or in All with nothing filtered out."""
+        self.set_focus(self.paper_list)
+        ids = self.paper_list.rows.ids
+        if paper_id in ids:
+            self.paper_list.set_cursor(list(ids).index(paper_id))
+            return
+        self._jump_target = paper_id
+        if paper_id in self.muting.ids and not self.muted_shown:
+            self.notify("That paper is muted: showing muted papers (H hides them).")
+            self.action_toggle_muted()
+        self.filter_pane.set_search_text("")
+        self.search_text = ""
+        self.digest_id = None
+        self.current_view = View.ALL
+        self.refilter()
 
     def _read_on_open(self, paper_id: str) -> None:
         self._read_timer = None
@@ -534,6 +637,8 @@ class MainScreen(Screen[None]):
         if result is None:
             self.notify("Nothing to undo.")
             return
+        if result.mute_rules:
+            self._reload_mute_rules()
         self.marks = self.marks.patched(marks)
         self._kept_unread.update(pid for pid, mark in marks.items() if not mark.read)
         self.notify(f"Undone: {result.description}", markup=False)
@@ -547,7 +652,7 @@ class MainScreen(Screen[None]):
 
     def _list(self) -> VirtualList:
         focused = self.focused
-        return focused if isinstance(focused, FilterList) else self.paper_list
+        return focused if isinstance(focused, (FilterList, SimilarList)) else self.paper_list
 
     def action_cursor_down(self) -> None:
         self._list().move(1)
@@ -583,8 +688,10 @@ class MainScreen(Screen[None]):
 
     def action_open(self) -> None:
         focused = self.focused
-        if isinstance(focused, FilterList):
+        if isinstance(focused, (FilterList, SimilarList)):
             focused.choose(focused.cursor)
+        elif focused is self.detail and self.similar:
+            self.set_focus(self.detail.query_one(SimilarList))  # enter again: pick a similar paper
         elif self.paper is not None:
             self.set_focus(self.detail)
 
@@ -626,6 +733,55 @@ class MainScreen(Screen[None]):
 
     def action_show_view(self, name: str) -> None:
         self.current_view = View(name)
+
+    # -- muting ----------------------------------------------------------------------------
+
+    def action_mute(self) -> None:
+        def answer(rule: str | None) -> None:
+            if rule:
+                self._write(partial(self.reader_app.state.add_mute_rule, rule), partial(self._muted, rule))
+
+        self.app.push_screen(MuteScreen(self.search_text.strip()), answer)
+
+    def _muted(self, rule: str, added: bool) -> None:
+        if not added:
+            self.notify(f"Already muted: {rule}", markup=False)
+            return
+        self.notify(f"Muted papers matching {rule}. u undoes it; H shows muted papers.", markup=False)
+        self._reload_mute_rules()
+
+    def offer_unmute(self, rule: str) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._write(partial(self.reader_app.state.remove_mute_rule, rule), partial(self._unmuted, rule))
+
+        hidden = len(self.muting.hidden_by.get(rule, ()))
+        self.app.push_screen(
+            ConfirmScreen(f"Delete the mute rule {rule}?", f"It hides {hidden:,} papers.", "Delete"), answer
+        )
+
+    def _unmuted(self, rule: str, removed: bool) -> None:
+        if removed:
+            self.notify(f"No longer muted: {rule}. u undoes it.", markup=False)
+        self._reload_mute_rules()
+
+    @work(exclusive=True, group="mute-rules", exit_on_error=False)
+    async def _reload_mute_rules(self) -> None:
+        self._mute_rules = await self._state_call(lambda state: state.mute_rules(), self.reader_app.state)
+        if self._full_view is not None:
+            await self.present(self._full_view)
+
+    def action_toggle_muted(self) -> None:
+        self.muted_shown = not self.muted_shown
+
+    def watch_muted_shown(self, shown: bool) -> None:
+        if self._full_view is None or self._unmuted_view is None:
+            return
+        self.show_library(self._full_view if shown else self._unmuted_view)
+        if self.muting.ids:
+            self.notify(f"Muted papers {'shown' if shown else 'hidden'}: {len(self.muting.ids):,}.")
+        else:
+            self.notify("No papers are muted: M mutes papers matching a search.")
 
     def action_toggle_filters(self) -> None:
         self._revealed_for_search = False
@@ -692,6 +848,23 @@ class MainScreen(Screen[None]):
 
 def _load_state(state) -> tuple[Marks, Session, int]:
     return Marks(state.read_ids(), state.starred_ids()), Session.from_json(state.get_setting(SESSION_KEY)), state.version()
+
+
+def _load_provenance_state(state) -> tuple[frozenset[str], list[str]]:
+    return state.known_ids(), state.mute_rules()
+
+
+def _record_shown(state, view: LibraryView) -> int:
+    """Remember the listed papers as shown (the session keeps its own snapshot, so they stay
+    New until the next start)."""
+    return state.record_known(to_record(view, state.known_ids()))
+
+
+def _match_or_nothing(library, rules: list[str]) -> Muting:
+    try:
+        return match_rules(library, rules)
+    except Exception:  # noqa: BLE001 - an index being rebuilt must not stop the reader
+        return Muting({rule: frozenset() for rule in rules})
 
 
 def _marks_if_changed(state, known: int | None, shown: Marks) -> tuple[int, Marks | None]:

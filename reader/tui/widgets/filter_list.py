@@ -1,4 +1,5 @@
-"""The views (All / Unread / Starred) and the digests, newest first, with live counts."""
+"""The views (All / Unread / Starred / New), the digests newest first, and the mute rules,
+with live counts."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from reader.core.library import DigestInfo
+from reader.core.provenance import DigestNews
 from reader.core.triage import Counts, View
 from reader.tui.widgets.virtual_list import VirtualList
 
@@ -27,15 +29,41 @@ class FilterData:
     view: View = View.ALL
     digest_id: int | None = None
     summary: str = ""
+    new_count: int | None = None  # what the New view holds now
+    digest_news: Mapping[int, DigestNews] = field(default_factory=dict)
+    mute_counts: Sequence[tuple[str, int]] = ()  # (rule, papers it hides)
+    muted_shown: bool = False
 
 
 @dataclass(frozen=True)
 class FilterRow:
-    kind: str  # "view", "all-digests", "digest" or "heading"
+    kind: str  # "view", "all-digests", "digest", "digest-news", "mute" or "heading"
     label: str
     count: str = ""
     view: View | None = None
     digest_id: int | None = None
+    rule: str | None = None
+
+
+UNSELECTABLE = ("heading", "digest-news")
+
+
+def digest_news_row(data: FilterData, info: DigestInfo) -> list[FilterRow]:
+    """Under a digest: how many of its entries first appeared there, how many were seen before."""
+    news = data.digest_news.get(info.id)
+    if news is None:
+        return []
+    return [FilterRow("digest-news", f"{news.new:,} new · {news.seen_before:,} seen", digest_id=info.id)]
+
+
+def mute_rows(data: FilterData) -> list[FilterRow]:
+    """The mute rules with how many papers each hides; enter on one offers to delete it."""
+    if not data.mute_counts:
+        return []
+    heading = "Muted (shown: H hides)" if data.muted_shown else "Muted (H shows)"
+    rows = [FilterRow("heading", ""), FilterRow("heading", heading)]
+    rows += [FilterRow("mute", rule, f"{count:,}", rule=rule) for rule, count in data.mute_counts]
+    return rows
 
 
 def filter_rows(data: FilterData) -> list[FilterRow]:
@@ -44,6 +72,7 @@ def filter_rows(data: FilterData) -> list[FilterRow]:
         View.ALL: counts.total if counts else None,
         View.UNREAD: counts.unread if counts else None,
         View.STARRED: counts.starred if counts else None,
+        View.NEW: data.new_count,
     }
     rows = [
         FilterRow("view", view.title, f"{view_count[view]:,}" if view_count[view] is not None else "", view=view)
@@ -55,6 +84,8 @@ def filter_rows(data: FilterData) -> list[FilterRow]:
     for info in data.digests:
         unread, total = data.digest_counts.get(info.id, (0, info.entries))
         rows.append(FilterRow("digest", info.label, f"{unread:,}/{total:,}", digest_id=info.id))
+        rows.extend(digest_news_row(data, info))
+    rows.extend(mute_rows(data))
     return rows
 
 
@@ -67,6 +98,7 @@ class FilterList(VirtualList):
         "filter-list--heading",
         "filter-list--count",
         "filter-list--done",
+        "filter-list--news",
     }
 
     DEFAULT_CSS = """
@@ -81,6 +113,7 @@ class FilterList(VirtualList):
         & > .filter-list--heading { color: $text-muted; text-style: bold; }
         & > .filter-list--count { color: $text-muted; }
         & > .filter-list--done { color: $text-muted; }
+        & > .filter-list--news { color: $text-muted; text-style: italic; }
     }
     """
 
@@ -95,6 +128,11 @@ class FilterList(VirtualList):
         def __init__(self, digest_id: int | None) -> None:
             super().__init__()
             self.digest_id = digest_id
+
+    class MuteRuleChosen(Message):
+        def __init__(self, rule: str) -> None:
+            super().__init__()
+            self.rule = rule
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -112,7 +150,7 @@ class FilterList(VirtualList):
             self.refresh_rows()
 
     def selectable(self, index: int) -> bool:
-        return 0 <= index < len(self._rows) and self._rows[index].kind != "heading"
+        return 0 <= index < len(self._rows) and self._rows[index].kind not in UNSELECTABLE
 
     def row_at(self, index: int) -> FilterRow | None:
         return self._rows[index] if 0 <= index < len(self._rows) else None
@@ -125,6 +163,8 @@ class FilterList(VirtualList):
             self.post_message(self.ViewChosen(row.view))
         elif row.kind in ("digest", "all-digests"):
             self.post_message(self.DigestChosen(row.digest_id))
+        elif row.kind == "mute" and row.rule is not None:
+            self.post_message(self.MuteRuleChosen(row.rule))
 
     def _active(self, row: FilterRow) -> bool:
         if row.kind == "view":
@@ -142,6 +182,8 @@ class FilterList(VirtualList):
 
         if row.kind == "heading":
             line = Content(f" {row.label}").stylize(part("filter-list--heading"))
+        elif row.kind == "digest-news":
+            line = Content(f"    {row.label}").stylize(part("filter-list--news"))
         else:
             active = self._active(row)
             label = Content(row.label)
@@ -165,4 +207,4 @@ class FilterList(VirtualList):
 
 
 def _same(row: FilterRow, other: FilterRow) -> bool:
-    return (row.kind, row.view, row.digest_id) == (other.kind, other.view, other.digest_id)
+    return (row.kind, row.view, row.digest_id, row.rule) == (other.kind, other.view, other.digest_id, other.rule)
