@@ -48,5 +48,5 @@ class SimilarList(VirtualList):
     def render_row(self, index: int, width: int, cursor: bool) -> Strip:
         base = self.get_visual_style("similar-list--cursor") if cursor else self.get_visual_style()
         title = Content(self.items[index].title).truncate(max(0, width - 3), ellipsis=True, pad=True)
-        line = Content.assemble(" ", "›" if cursor else " ", " ", title)
+        line = Content.assemble(" ", "›" if cursor and self.has_focus else " ", " ", title)
         return Strip(line.render_segments(base)).adjust_cell_length(width, base.rich_style)
