@@ -55,13 +55,16 @@ def first_digest_of(digest_ids: tuple[int, ...], dated: Collection[int]) -> int:
 def provenance(view: LibraryView) -> Provenance:
     dated = frozenset(info.id for info in view.digests if info.date is not None)
     first: dict[str, int] = {}
-    new_in: dict[int, set[str]] = {info.id: set() for info in view.digests}
+    new_in: dict[int, list[str]] = {info.id: [] for info in view.digests}
     for pid, summary in view.papers.items():
-        if not summary.digest_ids:
+        digest_ids = summary.digest_ids
+        if not digest_ids:
             continue
-        digest_id = first_digest_of(summary.digest_ids, dated)
+        digest_id = digest_ids[-1]  # the oldest, unless it is undated and a dated one exists
+        if digest_id not in dated and len(digest_ids) > 1:
+            digest_id = first_digest_of(digest_ids, dated)
         first[pid] = digest_id
-        new_in.setdefault(digest_id, set()).add(pid)
+        new_in.setdefault(digest_id, []).append(pid)
     news = {}
     for info in view.digests:
         new = len(new_in.get(info.id, ()))

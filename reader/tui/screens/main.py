@@ -120,6 +120,7 @@ class MainScreen(Screen[None]):
         self._full_view: LibraryView | None = None
         self._unmuted_view: LibraryView | None = None
         self._provenance: Provenance | None = None
+        self._provenance_of: LibraryView | None = None  # the full view it was worked out for
         self._known_at_start: frozenset[str] = frozenset()  # shown in an earlier session
         self._unseen: frozenset[str] = frozenset()
         self._unseen_counts: tuple[int, int] = (0, 0)  # new papers: all, not muted
@@ -249,22 +250,26 @@ class MainScreen(Screen[None]):
             self.notify(f"{first}{more}", title="Digest problems", severity="warning", markup=False, timeout=8)
 
     async def present(self, view: LibraryView) -> None:
-        """Work out first appearances, new papers and muting for a view (in a thread), show
-        it, and remember its papers as shown to this user (on the state thread)."""
+        """Show a view with the muted papers taken out, then work out first appearances and
+        new papers, and remember its papers as shown to this user. The blocking parts run in
+        threads; with no mute rule the list is shown at once."""
         library, known, rules = self.reader_app.library, self._known_at_start, list(self._mute_rules)
-
-        def prepare() -> tuple[Provenance, Muting, frozenset[str], LibraryView]:
-            muting = _match_or_nothing(library, rules)
-            unmuted = without_muted(view, muting.ids)
-            return provenance(view), muting, new_to_user(view, known), unmuted
-
-        found, muting, unseen, unmuted = await asyncio.to_thread(prepare)
-        self._full_view, self._unmuted_view = view, unmuted
-        self._provenance, self.muting, self._unseen = found, muting, unseen
-        self._unseen_counts = (len(unseen), len(unseen) - len(unseen & muting.ids))
+        muting, unmuted = Muting(), view
+        if rules:
+            muting, unmuted = await asyncio.to_thread(_muted_view, library, view, rules)
+        self._full_view, self._unmuted_view, self.muting = view, unmuted, muting
         self.show_library(view if self.muted_shown else unmuted)
-        if view.papers:
-            self._write(partial(_record_shown, self.reader_app.state, view))
+        if self._provenance_of is not view:
+            self._provenance, self._unseen = await asyncio.to_thread(
+                lambda: (provenance(view), new_to_user(view, known))
+            )
+            self._provenance_of = view
+            if view.papers:
+                self._write(partial(_record_shown, self.reader_app.state, view))
+        self._unseen_counts = (len(self._unseen), len(self._unseen) - len(self._unseen & muting.ids))
+        self._update_filters()
+        if self.current_view is View.NEW:
+            self.refilter()
 
     def show_library(self, view: LibraryView) -> None:
         self.library_view = view
@@ -314,6 +319,8 @@ class MainScreen(Screen[None]):
         marks = self.marks
         members = library_view.papers_in_digest.get(digest_id) if digest_id is not None else None
         library = self.reader_app.library
+        if view is View.NEW and self._provenance_of is not self._full_view:
+            return  # `present` refilters once it knows what is new
         new_ids = new_members(view, digest_id, self._provenance.new_in if self._provenance else {}, self._unseen)
         muted = library_view is not self._full_view and bool(self.muting.ids)
 
@@ -407,18 +414,17 @@ class MainScreen(Screen[None]):
     def _provenance_filters(self) -> dict[str, Any]:
         """The filter pane's New count, each digest's new / seen-before, and the mute rules."""
         view, found = self.library_view, self._provenance
+        shown: dict[str, Any] = {
+            "mute_counts": [(rule, len(ids)) for rule, ids in self.muting.hidden_by.items()],
+            "muted_shown": self.muted_shown,
+        }
         if view is None or found is None:
-            return {}
+            return shown
         if self.digest_id is None:
             new_count = self._unseen_counts[0 if view is self._full_view else 1]
         else:
             new_count = sum(1 for pid in found.new_in.get(self.digest_id, ()) if pid in view.papers)
-        return {
-            "new_count": new_count,
-            "digest_news": found.news,
-            "mute_counts": [(rule, len(ids)) for rule, ids in self.muting.hidden_by.items()],
-            "muted_shown": self.muted_shown,
-        }
+        return {**shown, "new_count": new_count, "digest_news": found.news}
 
     def _tally_now(self) -> Tally | None:
         """The counts for the current marks and library, recounted only when they were replaced."""
@@ -860,11 +866,12 @@ def _record_shown(state, view: LibraryView) -> int:
     return state.record_known(to_record(view, state.known_ids()))
 
 
-def _match_or_nothing(library, rules: list[str]) -> Muting:
+def _muted_view(library, view: LibraryView, rules: list[str]) -> tuple[Muting, LibraryView]:
     try:
-        return match_rules(library, rules)
+        muting = match_rules(library, rules)
     except Exception:  # noqa: BLE001 - an index being rebuilt must not stop the reader
-        return Muting({rule: frozenset() for rule in rules})
+        muting = Muting({rule: frozenset() for rule in rules})
+    return muting, without_muted(view, muting.ids)
 
 
 def _marks_if_changed(state, known: int | None, shown: Marks) -> tuple[int, Marks | None]:
