@@ -423,8 +423,7 @@ class StateStore:
                 "INSERT OR IGNORE INTO known (paper_id, first_seen) VALUES (?, ?)",
                 ((pid, at) for pid in ids),
             )
-            self._counter += 1
-            return conn.total_changes - before
+            return conn.total_changes - before  # not a mark: the marks' version stays
 
     def mute_rules(self) -> list[str]:
         """The profile's mute queries, oldest first."""

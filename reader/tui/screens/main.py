@@ -121,7 +121,8 @@ class MainScreen(Screen[None]):
         self._unmuted_view: LibraryView | None = None
         self._provenance: Provenance | None = None
         self._provenance_of: LibraryView | None = None  # the full view it was worked out for
-        self._known_at_start: frozenset[str] = frozenset()  # shown in an earlier session
+        self._known_load: asyncio.Future[frozenset[str]] | None = None  # shown in an earlier session
+        self._known_recorded: frozenset[str] = frozenset()  # ... or recorded as shown since
         self._unseen: frozenset[str] = frozenset()
         self._unseen_counts: tuple[int, int] = (0, 0)  # new papers: all, not muted
         self._mute_rules: list[str] = []
@@ -199,7 +200,9 @@ class MainScreen(Screen[None]):
         self._state_version = version
         self.marks = marks
         self._restore = session
-        self._known_at_start, self._mute_rules = await self._state_call(_load_provenance_state, app.state)
+        # The papers shown before are needed only once the list is up: they load meanwhile.
+        self._mute_rules = await self._state_call(lambda state: state.mute_rules(), app.state)
+        self._known_load = asyncio.wrap_future(app.state_jobs.submit(app.state.known_ids))
         self._pending_digest_path = session.digest
         self.current_view = session.view
         if session.query:
@@ -253,19 +256,25 @@ class MainScreen(Screen[None]):
         """Show a view with the muted papers taken out, then work out first appearances and
         new papers, and remember its papers as shown to this user. The blocking parts run in
         threads; with no mute rule the list is shown at once."""
-        library, known, rules = self.reader_app.library, self._known_at_start, list(self._mute_rules)
+        library, rules = self.reader_app.library, list(self._mute_rules)
         muting, unmuted = Muting(), view
         if rules:
             muting, unmuted = await asyncio.to_thread(_muted_view, library, view, rules)
         self._full_view, self._unmuted_view, self.muting = view, unmuted, muting
         self.show_library(view if self.muted_shown else unmuted)
-        if self._provenance_of is not view:
+        if self._provenance_of is not view and self._known_load is not None:
+            known = await asyncio.shield(self._known_load)  # the same snapshot all session
+            if self._provenance_of is None:
+                self._known_recorded = known
             self._provenance, self._unseen = await asyncio.to_thread(
                 lambda: (provenance(view), new_to_user(view, known))
             )
             self._provenance_of = view
             if view.papers:
-                self._write(partial(_record_shown, self.reader_app.state, view))
+                self._write(
+                    partial(_record_shown, self.reader_app.state, view, self._known_recorded),
+                    partial(setattr, self, "_known_recorded"),
+                )
         self._unseen_counts = (len(self._unseen), len(self._unseen) - len(self._unseen & muting.ids))
         self._update_filters()
         if self.current_view is View.NEW:
@@ -328,9 +337,11 @@ class MainScreen(Screen[None]):
             parsed = with_view(parse_query(text), view)
             result = library.search(parsed, marks.read, marks.starred)
             ids = within(result.ids, members)
-            if new_ids is not None:
+            if new_ids is not None and muted:  # one pass over 100,000 ids, not two
+                ids = [pid for pid in ids if pid in new_ids and pid in library_view.papers]
+            elif new_ids is not None:
                 ids = within(ids, new_ids)
-            if muted:  # muted papers are not in the view's papers
+            elif muted:  # muted papers are not in the view's papers
                 ids = within(ids, library_view.papers)
             return parsed, result, ids
 
@@ -856,14 +867,12 @@ def _load_state(state) -> tuple[Marks, Session, int]:
     return Marks(state.read_ids(), state.starred_ids()), Session.from_json(state.get_setting(SESSION_KEY)), state.version()
 
 
-def _load_provenance_state(state) -> tuple[frozenset[str], list[str]]:
-    return state.known_ids(), state.mute_rules()
-
-
-def _record_shown(state, view: LibraryView) -> int:
-    """Remember the listed papers as shown (the session keeps its own snapshot, so they stay
-    New until the next start)."""
-    return state.record_known(to_record(view, state.known_ids()))
+def _record_shown(state, view: LibraryView, known: frozenset[str]) -> frozenset[str]:
+    """Remember the listed papers as shown; returns every paper known now. The session keeps
+    its own snapshot, so they stay New until the next start."""
+    fresh = to_record(view, known)
+    state.record_known(fresh)
+    return known | frozenset(fresh) if fresh else known
 
 
 def _muted_view(library, view: LibraryView, rules: list[str]) -> tuple[Muting, LibraryView]:
