@@ -48,6 +48,10 @@ class Muting:
 
 def match_rules(library: Library, rules: Iterable[str]) -> Muting:
     """Run each rule over the library (blocking: call it off the UI thread)."""
+    if not library.fast.loaded:
+        # At start-up, before the sync loads it: mapped in a fraction of the time Whoosh takes
+        # to list every matching paper of a 100,000-paper index.
+        library.fast.load()
     hidden_by: dict[str, frozenset[str]] = {}
     for rule in rules:
         try:
