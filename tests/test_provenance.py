@@ -11,6 +11,7 @@ from reader import paths
 from reader.core.library import DigestInfo, Library, LibraryView, PaperSummary
 from reader.core.mute import BadRule, match_rules, parse_rule, without_muted
 from reader.core.provenance import new_to_user, provenance, to_record
+from reader.core.similar import similar_papers
 from reader.core.state import StateStore
 from reader.core.triage import View, new_members, tally, Marks
 
@@ -142,3 +143,13 @@ def test_a_mute_rule_matches_whole_words_and_hides_papers_from_views_and_counts(
     assert not hidden & set(visible.order)
     assert tally(visible, Marks()).counts.total == len(view.papers) - len(hidden)
     assert all(not (ids & hidden) for ids in visible.papers_in_digest.values())
+
+
+def test_similar_papers_leave_out_the_paper_itself_and_muted_ones(seeds):
+    pid = next(pid for pid, summary in seeds.view().papers.items() if summary.title == CHEAPLY)
+    found = similar_papers(seeds, pid)
+    assert len(found) == 5 and pid not in {item.id for item in found}
+    muted = frozenset(item.id for item in found[:2])
+    again = similar_papers(seeds, pid, excluded=muted)
+    assert len(again) == 5 and not muted & {item.id for item in again}
+    assert [item.id for item in again[:3]] == [item.id for item in found[2:]]

@@ -10,6 +10,7 @@ index's document frequencies (microseconds); without it, Whoosh's own `key_terms
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass
 from math import log
 
@@ -20,6 +21,7 @@ from reader.core.library import Library
 
 KEY_TERMS = 12  # words taken from the paper: enough to find its topic, few enough to be fast
 FIELDS = ("title", "abstract")
+EXCLUDED_ROOM = 20  # extra hits asked for, so excluded papers still leave `limit` to show
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,11 @@ class Similar:
     score: float
 
 
-def similar_papers(library: Library, paper_id: str, limit: int = 5) -> list[Similar]:
-    """The `limit` papers most like `paper_id`, best first (blocking: off the UI thread)."""
+def similar_papers(
+    library: Library, paper_id: str, limit: int = 5, excluded: Container[str] = frozenset()
+) -> list[Similar]:
+    """The `limit` papers most like `paper_id`, best first, none of `excluded` (e.g. muted
+    papers). Blocking: call it off the UI thread."""
     paper = library.paper(paper_id)
     if paper is None:
         return []
@@ -40,9 +45,9 @@ def similar_papers(library: Library, paper_id: str, limit: int = 5) -> list[Simi
     query = Or([Term(field, word, boost=weight) for word, weight in terms for field in FIELDS])
     view = library.view()
     found: list[Similar] = []
-    for pid, score in _ranked(library, query, limit + 1):
+    for pid, score in _ranked(library, query, limit + 1 + EXCLUDED_ROOM):
         summary = view.papers.get(pid)
-        if pid != paper_id and summary is not None:
+        if pid != paper_id and summary is not None and pid not in excluded:
             found.append(Similar(pid, summary.title, score))
         if len(found) >= limit:
             break

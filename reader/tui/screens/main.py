@@ -523,7 +523,8 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="similar", exit_on_error=False)
     async def load_similar(self, paper_id: str) -> None:
         await asyncio.sleep(SIMILAR_DEBOUNCE)  # moving on to the next paper cancels this here
-        found = await asyncio.to_thread(similar_papers, self.reader_app.library, paper_id)
+        hidden = frozenset() if self.muted_shown else self.muting.ids  # muted papers leave this list too
+        found = await asyncio.to_thread(similar_papers, self.reader_app.library, paper_id, 5, hidden)
         if paper_id == self.selected:
             self.similar = tuple(found)
 
