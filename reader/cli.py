@@ -23,7 +23,9 @@ from reader.core.index import IndexDamaged
 from reader.core.library import Library, SyncReport
 from reader.core.models import Paper, SavedView
 from reader.core.saved_views import count_saved_views, find_saved_view, run_saved_view
+from reader.core.provenance import provenance
 from reader.core.query import parse_query
+from reader.core.similar import similar_papers
 from reader.core.state import StateError, StateStore, make_private_dirs, open_state
 from reader.core.text import strip_controls
 
@@ -167,6 +169,7 @@ def cmd_digests(ctx: Context) -> int:
     library = ctx.library()
     view = library.view()
     read_ids = ctx.state().read_ids()
+    news = provenance(view).news
     rows = []
     for info in view.digests:
         members = view.papers_in_digest.get(info.id, frozenset())
@@ -178,6 +181,8 @@ def cmd_digests(ctx: Context) -> int:
                 "entries": info.entries,
                 "papers": len(members),
                 "unread": len(members - read_ids),
+                "new": news[info.id].new,  # entries that first appeared in this digest
+                "seen_before": news[info.id].seen_before,
                 "warnings": list(info.warnings),
             }
         )
@@ -186,7 +191,10 @@ def cmd_digests(ctx: Context) -> int:
         return 0
     for row in rows:
         date = row["date"] or "undated"
-        _out(f"{row['label']:<24} {date:<10}  {row['entries']:>5} entries  {row['unread']:>5} unread  {row['file']}")
+        _out(
+            f"{row['label']:<24} {date:<10}  {row['entries']:>5} entries  {row['new']:>5} new  "
+            f"{row['seen_before']:>5} seen before  {row['unread']:>5} unread  {row['file']}"
+        )
     return 0
 
 
@@ -285,6 +293,28 @@ def cmd_show(ctx: Context) -> int:
         _out()
         for number, link in enumerate(paper.links, start=1):
             _out(f"[{number}] {link}")
+    return 0
+
+
+def cmd_similar(ctx: Context) -> int:
+    library = ctx.library()
+    paper = _paper_by_id(library, ctx.args.id)
+    found = similar_papers(library, paper.id, ctx.args.limit)
+    state = ctx.state()
+    marks = state.marks([item.id for item in found])
+    if ctx.args.json:
+        records = []
+        for item in found:
+            similar = library.paper(item.id)
+            if similar is not None:
+                records.append(_paper_json(similar, marks[item.id].read, marks[item.id].starred, item.score))
+        _print_json(records)
+        return 0
+    _out(f"like: {paper.title}")
+    for item in found:
+        _out(f"{_status_marks(marks[item.id].read, marks[item.id].starred)} {item.id}  {item.title}")
+    if not found:
+        _err("no similar papers found")
     return 0
 
 
@@ -497,6 +527,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true")
     sub = command("show", "everything about one paper", cmd_show)
     sub.add_argument("id", help="paper id (or a unique prefix of at least 4 characters)")
+    sub.add_argument("--json", action="store_true")
+    sub = command("similar", "the papers most like one paper (by title and abstract)", cmd_similar)
+    sub.add_argument("id", help="paper id (or a unique prefix of at least 4 characters)")
+    sub.add_argument("--limit", type=_positive_int, default=5, metavar="N")
     sub.add_argument("--json", action="store_true")
     sub = command("mark", "mark papers read, unread, starred or unstarred", cmd_mark)
     sub.add_argument("action", choices=MARK_ACTIONS)

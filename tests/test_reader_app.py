@@ -514,4 +514,5 @@ async def test_every_help_key_has_a_test_here():
         "save_view",  # tests/test_tui_snippets_views.py
     }
     tested |= {"edit_tags", "edit_note"}  # in test_tui_tags_notes.py
+    tested |= {"view_new", "mute", "toggle_muted"}  # tests/test_tui_provenance.py
     assert {command.id for command in COMMANDS} <= tested

@@ -1349,6 +1349,21 @@ class FastSearch:
         snapshot = self._snapshot
         return snapshot.live_count if snapshot else 0
 
+    def document_frequencies(self, field_name: str, terms: Iterable[str]) -> dict[str, int] | None:
+        """How many documents hold each analysed term in a field (deleted ones included until
+        compaction: close enough for weighting); None when no index is loaded."""
+        snapshot = self._snapshot
+        if snapshot is None or field_name not in FIELDS:
+            return None
+        found = dict.fromkeys(terms, 0)
+        for segment in snapshot.segments:
+            df = segment.fields[field_name].df
+            for term in found:
+                number = segment.term_id.get(term)
+                if number is not None:
+                    found[term] += df[number]
+        return found
+
     def close(self) -> None:
         """Forget the loaded index (its files are unmapped once no search holds them)."""
         self._snapshot = None

@@ -10,7 +10,7 @@ in two steps so the rows never wait for the counts:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from reader.core.annotations import Annotations, with_tag
@@ -32,6 +32,7 @@ class Listing:
     snippets: dict[str, Snippet] = field(default_factory=dict)
     tag: str | None = None  # the tag chosen in the filter pane
     annotations: Annotations | None = None  # tags and notes the search used
+    visible: Container[str] | None = None  # the papers not muted (None: nothing is muted)
 
     @property
     def with_snippets(self) -> bool:
@@ -51,6 +52,8 @@ def list_papers(
     cache: SnippetCache | None = None,
     tag: str | None = None,
     annotations: Annotations | None = None,
+    new_ids: Container[str] | None = None,
+    visible: Container[str] | None = None,
 ) -> Listing:
     """The list for `text` in `view` and digest `digest_id`, with snippets for the `rows_shown`
     rows the list opens on (around `keep`, the paper the cursor stays on); those in `cache`
@@ -58,15 +61,26 @@ def list_papers(
     members = view_of_library.papers_in_digest.get(digest_id) if digest_id is not None else None
     parsed = with_tag(with_view(parse_query(text), view), tag)
     result = library.search(parsed, read, starred, annotations=annotations)
-    ids = within(result.ids, members)
+    ids = _narrowed(within(result.ids, members), new_ids, visible)
     if not parsed.has_text:
-        return Listing(parsed, result, ids, view, digest_id, tag=tag, annotations=annotations)
+        return Listing(parsed, result, ids, view, digest_id, tag=tag, annotations=annotations, visible=visible)
     highlight = Highlight.of(parsed)
     page = opening_page(ids, keep, rows_shown)
     known = cache.for_ids(page, highlight) if cache is not None else {}
     missing = [pid for pid in page if pid not in known]
     snippets = known | (make_snippets(library.abstracts(missing), highlight) if missing else {})
-    return Listing(parsed, result, ids, view, digest_id, highlight, snippets, tag, annotations)
+    return Listing(parsed, result, ids, view, digest_id, highlight, snippets, tag, annotations, visible)
+
+
+def _narrowed(ids: list[str], new_ids: Container[str] | None, visible: Container[str] | None) -> list[str]:
+    """Only the papers new to the user (the New view) and not muted; one pass at 100,000 ids."""
+    if new_ids is not None and visible is not None:
+        return [pid for pid in ids if pid in new_ids and pid in visible]
+    if new_ids is not None:
+        return within(ids, new_ids)
+    if visible is not None:
+        return within(ids, visible)
+    return ids
 
 
 def count_facets(
@@ -81,6 +95,8 @@ def count_facets(
     else:
         unviewed = with_tag(parse_query(listing.parsed.raw), listing.tag)
         hits = library.search(unviewed, read, starred, annotations=listing.annotations).ids
+    if listing.visible is not None:
+        hits = within(hits, listing.visible)
     members = (
         view_of_library.papers_in_digest.get(listing.digest_id) if listing.digest_id is not None else None
     )

@@ -113,6 +113,20 @@ CREATE TABLE IF NOT EXISTS note_changes (
 CREATE INDEX IF NOT EXISTS note_changes_by_action ON note_changes(action_id);
 """
 
+# Tables added after version 1: created on every open, so older files gain them in place.
+_PROVENANCE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS known (
+    paper_id   TEXT PRIMARY KEY,
+    first_seen TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS mute_rules (
+    query      TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID
+"""
+# The journal's `field` for a mute rule; its `paper_id` column holds the rule's query.
+_MUTE_FIELD = "mute"
+
 
 class StateError(Exception):
     """The state file cannot be opened or written; the message names the file.
@@ -137,6 +151,7 @@ def _is_corruption(exc: BaseException) -> bool:
 class UndoResult:
     description: str
     paper_ids: tuple[str, ...]
+    mute_rules: tuple[str, ...] = ()  # rules added or removed by the undo
 
 
 def state_path(data_dir: Path, profile: str) -> Path:
@@ -239,9 +254,10 @@ class StateStore:
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            for statement in _ANNOTATION_SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for schema in (_ANNOTATION_SCHEMA, _PROVENANCE_SCHEMA, _SAVED_VIEWS_SCHEMA):
+                for statement in schema.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
 
     # -- plumbing ---------------------------------------------------------
 
@@ -411,11 +427,13 @@ class StateStore:
                 self._write_field(
                     conn, field, ((p, v, a) for p, f, v, a in changes if f == field)
                 )
+            rules = [(query, was) for query, f, was, _ in changes if f == _MUTE_FIELD]
+            self._restore_mute_rules(conn, rules)
             annotated = _undo_annotations(conn, action_id)
             conn.execute("UPDATE actions SET undone = 1 WHERE id = ?", (action_id,))
             self._counter += 1
-            paper_ids = [c[0] for c in changes] + annotated
-            return UndoResult(description, tuple(dict.fromkeys(paper_ids)))
+            papers = [c[0] for c in changes if c[1] != _MUTE_FIELD] + annotated
+            return UndoResult(description, tuple(dict.fromkeys(papers)), tuple(query for query, _ in rules))
 
     # -- tags and notes ---------------------------------------------------
 
@@ -505,6 +523,68 @@ class StateStore:
                 .execute("SELECT EXISTS (SELECT 1 FROM actions WHERE undone = 0)")
                 .fetchone()[0]
             )
+
+    # -- papers the user has been shown, and mute rules ---------------------
+
+    def known_ids(self) -> frozenset[str]:
+        """Every paper the reader has listed to this profile (see reader.core.provenance)."""
+        with self._lock, self._errors("read the papers already shown"):
+            return frozenset(row[0] for row in self._db().execute("SELECT paper_id FROM known"))
+
+    def record_known(self, paper_ids: Iterable[str]) -> int:
+        """Remember papers as shown (first time kept); one transaction, not journaled."""
+        ids = [paper_ids] if isinstance(paper_ids, str) else list(paper_ids)
+        if not ids:
+            return 0
+        at = _now()
+        with self._errors("remember the papers shown"), self._transaction() as conn:
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO known (paper_id, first_seen) VALUES (?, ?)",
+                ((pid, at) for pid in ids),
+            )
+            return conn.total_changes - before  # not a mark: the marks' version stays
+
+    def mute_rules(self) -> list[str]:
+        """The profile's mute queries, oldest first."""
+        with self._lock, self._errors("read mute rules"):
+            rows = self._db().execute("SELECT query FROM mute_rules ORDER BY created_at, query")
+            return [row[0] for row in rows]
+
+    def add_mute_rule(self, query: str) -> bool:
+        """Mute papers matching `query`; False when the rule exists. Undoable."""
+        return self._change_mute_rule(query, True, "mute {}")
+
+    def remove_mute_rule(self, query: str) -> bool:
+        """Drop a mute rule; False when there is none. Undoable."""
+        return self._change_mute_rule(query, False, "unmute {}")
+
+    def _change_mute_rule(self, query: str, present: bool, description: str) -> bool:
+        query = query.strip()
+        if not query:
+            raise ValueError("a mute rule needs a query")
+        with self._errors("save mute rules"), self._transaction() as conn:
+            exists = conn.execute("SELECT 1 FROM mute_rules WHERE query = ?", (query,)).fetchone() is not None
+            if exists == present:
+                return False
+            action_id = conn.execute(
+                "INSERT INTO actions (at, description) VALUES (?, ?)", (_now(), description.format(query))
+            ).lastrowid
+            conn.execute(
+                "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?)",
+                (action_id, query, _MUTE_FIELD, int(exists), None, int(present)),
+            )
+            self._restore_mute_rules(conn, [(query, int(present))])
+            self._counter += 1
+            return True
+
+    @staticmethod
+    def _restore_mute_rules(conn: sqlite3.Connection, rules: Iterable[tuple[str, int]]) -> None:
+        for query, present in rules:
+            if present:
+                conn.execute("INSERT OR IGNORE INTO mute_rules VALUES (?, ?)", (query, _now()))
+            else:
+                conn.execute("DELETE FROM mute_rules WHERE query = ?", (query,))
 
     # -- health, backup and restore ----------------------------------------
 

@@ -23,6 +23,7 @@ class View(str, Enum):
     ALL = "all"
     UNREAD = "unread"
     STARRED = "starred"
+    NEW = "new"  # first appeared in the chosen digest, or never shown before (core.provenance)
 
     @property
     def title(self) -> str:
@@ -33,7 +34,20 @@ VIEW_STATUSES: Mapping[View, tuple[str, ...]] = {
     View.ALL: (),
     View.UNREAD: ("unread",),
     View.STARRED: ("starred",),
+    View.NEW: (),  # a set of ids, not a status: see new_members
 }
+
+
+def new_members(
+    view: View, digest_id: int | None, new_in: Mapping[int, frozenset[str]], unseen: frozenset[str]
+) -> frozenset[str] | None:
+    """The ids the New view keeps (None for the other views): the papers that first appeared
+    in the chosen digest, or with no digest chosen those the user had not been shown."""
+    if view is not View.NEW:
+        return None
+    if digest_id is None:
+        return unseen
+    return new_in.get(digest_id, frozenset())
 
 
 def with_view(parsed: ParsedQuery, view: View) -> ParsedQuery:

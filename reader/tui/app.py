@@ -17,6 +17,7 @@ from reader.core.state import StateError, StateStore, open_state
 from reader.tui import bindings
 from reader.tui.commands import ReaderCommands, SavedViewCommands
 from reader.tui.export_commands import ExportCommands
+from reader.tui.mute_commands import MuteRuleCommands
 from reader.tui.screens.main import MainScreen
 
 THEME_KEY = "tui.theme"
@@ -28,7 +29,7 @@ class ReaderApp(App[None]):
     TITLE = "reader"
     CSS_PATH = [paths.styles_dir() / "reader.tcss"]
     BINDINGS = bindings.app_bindings()
-    COMMANDS = App.COMMANDS | {ReaderCommands, ExportCommands, SavedViewCommands}
+    COMMANDS = App.COMMANDS | {ReaderCommands, ExportCommands, SavedViewCommands, MuteRuleCommands}
 
     def __init__(
         self,

@@ -7,7 +7,9 @@ messages. All blocking work runs in workers:
 - library: load the catalog, then sync the digests (progress shown while the window is open);
 - search: debounced and exclusive, so a newer keystroke cancels the stale search and a
   stale result is never shown; at most one search thread runs at a time;
-- detail: load the highlighted paper;
+- detail: load the highlighted paper, then (debounced) the papers most like it;
+- provenance: first appearances, papers new to the user and mute rules, computed per
+  library view off the UI thread; muted papers leave the view as one id set;
 - state: every read or write of the state database goes through the app's single state
   thread, in order, and marks are shown before the write lands (optimistic, exact for
   set_read / set_starred); a poll picks up other processes' changes.
@@ -43,6 +45,9 @@ from reader.core.query import ParsedQuery
 from reader.core.saved_views import count_saved_views, find_saved_view, view_of
 from reader.core.snippets import SnippetCache, make_snippets
 from reader.core.tags import MAX_NOTE_CHARS, TagEdit, apply_tag_edit, normalise_note
+from reader.core.mute import Muting, match_rules, without_muted
+from reader.core.provenance import Provenance, new_to_user, provenance, to_record
+from reader.core.similar import Similar, similar_papers
 from reader.core.triage import (
     Highlight,
     Marks,
@@ -52,6 +57,7 @@ from reader.core.triage import (
     after_mark,
     clipboard_text,
     link_to_open,
+    new_members,
     read_on_open_due,
     retally,
     step_unread,
@@ -66,11 +72,13 @@ from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.note import NoteScreen
 from reader.tui.screens.tags import TagScreen
 from reader.tui.screens.view_name import ViewNameScreen
+from reader.tui.screens.mute import MuteScreen
 from reader.tui.widgets.filter_list import FilterData, FilterList
 from reader.tui.widgets.filter_pane import FilterPane
 from reader.tui.widgets.paper_detail import PaperDetail
 from reader.tui.widgets.paper_list import PaperList, PaperRows
 from reader.tui.widgets.progress_line import ProgressLine
+from reader.tui.widgets.similar_list import SimilarList
 from reader.tui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
@@ -82,6 +90,7 @@ SESSION_SAVE_DELAY = 1.0
 STATE_POLL_SECONDS = 2.0  # how soon another running copy's marks show up
 SAVED_COUNT_DELAY = 0.3  # seconds of quiet marking before the saved views are recounted
 NARROW_BELOW = 100  # columns: under this the filter pane folds away
+SIMILAR_DEBOUNCE = 0.15  # seconds on a paper before its similar papers are looked up
 
 
 class MainScreen(Screen[None]):
@@ -101,6 +110,8 @@ class MainScreen(Screen[None]):
     filters_shown: reactive[bool | None] = reactive(None, init=False)  # None: decided by the width
     annotations: reactive[Annotations] = reactive(Annotations, init=False)  # tags and notes
     tag: reactive[str | None] = reactive(None, init=False)  # the tag chosen in the filter pane
+    similar: reactive[tuple[Similar, ...]] = reactive(tuple, init=False)
+    muted_shown: reactive[bool] = reactive(False, init=False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -123,6 +134,18 @@ class MainScreen(Screen[None]):
         self._saved_counts: dict[str, int] = {}
         self._search_lock = asyncio.Lock()
         self._tally_of: tuple[LibraryView, Marks] | None = None
+        # Provenance and muting: the full view, and the one with muted papers taken out.
+        self._full_view: LibraryView | None = None
+        self._unmuted_view: LibraryView | None = None
+        self._provenance: Provenance | None = None
+        self._provenance_of: LibraryView | None = None  # the full view it was worked out for
+        self._known_load: asyncio.Future[frozenset[str]] | None = None  # shown in an earlier session
+        self._known_recorded: frozenset[str] = frozenset()  # ... or recorded as shown since
+        self._unseen: frozenset[str] = frozenset()
+        self._unseen_counts: tuple[int, int] = (0, 0)  # new papers: all, not muted
+        self._mute_rules: list[str] = []
+        self.muting = Muting()
+        self._jump_target: str | None = None
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -154,6 +177,7 @@ class MainScreen(Screen[None]):
                     MainScreen.marks,
                     MainScreen.highlight,
                     MainScreen.annotations,
+                    MainScreen.similar,
                     placeholder=MainScreen.detail_placeholder,
                 )
         yield Footer()
@@ -197,6 +221,9 @@ class MainScreen(Screen[None]):
         self.annotations = await self._state_call(Annotations.load, app.state)
         self.saved_views = tuple(await self._state_call(_saved_views, app.state))
         self._restore = session
+        # The papers shown before are needed only once the list is up: they load meanwhile.
+        self._mute_rules = await self._state_call(lambda state: state.mute_rules(), app.state)
+        self._known_load = asyncio.wrap_future(app.state_jobs.submit(app.state.known_ids))
         self._pending_digest_path = session.digest
         self.current_view = session.view
         self.tag = session.tag if session.tag in self.annotations.counts else None
@@ -205,7 +232,7 @@ class MainScreen(Screen[None]):
             self.search_text = session.query
         view = await asyncio.to_thread(app.library.view)
         if view.papers:
-            self.show_library(view)
+            await self.present(view)
         else:
             self.paper_list.show(PaperRows(empty_text="Looking for digests…"))
         self._syncing = True
@@ -222,7 +249,7 @@ class MainScreen(Screen[None]):
         if report is not None:
             self._report_sync(report)
         if report is None or report.changed or self.library_view is None:
-            self.show_library(await asyncio.to_thread(app.library.view))
+            await self.present(await asyncio.to_thread(app.library.view))
 
     def _sync_progress(self, stage: str, done: int, total: int) -> None:
         """Called in the sync thread."""
@@ -246,6 +273,34 @@ class MainScreen(Screen[None]):
             first = report.warnings[0]
             more = f" (and {count - 1} more; `reader digests` lists them)" if count > 1 else ""
             self.notify(f"{first}{more}", title="Digest problems", severity="warning", markup=False, timeout=8)
+
+    async def present(self, view: LibraryView) -> None:
+        """Show a view with the muted papers taken out, then work out first appearances and
+        new papers, and remember its papers as shown to this user. The blocking parts run in
+        threads; with no mute rule the list is shown at once."""
+        library, rules = self.reader_app.library, list(self._mute_rules)
+        muting, unmuted = Muting(), view
+        if rules:
+            muting, unmuted = await asyncio.to_thread(_muted_view, library, view, rules)
+        self._full_view, self._unmuted_view, self.muting = view, unmuted, muting
+        self.show_library(view if self.muted_shown else unmuted)
+        if self._provenance_of is not view and self._known_load is not None:
+            known = await asyncio.shield(self._known_load)  # the same snapshot all session
+            if self._provenance_of is None:
+                self._known_recorded = known
+            self._provenance, self._unseen = await asyncio.to_thread(
+                lambda: (provenance(view), new_to_user(view, known))
+            )
+            self._provenance_of = view
+            if view.papers:
+                self._write(
+                    partial(_record_shown, self.reader_app.state, view, self._known_recorded),
+                    partial(setattr, self, "_known_recorded"),
+                )
+        self._unseen_counts = (len(self._unseen), len(self._unseen) - len(self._unseen & muting.ids))
+        self._update_filters()
+        if self.current_view is View.NEW:
+            self.refilter()
 
     def show_library(self, view: LibraryView) -> None:
         self.library_view = view
@@ -307,6 +362,11 @@ class MainScreen(Screen[None]):
             return
         marks, annotations, tag = self.marks, self.annotations, self.tag
         library = self.reader_app.library
+        if view is View.NEW and self._provenance_of is not self._full_view:
+            return  # `present` refilters once it knows what is new
+        new_ids = new_members(view, digest_id, self._provenance.new_in if self._provenance else {}, self._unseen)
+        muted = library_view is not self._full_view and bool(self.muting.ids)
+        visible = library_view.papers if muted else None  # muted papers are not in the view's papers
         keep = self.selected or (self._restore.selected if self._restore else None)
         rows_shown = max(1, self.paper_list.scrollable_content_region.height // 2 + 1)
         cache = self._snippets
@@ -314,7 +374,7 @@ class MainScreen(Screen[None]):
         def search() -> Listing:
             return list_papers(
                 library, library_view, text, view, digest_id, marks.read, marks.starred, keep, rows_shown, cache,
-                tag, annotations,
+                tag, annotations, new_ids, visible,
             )
 
         listing = await self._in_search_thread(search)
@@ -344,6 +404,9 @@ class MainScreen(Screen[None]):
         if self._restore is not None:
             keep = keep or self._restore.selected
             self._restore = None
+        if self._jump_target is not None:  # a similar paper chosen in the detail pane
+            keep = self._jump_target
+            self._jump_target = None
         parsed, result, ids = listing.parsed, listing.result, listing.ids
         self.notices = tuple(dict.fromkeys(parsed.notices + result.notices))
         if listing.snippets:
@@ -367,6 +430,7 @@ class MainScreen(Screen[None]):
         return {
             View.UNREAD: "Nothing unread here. Well done.",
             View.STARRED: "No starred papers here yet: press s to star one.",
+            View.NEW: "Nothing new here: every paper was listed before.",
         }.get(self.current_view, "No papers here.")
 
     @on(Input.Changed, "#search")
@@ -409,6 +473,9 @@ class MainScreen(Screen[None]):
         snippets = await asyncio.to_thread(lambda: make_snippets(library.abstracts(paper_ids), rows.highlight))
         self._snippets.put(rows.highlight, snippets)
         self.paper_list.add_snippets(rows, snippets)
+    @on(FilterList.MuteRuleChosen)
+    def _mute_rule_chosen(self, event: FilterList.MuteRuleChosen) -> None:
+        self.offer_unmute(event.rule)
 
     # -- what the panes show -------------------------------------------------------------
 
@@ -432,7 +499,23 @@ class MainScreen(Screen[None]):
             saved_views=self.saved_views,
             saved_counts=self._saved_counts,
             saved_active=self._active_saved_view(),
+            **self._provenance_filters(),
         )
+
+    def _provenance_filters(self) -> dict[str, Any]:
+        """The filter pane's New count, each digest's new / seen-before, and the mute rules."""
+        view, found = self.library_view, self._provenance
+        shown: dict[str, Any] = {
+            "mute_counts": [(rule, len(ids)) for rule, ids in self.muting.hidden_by.items()],
+            "muted_shown": self.muted_shown,
+        }
+        if view is None or found is None:
+            return shown
+        if self.digest_id is None:
+            new_count = self._unseen_counts[0 if view is self._full_view else 1]
+        else:
+            new_count = sum(1 for pid in found.new_in.get(self.digest_id, ()) if pid in view.papers)
+        return {**shown, "new_count": new_count, "digest_news": found.news}
 
     def _tally_now(self) -> Tally | None:
         """The counts for the current marks and library, recounted only when they were replaced."""
@@ -502,12 +585,14 @@ class MainScreen(Screen[None]):
         if self._read_timer is not None:
             self._read_timer.stop()
             self._read_timer = None
+        self.similar = ()
         if paper_id is None:
             self.paper = None
             if self.library_view is not None and self.library_view.papers:
                 self.detail_placeholder = "No paper selected."
             return
         self.load_paper(paper_id)
+        self.load_similar(paper_id)
         delay = self.reader_app.config.read_on_open
         if read_on_open_due(paper_id, delay, self.marks.read, self._kept_unread):
             self._read_timer = self.set_timer(cast(float, delay), partial(self._read_on_open, paper_id))
@@ -518,6 +603,35 @@ class MainScreen(Screen[None]):
         paper = await asyncio.to_thread(self.reader_app.library.paper, paper_id)
         if paper_id == self.selected:
             self.paper = paper
+
+    @work(exclusive=True, group="similar", exit_on_error=False)
+    async def load_similar(self, paper_id: str) -> None:
+        await asyncio.sleep(SIMILAR_DEBOUNCE)  # moving on to the next paper cancels this here
+        hidden = frozenset() if self.muted_shown else self.muting.ids  # muted papers leave this list too
+        found = await asyncio.to_thread(similar_papers, self.reader_app.library, paper_id, 5, hidden)
+        if paper_id == self.selected:
+            self.similar = tuple(found)
+
+    @on(SimilarList.Jump)
+    def _jump_to_similar(self, event: SimilarList.Jump) -> None:
+        self.jump_to(event.paper_id)
+
+    def jump_to(self, paper_id: str) -> None:
+        """Select a paper: in the list as it is, or in All with nothing filtered out."""
+        self.set_focus(self.paper_list)
+        ids = self.paper_list.rows.ids
+        if paper_id in ids:
+            self.paper_list.set_cursor(list(ids).index(paper_id))
+            return
+        self._jump_target = paper_id
+        if paper_id in self.muting.ids and not self.muted_shown:
+            self.notify("That paper is muted: showing muted papers (H hides them).")
+            self.action_toggle_muted()
+        self.filter_pane.set_search_text("")
+        self.search_text = ""
+        self.digest_id = None
+        self.current_view = View.ALL
+        self.refilter()
 
     def _read_on_open(self, paper_id: str) -> None:
         self._read_timer = None
@@ -630,6 +744,8 @@ class MainScreen(Screen[None]):
         if result is None:
             self.notify("Nothing to undo.")
             return
+        if result.mute_rules:
+            self._reload_mute_rules()
         self.marks = self.marks.patched(marks)
         if not same_annotations(self.annotations, annotations):
             self.annotations = annotations
@@ -734,7 +850,7 @@ class MainScreen(Screen[None]):
 
     def _list(self) -> VirtualList:
         focused = self.focused
-        return focused if isinstance(focused, FilterList) else self.paper_list
+        return focused if isinstance(focused, (FilterList, SimilarList)) else self.paper_list
 
     def action_cursor_down(self) -> None:
         self._list().move(1)
@@ -770,8 +886,10 @@ class MainScreen(Screen[None]):
 
     def action_open(self) -> None:
         focused = self.focused
-        if isinstance(focused, FilterList):
+        if isinstance(focused, (FilterList, SimilarList)):
             focused.choose(focused.cursor)
+        elif focused is self.detail and self.similar:
+            self.set_focus(self.detail.query_one(SimilarList))  # enter again: pick a similar paper
         elif self.paper is not None:
             self.set_focus(self.detail)
 
@@ -815,6 +933,55 @@ class MainScreen(Screen[None]):
 
     def action_show_view(self, name: str) -> None:
         self.current_view = View(name)
+
+    # -- muting ----------------------------------------------------------------------------
+
+    def action_mute(self) -> None:
+        def answer(rule: str | None) -> None:
+            if rule:
+                self._write(partial(self.reader_app.state.add_mute_rule, rule), partial(self._muted, rule))
+
+        self.app.push_screen(MuteScreen(self.search_text.strip()), answer)
+
+    def _muted(self, rule: str, added: bool) -> None:
+        if not added:
+            self.notify(f"Already muted: {rule}", markup=False)
+            return
+        self.notify(f"Muted papers matching {rule}. u undoes it; H shows muted papers.", markup=False)
+        self._reload_mute_rules()
+
+    def offer_unmute(self, rule: str) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._write(partial(self.reader_app.state.remove_mute_rule, rule), partial(self._unmuted, rule))
+
+        hidden = len(self.muting.hidden_by.get(rule, ()))
+        self.app.push_screen(
+            ConfirmScreen(f"Delete the mute rule {rule}?", f"It hides {hidden:,} papers.", "Delete"), answer
+        )
+
+    def _unmuted(self, rule: str, removed: bool) -> None:
+        if removed:
+            self.notify(f"No longer muted: {rule}. u undoes it.", markup=False)
+        self._reload_mute_rules()
+
+    @work(exclusive=True, group="mute-rules", exit_on_error=False)
+    async def _reload_mute_rules(self) -> None:
+        self._mute_rules = await self._state_call(lambda state: state.mute_rules(), self.reader_app.state)
+        if self._full_view is not None:
+            await self.present(self._full_view)
+
+    def action_toggle_muted(self) -> None:
+        self.muted_shown = not self.muted_shown
+
+    def watch_muted_shown(self, shown: bool) -> None:
+        if self._full_view is None or self._unmuted_view is None:
+            return
+        self.show_library(self._full_view if shown else self._unmuted_view)
+        if self.muting.ids:
+            self.notify(f"Muted papers {'shown' if shown else 'hidden'}: {len(self.muting.ids):,}.")
+        else:
+            self.notify("No papers are muted: M mutes papers matching a search.")
 
     def action_toggle_filters(self) -> None:
         self._revealed_for_search = False
@@ -981,6 +1148,20 @@ def _rename_view(state, old: str, new: str) -> list[SavedView]:
 def _delete_view(state, name: str) -> list[SavedView]:
     state.delete_view(name)
     return state.saved_views()
+def _record_shown(state, view: LibraryView, known: frozenset[str]) -> frozenset[str]:
+    """Remember the listed papers as shown; returns every paper known now. The session keeps
+    its own snapshot, so they stay New until the next start."""
+    fresh = to_record(view, known)
+    state.record_known(fresh)
+    return known | frozenset(fresh) if fresh else known
+
+
+def _muted_view(library, view: LibraryView, rules: list[str]) -> tuple[Muting, LibraryView]:
+    try:
+        muting = match_rules(library, rules)
+    except Exception:  # noqa: BLE001 - an index being rebuilt must not stop the reader
+        muting = Muting({rule: frozenset() for rule in rules})
+    return muting, without_muted(view, muting.ids)
 
 
 def _marks_if_changed(state, known: int | None, shown: Marks) -> tuple[int, Marks | None]:

@@ -1,5 +1,5 @@
-"""The views (All / Unread / Starred), the saved views, the digests, newest first, and the tags,
-with live counts.
+"""The views (All / Unread / Starred / New), the saved views, the digests, newest first, the
+tags and the mute rules, with live counts.
 
 While a query is active the counts are the query's hits: "12 of 340" for a view (hits of
 papers in it), "3 of 100" for a digest.
@@ -18,6 +18,7 @@ from textual.strip import Strip
 from reader.core.facets import Facets
 from reader.core.library import DigestInfo
 from reader.core.models import SavedView
+from reader.core.provenance import DigestNews
 from reader.core.triage import Counts, View
 from reader.tui.widgets.virtual_list import VirtualList
 
@@ -40,17 +41,43 @@ class FilterData:
     saved_views: Sequence[SavedView] = ()
     saved_counts: Mapping[str, int] = field(default_factory=dict)  # name -> papers it lists
     saved_active: str | None = None  # the saved view whose search is the one shown
+    new_count: int | None = None  # what the New view holds now
+    digest_news: Mapping[int, DigestNews] = field(default_factory=dict)
+    mute_counts: Sequence[tuple[str, int]] = ()  # (rule, papers it hides)
+    muted_shown: bool = False
 
 
 @dataclass(frozen=True)
 class FilterRow:
-    kind: str  # "view", "saved", "all-digests", "digest", "all-tags", "tag" or "heading"
+    kind: str  # "view", "saved", "all-digests", "digest", "digest-news", "all-tags", "tag", "mute" or "heading"
     label: str
     count: str = ""
     view: View | None = None
     digest_id: int | None = None
     tag: str | None = None
     hits: bool = False  # the count is the query's hits
+    rule: str | None = None
+
+
+UNSELECTABLE = ("heading", "digest-news")
+
+
+def digest_news_row(data: FilterData, info: DigestInfo) -> list[FilterRow]:
+    """Under a digest: how many of its entries first appeared there, how many were seen before."""
+    news = data.digest_news.get(info.id)
+    if news is None:
+        return []
+    return [FilterRow("digest-news", f"{news.new:,} new · {news.seen_before:,} seen", digest_id=info.id)]
+
+
+def mute_rows(data: FilterData) -> list[FilterRow]:
+    """The mute rules with how many papers each hides; enter on one offers to delete it."""
+    if not data.mute_counts:
+        return []
+    heading = "Muted (shown: H hides)" if data.muted_shown else "Muted (H shows)"
+    rows = [FilterRow("heading", ""), FilterRow("heading", heading)]
+    rows += [FilterRow("mute", rule, f"{count:,}", rule=rule) for rule, count in data.mute_counts]
+    return rows
 
 
 def filter_rows(data: FilterData) -> list[FilterRow]:
@@ -59,6 +86,7 @@ def filter_rows(data: FilterData) -> list[FilterRow]:
         View.ALL: counts.total if counts else None,
         View.UNREAD: counts.unread if counts else None,
         View.STARRED: counts.starred if counts else None,
+        View.NEW: data.new_count,
     }
     rows = [
         FilterRow("view", view.title, f"{view_count[view]:,}" if view_count[view] is not None else "", view=view)
@@ -71,7 +99,9 @@ def filter_rows(data: FilterData) -> list[FilterRow]:
     for info in data.digests:
         unread, total = data.digest_counts.get(info.id, (0, info.entries))
         rows.append(FilterRow("digest", info.label, f"{unread:,}/{total:,}", digest_id=info.id))
+        rows.extend(digest_news_row(data, info))
     rows += tag_rows(data)
+    rows.extend(mute_rows(data))
     return _with_hit_counts(rows, data)
 
 
@@ -114,7 +144,7 @@ def _with_hit_counts(rows: list[FilterRow], data: FilterData) -> list[FilterRow]
 
     changed = []
     for row in rows:
-        if row.kind == "view" and row.view is not None:
+        if row.kind == "view" and row.view in totals:  # the New view is not counted by hits
             row = replace(row, count=of(hits.views.get(row.view, 0), totals[row.view]), hits=True)
         elif row.kind == "digest" and row.digest_id is not None:
             total = data.digest_counts.get(row.digest_id, (0, entries.get(row.digest_id, 0)))[1]
@@ -133,6 +163,7 @@ class FilterList(VirtualList):
         "filter-list--count",
         "filter-list--done",
         "filter-list--hits",
+        "filter-list--news",
     }
 
     DEFAULT_CSS = """
@@ -148,6 +179,7 @@ class FilterList(VirtualList):
         & > .filter-list--count { color: $text-muted; }
         & > .filter-list--done { color: $text-muted; }
         & > .filter-list--hits { color: $text-accent; }
+        & > .filter-list--news { color: $text-muted; text-style: italic; }
     }
     """
 
@@ -172,6 +204,10 @@ class FilterList(VirtualList):
         def __init__(self, tag: str | None) -> None:
             super().__init__()
             self.tag = tag
+    class MuteRuleChosen(Message):
+        def __init__(self, rule: str) -> None:
+            super().__init__()
+            self.rule = rule
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -189,7 +225,7 @@ class FilterList(VirtualList):
             self.refresh_rows()
 
     def selectable(self, index: int) -> bool:
-        return 0 <= index < len(self._rows) and self._rows[index].kind != "heading"
+        return 0 <= index < len(self._rows) and self._rows[index].kind not in UNSELECTABLE
 
     def row_at(self, index: int) -> FilterRow | None:
         return self._rows[index] if 0 <= index < len(self._rows) else None
@@ -206,6 +242,8 @@ class FilterList(VirtualList):
             self.post_message(self.TagChosen(row.tag))
         elif row.kind == "saved":
             self.post_message(self.SavedViewChosen(row.label))
+        elif row.kind == "mute" and row.rule is not None:
+            self.post_message(self.MuteRuleChosen(row.rule))
 
     def _active(self, row: FilterRow) -> bool:
         if row.kind == "view":
@@ -227,6 +265,8 @@ class FilterList(VirtualList):
 
         if row.kind == "heading":
             line = Content(f" {row.label}").stylize(part("filter-list--heading"))
+        elif row.kind == "digest-news":
+            line = Content(f"    {row.label}").stylize(part("filter-list--news"))
         else:
             active = self._active(row)
             label = Content(row.label)
@@ -252,5 +292,7 @@ class FilterList(VirtualList):
 
 
 def _same(row: FilterRow, other: FilterRow) -> bool:
-    same = (row.kind, row.view, row.digest_id, row.tag) == (other.kind, other.view, other.digest_id, other.tag)
+    same = (row.kind, row.view, row.digest_id, row.tag, row.rule) == (
+        other.kind, other.view, other.digest_id, other.tag, other.rule
+    )
     return same and (row.kind != "saved" or row.label == other.label)

@@ -1,4 +1,5 @@
-"""The detail pane: title, status, every digest the paper appeared in, tags, note, abstract, links.
+"""The detail pane: title, status, every digest the paper appeared in, tags, note, abstract, links,
+and the papers most like it.
 
 Everything shown comes from digest files or the user's typing, so it is untrusted: it is put
 into Content as plain text and styled by spans, never parsed as markup.
@@ -17,7 +18,9 @@ from textual.widgets import Static
 
 from reader.core.annotations import Annotations
 from reader.core.models import Appearance, Paper
+from reader.core.similar import Similar
 from reader.core.triage import Highlight, Marks
+from reader.tui.widgets.similar_list import SimilarList
 
 StyleFor = Callable[[str], Style]
 
@@ -117,12 +120,21 @@ class PaperDetail(VerticalScroll):
     highlight: reactive[Highlight] = reactive(Highlight, init=False)
     placeholder: reactive[str] = reactive("", init=False)
     annotations: reactive[Annotations] = reactive(Annotations, init=False)
+    similar: reactive[tuple[Similar, ...]] = reactive(tuple, init=False)
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body", markup=False)
+        yield Static(Content("Similar papers (enter to choose)"), id="similar-heading", markup=False)
+        yield SimilarList(id="similar").data_bind(items=PaperDetail.similar)
+
+    def watch_similar(self, similar: tuple[Similar, ...]) -> None:
+        shown = bool(similar) and self.paper is not None
+        self.query_one("#similar-heading").display = shown
+        self.query_one(SimilarList).display = shown
 
     def on_mount(self) -> None:
         self._update()
+        self.watch_similar(self.similar)
 
     def watch_paper(self, previous: Paper | None, paper: Paper | None) -> None:
         if previous is None or paper is None or previous.id != paper.id:
