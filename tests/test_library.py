@@ -86,6 +86,23 @@ def test_phrase_with_status_filter(seeds_library):
     assert len(titles(seeds_library, '"mixture of experts" is:read', read_ids=read)) == 2
 
 
+def test_status_filters_without_words_keep_the_date_order(seeds_library):
+    order = seeds_library.search(parse_query("")).ids
+    read, starred = frozenset(order[::3]), frozenset(order[1::4])
+    marks = {"read_ids": read, "starred_ids": starred}
+
+    def listed(query: str) -> list[str]:
+        return seeds_library.search(parse_query(query), **marks).ids
+
+    assert listed("is:unread") == [pid for pid in order if pid not in read]
+    assert listed("is:starred") == [pid for pid in order if pid in starred]
+    assert listed("is:unread is:unstarred") == [pid for pid in order if pid not in read and pid not in starred]
+    assert listed("is:read is:starred") == [pid for pid in order if pid in read and pid in starred]
+    in_digest = set(seeds_library.search(parse_query('digest:"Mar 14"')).ids)
+    assert len(in_digest) == 106
+    assert listed('digest:"Mar 14" is:unread') == [pid for pid in order if pid in in_digest and pid not in read]
+
+
 def test_title_field_and_boost(seeds_library):
     hits = titles(seeds_library, "title:gaussian")
     assert hits and all("gaussian" in t.lower() for t in hits)
