@@ -78,6 +78,15 @@ async def settle(pilot) -> None:
         await pilot.pause()
 
 
+async def run_from_palette(pilot, words: str) -> None:
+    """Open the command palette, type `words` and run the first command it offers."""
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+    await pilot.press(*words)
+    await pilot.pause(0.5)  # the palette searches its providers in the background
+    await pilot.press("enter")
+
+
 async def ready(pilot) -> MainScreen:
     screen = pilot.app.screen
     assert isinstance(screen, MainScreen)
@@ -401,11 +410,7 @@ async def test_question_mark_lists_every_command(home, fixture_digests):
 async def test_ctrl_p_opens_the_palette_with_the_reader_commands(home, fixture_digests):
     async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-        await pilot.press(*"toggle star")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "toggle star")
         await settle(pilot)
         assert saved_marks(home)[1] == frozenset({screen.paper_list.highlighted})
 

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
-from textual.command import CommandPalette
-from textual.widgets import Input
-
 from reader.core.state import StateStore, state_path
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.mute import MuteScreen
@@ -14,6 +9,7 @@ from reader.tui.widgets.filter_list import FilterList
 from reader.tui.widgets.similar_list import SimilarList
 
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
+    run_from_palette,
     SIZE,
     fixture_digests,
     home,
@@ -201,11 +197,7 @@ async def test_the_palette_deletes_a_mute_rule(home, fixture_digests):
         state.add_mute_rule("title:melange")
     async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-        await pilot.press(*"delete mute rule")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "delete mute rule")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
         await pilot.press("y")
         await wait_until(pilot, lambda: screen.paper_list.row_count == 16)

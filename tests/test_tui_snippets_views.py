@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual.command import CommandPalette
 from textual.widgets import Input
 
 from reader.core.models import SavedView
@@ -13,6 +12,7 @@ from reader.tui.screens.view_name import ViewNameScreen
 from reader.tui.widgets.filter_list import FilterList
 
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
+    run_from_palette,
     SIZE,
     fixture_digests,
     home,
@@ -206,21 +206,13 @@ async def test_the_palette_renames_and_deletes_saved_views(home, fixture_digests
     async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await wait_until(pilot, lambda: bool(screen.saved_views))
-        await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-        await pilot.press(*"rename quant")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "rename quant")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ViewNameScreen))
         pilot.app.screen.query_one(Input).value = "Low precision"
         await pilot.press("enter")
         await wait_until(pilot, lambda: [v.name for v in screen.saved_views] == ["Low precision"])
         assert saved_views(home) == [SavedView("Low precision", "quantization")]
-        await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-        await pilot.press(*"delete low")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "delete low")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
         await pilot.press("y")
         await wait_until(pilot, lambda: screen.saved_views == ())

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from textual.command import CommandPalette
 from textual.widgets import Input, TextArea
 
 from reader.core.state import StateStore, state_path
@@ -15,6 +14,7 @@ from reader.tui.screens.tags import TagScreen
 from reader.tui.widgets.filter_list import FilterList
 
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
+    run_from_palette,
     SIZE,
     fixture_digests,
     home,
@@ -190,11 +190,7 @@ async def test_note_text_is_never_markup(home, fixture_digests):
 
 
 async def palette_export(pilot, command: str, fmt_index: int, path) -> None:
-    await pilot.press("ctrl+p")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-    await pilot.press(*command)
-    await pilot.pause(0.5)
-    await pilot.press("enter")
+    await run_from_palette(pilot, command)
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ExportScreen))
     dialog = pilot.app.screen
     buttons = list(dialog.query("RadioButton"))
