@@ -385,8 +385,8 @@ class MainScreen(Screen[None]):
         facets = await self._in_search_thread(
             lambda: count_facets(library, library_view, listing, marks.read, marks.starred)
         )
-        if library_view is self.library_view:
-            self._facets = facets
+        if library_view is self.library_view and (facets is not None or self._facets is not None):
+            self._facets = facets  # without a query there are none: the pane is already right
             self._update_filters()
 
     async def _in_search_thread(self, job: Callable[[], Any]) -> Any:
