@@ -249,7 +249,7 @@ def cmd_views(ctx: Context) -> int:
     state = ctx.state()
     saved = state.saved_views()
     library = ctx.library()
-    counts = count_saved_views(library, saved, state.read_ids(), state.starred_ids())
+    counts = count_saved_views(library, saved, state.read_ids(), state.starred_ids(), Annotations.load(state))
     if ctx.args.json:
         _print_json([{"name": v.name, "query": v.query, "view": v.view, "papers": counts[v.name]} for v in saved])
         return 0

@@ -124,3 +124,15 @@ def test_find_and_view_of_are_forgiving():
     assert find_saved_view(saved, " mixture of  experts ") is None  # stored names are trimmed on save
     assert find_saved_view([SavedView("Mixture of Experts", "moe")], "mixture  OF experts") is not None
     assert view_of(saved[0]) is View.ALL
+
+
+def test_a_saved_view_of_a_tag_counts_the_tagged_papers(tmp_path):
+    home = tmp_path / "home"
+    found = json.loads(run(home, "search", "quantization", "--json").stdout)
+    with store(home) as state:
+        state.change_tags(found[0]["id"], add=["lowbit"])
+        state.save_view(SavedView("Low bit", "tag:lowbit", "all"))
+    assert json.loads(run(home, "views", "--json").stdout)[0]["papers"] == 1
+    assert [paper["id"] for paper in json.loads(run(home, "search", "--view", "low bit", "--json").stdout)] == [
+        found[0]["id"]
+    ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from textual import events
+
 from textual.widgets import Input, TextArea
 
 from reader.core.state import StateStore, state_path
@@ -134,6 +136,21 @@ async def test_tag_filter_typed_in_the_search_box(home, fixture_digests):
         await tag(pilot, "later")
         await search(pilot, "tag:later")
         assert list(screen.paper_list.rows.ids) == [chosen]
+
+
+async def test_a_note_typed_and_saved_in_one_burst_keeps_every_letter(home, fixture_digests):
+    """A fast typist queues the text and ctrl+s before the editor has handled the letters."""
+    async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        paper = screen.paper_list.highlighted
+        await pilot.press("N")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, NoteScreen))
+        for key in "quick note":
+            pilot.app.post_message(events.Key("space" if key == " " else key, key))
+        pilot.app.post_message(events.Key("ctrl+s", None))
+        await wait_until(pilot, lambda: pilot.app.screen is screen)
+        await settle(pilot)
+        assert saved_annotations(home)[1] == {paper: "quick note"}
 
 
 async def test_N_writes_a_note_that_search_finds_and_undo_removes(home, fixture_digests):

@@ -18,7 +18,7 @@ from reader.core.facets import Facets, facet_counts
 from reader.core.library import Library, LibraryView, SearchResult
 from reader.core.query import ParsedQuery, parse_query
 from reader.core.snippets import Snippet, SnippetCache, make_snippets
-from reader.core.triage import Highlight, View, with_view, within
+from reader.core.triage import VIEW_STATUSES, Highlight, View, with_view, within
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def count_facets(
     without a text query."""
     if not listing.parsed.has_text:
         return None
-    if listing.view is View.ALL:
+    if not VIEW_STATUSES[listing.view]:  # All and New add no status: the hits are known
         hits = listing.result.ids
     else:
         unviewed = with_tag(parse_query(listing.parsed.raw), listing.tag)

@@ -40,9 +40,6 @@ class Provenance:
     new_in: Mapping[int, frozenset[str]]  # digest id -> papers that first appeared there
     news: Mapping[int, DigestNews]
 
-    def first_appeared_in(self, paper_id: str) -> int | None:
-        return self.first_digest.get(paper_id)
-
 
 def first_digest_of(digest_ids: tuple[int, ...], dated: Collection[int]) -> int:
     """The oldest dated digest among a paper's digests (listed newest first, undated last)."""

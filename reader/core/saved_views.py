@@ -32,10 +32,16 @@ def run_saved_view(
 
 
 def count_saved_views(
-    library: Library, saved: Sequence[SavedView], read: frozenset[str], starred: frozenset[str]
+    library: Library,
+    saved: Sequence[SavedView],
+    read: frozenset[str],
+    starred: frozenset[str],
+    annotations: Annotations | None = None,
 ) -> dict[str, int]:
     """name -> how many papers each saved view lists now (one search each, off the UI thread)."""
-    return {view.name: len(run_saved_view(library, view, read, starred).ids) for view in saved}
+    return {
+        view.name: len(run_saved_view(library, view, read, starred, annotations=annotations).ids) for view in saved
+    }
 
 
 def find_saved_view(saved: Sequence[SavedView], name: str) -> SavedView | None:

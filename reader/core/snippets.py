@@ -28,7 +28,6 @@ _TOKEN = ANALYZER.items[0].expression
 # distinct word, not once per word of every abstract drawn.
 _TERMS: dict[str, str] = {}
 _TERMS_MAX = 200_000
-_SPACES = re.compile(r" {2,}")
 
 
 @dataclass(frozen=True)

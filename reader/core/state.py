@@ -567,14 +567,13 @@ class StateStore:
             exists = conn.execute("SELECT 1 FROM mute_rules WHERE query = ?", (query,)).fetchone() is not None
             if exists == present:
                 return False
-            action_id = conn.execute(
-                "INSERT INTO actions (at, description) VALUES (?, ?)", (_now(), description.format(query))
-            ).lastrowid
+            action_id = _start_action(conn, _now(), description.format(query))
             conn.execute(
                 "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?)",
                 (action_id, query, _MUTE_FIELD, int(exists), None, int(present)),
             )
             self._restore_mute_rules(conn, [(query, int(present))])
+            _prune_journal(conn, action_id)
             self._counter += 1
             return True
 
@@ -686,11 +685,6 @@ class StateStore:
         with self._lock, self._errors("read saved views"):
             rows = self._db().execute("SELECT name, query, view FROM saved_views ORDER BY name").fetchall()
         return [SavedView(*row) for row in rows]
-
-    def saved_view(self, name: str) -> SavedView | None:
-        with self._lock, self._errors("read saved views"):
-            row = self._db().execute("SELECT name, query, view FROM saved_views WHERE name = ?", (name,)).fetchone()
-        return SavedView(*row) if row else None
 
     def save_view(self, view: SavedView) -> bool:
         """Store `view`, replacing one of the same name (case ignored); True if it replaced one."""

@@ -343,6 +343,7 @@ class MainScreen(Screen[None]):
         self._schedule_session_save()
 
     def watch_annotations(self, annotations: Annotations) -> None:
+        self.count_saved_views(SAVED_COUNT_DELAY)  # a saved view may search tag: or note:
         if self.tag is not None and not annotations.ids_with_tag(self.tag):
             self.tag = None  # its last paper lost the tag: back to every paper
         elif self.tag is not None or self.search_text.strip():  # else the list is unchanged
@@ -1024,10 +1025,12 @@ class MainScreen(Screen[None]):
     async def count_saved_views(self, delay: float = 0.0) -> None:
         if delay:
             await asyncio.sleep(delay)  # a newer change of marks cancels this worker here
-        saved, marks, library = self.saved_views, self.marks, self.reader_app.library
+        saved, marks, annotations, library = self.saved_views, self.marks, self.annotations, self.reader_app.library
         if not saved or self.library_view is None:
             return
-        counts = await self._in_search_thread(lambda: count_saved_views(library, saved, marks.read, marks.starred))
+        counts = await self._in_search_thread(
+            lambda: count_saved_views(library, saved, marks.read, marks.starred, annotations)
+        )
         if saved is self.saved_views:
             self._saved_counts = counts
             self._update_filters()

@@ -17,7 +17,8 @@ class NoteScreen(ModalScreen[str | None]):
     """Returns the edited text (maybe empty: delete), or None when cancelled."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="note_save", priority=True),
+        # Not a priority key: text typed just before it must reach the editor first.
+        Binding("ctrl+s", "save", "Save", id="note_save"),
         Binding("escape", "cancel", "Cancel", id="note_cancel"),
     ]
 
