@@ -17,17 +17,17 @@ from pathlib import Path
 from reader import __version__, paths
 from reader.core.annotations import Annotations
 from reader.core.backup import BackupInfo, list_backups, restore_backup
-from reader.core.digest import parse_file
+from reader.core.digest import MAX_FILE_BYTES, parse_read, read_digest
 from reader.core.export import FORMATS, export_papers
 from reader.core.index import IndexDamaged
-from reader.core.library import Library, SyncReport
+from reader.core.library import Library, SyncReport, digest_file_name
 from reader.core.models import Paper, SavedView
 from reader.core.saved_views import count_saved_views, find_saved_view, run_saved_view
 from reader.core.provenance import provenance
 from reader.core.query import parse_query
 from reader.core.similar import similar_papers
 from reader.core.state import StateError, StateStore, make_private_dirs, open_state
-from reader.core.text import strip_controls
+from reader.core.text import escape_name, strip_controls
 
 MARK_ACTIONS = ("read", "unread", "star", "unstar")
 
@@ -45,7 +45,7 @@ class Context:
         self.sources = [Path(p) for p in args.digests] if args.digests else paths.default_sources(self.dirs)
         for source in self.sources:
             if not source.exists() and args.digests:
-                raise CommandError(f"{source}: no such file or folder")
+                raise CommandError(f"{escape_name(source)}: no such file or folder")
         self._library: Library | None = None
         self._state: StateStore | None = None
 
@@ -90,6 +90,8 @@ def _print_report(report: SyncReport) -> None:
         _err(f"reader: {notice}")
     for warning in report.warnings:
         _err(f"reader: warning: {warning}")
+    if report.empty_reason:
+        _err(f"reader: {report.empty_reason}")
 
 
 # -- output helpers ---------------------------------------------------------------------
@@ -192,8 +194,8 @@ def cmd_digests(ctx: Context) -> int:
     for row in rows:
         date = row["date"] or "undated"
         _out(
-            f"{row['label']:<24} {date:<10}  {row['entries']:>5} entries  {row['new']:>5} new  "
-            f"{row['seen_before']:>5} seen before  {row['unread']:>5} unread  {row['file']}"
+            f"{escape_name(row['label']):<24} {date:<10}  {row['entries']:>5} entries  {row['new']:>5} new  "
+            f"{row['seen_before']:>5} seen before  {row['unread']:>5} unread  {escape_name(row['file'])}"
         )
     return 0
 
@@ -374,7 +376,7 @@ def cmd_export(ctx: Context) -> int:
         _write_raw(text)
         return 0
     _write_atomically(Path(ctx.args.output), text)
-    _err(f"exported {len(papers)} paper{'s' if len(papers) != 1 else ''} to {ctx.args.output}")
+    _err(f"exported {len(papers)} paper{'s' if len(papers) != 1 else ''} to {escape_name(ctx.args.output)}")
     return 0
 
 
@@ -387,7 +389,7 @@ def _write_atomically(target: Path, text: str) -> None:
             out.write(text)
         os.replace(temporary, target)
     except OSError as error:
-        raise CommandError(f"{target}: {error.strerror or error}") from error
+        raise CommandError(f"{escape_name(target)}: {error.strerror or error}") from error
 
 
 def cmd_add(ctx: Context) -> int:
@@ -395,32 +397,64 @@ def cmd_add(ctx: Context) -> int:
     added = 0
     for name in ctx.args.files:
         source = Path(name).expanduser()
+        shown = escape_name(source)
         if not source.is_file():
-            raise CommandError(f"{source}: no such file")
-        digest = parse_file(source)
+            raise CommandError(f"{shown}: no such file")
+        try:
+            read = read_digest(source)  # what the reader will use of it, and all it copies
+        except OSError as error:
+            raise CommandError(f"{shown}: not added: cannot read: {error.strerror or error}") from error
+        digest = parse_read(read, str(source))
         for warning in digest.warnings:
             _err(f"reader: warning: {warning}")
         if not digest.entries:
             reasons = "; ".join(w.message for w in digest.warnings) or "no papers found"
-            raise CommandError(f"{source}: not added: {reasons}")
-        target = folder / (source.stem + ".txt")
+            raise CommandError(f"{shown}: not added: {reasons}")
+        target = folder / digest_file_name(source.name)
         if target.exists():
-            if target.read_bytes() == source.read_bytes():
-                _out(f"{source.name}: already added")
+            if target.stat().st_size == len(read.data) and target.read_bytes() == read.data:
+                _out(f"{escape_name(source.name)}: already added")
                 continue
             raise CommandError(
-                f"{source}: not added: a different digest named {target.name} is already in {folder}; rename the file"
+                f"{shown}: not added: a different digest named {escape_name(target.name)} is already in "
+                f"{escape_name(folder)}; rename the file"
             )
         make_private_dirs(folder)  # the data folder is private (0700) whoever creates it
-        shutil.copyfile(source, target)
+        _write_new_file(target, read.data)
         added += 1
-        _out(f"added {source.name}: {digest.label}, {len(digest.entries)} papers")
+        _out(f"added {escape_name(source.name)}{_added_as(source, target)}: {escape_name(digest.label)}, "
+             f"{len(digest.entries)} papers{_cut_note(read.cut_at_line)}")
     if added:
         if ctx.args.digests:
             _err("note: --digests was given, so the added digests show in runs without it")
         else:
             ctx.library()
     return 0
+
+
+def _added_as(source: Path, target: Path) -> str:
+    if source.name.startswith("."):
+        return f" as {escape_name(target.name)} (hidden files are not read)"
+    return ""
+
+
+def _cut_note(cut_at_line: int | None) -> str:
+    if cut_at_line is None:
+        return ""
+    limit = MAX_FILE_BYTES // (1024 * 1024)
+    return f"; only its first {limit} MiB (to line {cut_at_line:,}) was copied: the reader reads no further"
+
+
+def _write_new_file(target: Path, data: bytes) -> None:
+    """Create `target` with `data`; a failed write leaves no partial digest behind."""
+    try:
+        with target.open("xb") as out:
+            out.write(data)
+    except FileExistsError:
+        raise CommandError(f"{escape_name(target)}: not added: the file appeared meanwhile; try again") from None
+    except OSError as error:
+        target.unlink(missing_ok=True)
+        raise CommandError(f"{escape_name(target)}: not added: {error.strerror or error}") from error
 
 
 def cmd_index(ctx: Context) -> int:
@@ -469,7 +503,7 @@ def _backup_line(info: BackupInfo) -> str:
         marks = f"unreadable: {info.problem}"
     else:
         marks = f"{info.read:>6,} read  {info.starred:>6,} starred"
-    return f"{info.label:<40} {_size(info.size):>9}  {marks}  {info.path.name}"
+    return f"{info.label:<40} {_size(info.size):>9}  {marks}  {escape_name(info.path.name)}"
 
 
 def cmd_restore(ctx: Context) -> int:
@@ -479,16 +513,16 @@ def cmd_restore(ctx: Context) -> int:
         if not backups:
             _out(f"no backups yet for profile {profile!r}: one is made each day the reader is used (kept: last 7)")
             return 0
-        _out(f"backups of profile {profile!r} in {backups[0].path.parent}, oldest first:")
+        _out(f"backups of profile {profile!r} in {escape_name(backups[0].path.parent)}, oldest first:")
         for info in backups:
             _out("  " + _backup_line(info))
         _out("restore one with: reader restore DATE  (or a file name from this list, or a path)")
         return 0
     store = ctx.state()
     result = restore_backup(store, data, profile, ctx.args.backup)
-    _out(f"restored {result.source}: now {result.read:,} read, {result.starred:,} starred")
-    _out(f"your marks from just before were saved as {result.before}")
-    _out(f"to take this back: reader{_profile_option(profile)} restore {result.before.name}")
+    _out(f"restored {escape_name(result.source)}: now {result.read:,} read, {result.starred:,} starred")
+    _out(f"your marks from just before were saved as {escape_name(result.before)}")
+    _out(f"to take this back: reader{_profile_option(profile)} restore {escape_name(result.before.name)}")
     return 0
 
 
@@ -602,7 +636,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as error:
-        name = f"{error.filename}: " if error.filename else ""
+        name = f"{escape_name(error.filename)}: " if error.filename else ""
         _err(f"reader: {name}{error.strerror or error}")
         return 1
     finally:

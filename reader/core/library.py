@@ -13,6 +13,7 @@ import gc
 import hashlib
 import itertools
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -24,16 +25,17 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reader.core.annotations import Annotations, NoteIndex, merge_note_hits
-from reader.core.digest import parse_file
+from reader.core.digest import MAX_FILE_BYTES, parse_read, read_digest
 from reader.core.fastsearch import FastSearch
 from reader.core.index import Document, IndexDamaged, IndexLocked, SearchIndex
 from reader.core.index import SCHEMA_VERSION as INDEX_SCHEMA_VERSION
 from reader.core.models import Appearance, Digest, Paper, ParseWarning
 from reader.core.query import ParsedQuery, parse_query
 from reader.core.sqlite_wal import enable_wal
-from reader.core.text import find_links, fold, paper_id
+from reader.core.text import escape_name, find_links, fold, paper_id
 
-CATALOG_VERSION = 1
+# 2: text clean-up removes invisible characters and inline-math dollars; file-name labels escaped.
+CATALOG_VERSION = 2
 DIGEST_SUFFIXES = (".txt", ".md", ".text")
 # About a thousand papers: below this a single-process index writer is quicker.
 BULK_BYTES = 1_500_000
@@ -103,6 +105,9 @@ class SyncReport:
     warnings: list[ParseWarning] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     read_only: bool = False
+    # When the library has no papers: why, in one line naming the file ("no papers: x.txt:1:
+    # binary file (NUL bytes); skipped"). Set at every sync, not only when a file was read.
+    empty_reason: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -114,6 +119,22 @@ class SearchResult:
     ids: list[str]
     scores: dict[str, float] | None  # None when listing in date order (no full-text query)
     notices: tuple[str, ...] = ()
+
+
+_NOT_REGULAR = "not a regular file (a pipe, terminal, socket or device); skipped: save it to a file first"
+
+
+def is_digest_file_name(name: str) -> bool:
+    """Whether a file in a digest folder is read as a digest: a digest suffix, and not
+    hidden (editors and tools keep dot-files beside the real ones)."""
+    return Path(name).suffix.lower() in DIGEST_SUFFIXES and not name.startswith(".")
+
+
+def digest_file_name(name: str) -> str:
+    """The name under which `reader add` keeps a digest: `.txt`, and never hidden, so that
+    discovery (`is_digest_file_name`) reads it."""
+    stem = Path(name).stem.lstrip(".") or "digest"
+    return stem + ".txt"
 
 
 def discover_digest_files(sources: Iterable[Path]) -> tuple[list[Path], list[ParseWarning]]:
@@ -131,7 +152,7 @@ def discover_digest_files(sources: Iterable[Path]) -> tuple[list[Path], list[Par
                 warnings.append(ParseWarning(str(source), 0, f"cannot list folder: {error.strerror or error}"))
                 continue
             for entry in entries:
-                if entry.suffix.lower() not in DIGEST_SUFFIXES or entry.name.startswith("."):
+                if not is_digest_file_name(entry.name):
                     continue
                 if entry.is_file():
                     files.append(entry.resolve())
@@ -140,11 +161,11 @@ def discover_digest_files(sources: Iterable[Path]) -> tuple[list[Path], list[Par
                 elif entry.is_dir():
                     warnings.append(ParseWarning(str(entry), 0, "a folder named like a digest; skipped"))
                 elif entry.exists():  # a FIFO, socket or device: opening one could block forever
-                    warnings.append(ParseWarning(str(entry), 0, "not a regular file; skipped"))
+                    warnings.append(ParseWarning(str(entry), 0, _NOT_REGULAR))
+        elif source.exists():  # /dev/stdin and the like: a link to a pipe or terminal
+            warnings.append(ParseWarning(str(source), 0, _NOT_REGULAR))
         elif source.is_symlink():
             warnings.append(ParseWarning(str(source), 0, "broken symbolic link; skipped"))
-        elif source.exists():
-            warnings.append(ParseWarning(str(source), 0, "not a regular file; skipped"))
     unique = list(dict.fromkeys(files))
     return unique, warnings
 
@@ -351,12 +372,10 @@ def _collector_paused():
             gc.enable()
 
 
-def _sha1(path: Path) -> str:
-    digest = hashlib.sha1()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _size_and_time(stat: os.stat_result) -> tuple[int, int]:
+    """A file's size and modification time as the catalog keeps them. SQLite integers have
+    64 bits: nanoseconds after the year 2262 wrap around, which keeps them distinct."""
+    return stat.st_size, (stat.st_mtime_ns + 2**63) % 2**64 - 2**63
 
 
 class Library:
@@ -428,7 +447,7 @@ class Library:
                     report.warnings.append(ParseWarning(str(file), 0, f"cannot read: {error.strerror or error}"))
                     continue
                 previous = known.get(str(file))
-                if previous and previous[1:3] == (stat.st_size, stat.st_mtime_ns):
+                if previous and previous[1:3] == _size_and_time(stat):
                     report.unchanged += 1
                 else:
                     pending.append((file, stat, previous))
@@ -442,8 +461,21 @@ class Library:
                     )
             self._view = None
             self._keep_fast_search_current(progress)
+            if not self.view().papers and not report.read_only:  # (read-only: another copy is filling it)
+                report.empty_reason = self._why_empty([w for w in report.warnings if w.line == 0])
             report.seconds = time.perf_counter() - started
             return report
+
+    def _why_empty(self, skipped: Sequence[ParseWarning]) -> str:
+        """Why the sources gave no paper: the files that were rejected and the first reason."""
+        rejected = [str(warning) for warning in skipped]
+        rejected += [info.warnings[0] if info.warnings else escape_name(info.path) for info in self.view().digests]
+        if not rejected:
+            places = ", ".join(escape_name(source) for source in self.sources)
+            return f"no digest files in {places} (a digest is a .txt, .md or .text file)"
+        if len(rejected) == 1:
+            return f"no papers: {rejected[0]}"
+        return f"no papers in {len(rejected)} digest files; the first: {rejected[0]}"
 
     def _keep_fast_search_current(self, progress: Progress | None) -> None:
         """Load the fast index, or build it when missing, stale or damaged. It is a cache:
@@ -462,7 +494,8 @@ class Library:
     def _apply(self, pending, stale: list[str], report: SyncReport, progress: Progress | None) -> None:
         # Lock order: the index first (fails at once when another copy is indexing), then the
         # catalog, so a second copy never waits on a catalog transaction held during indexing.
-        writer = self.index.writer(bulk=sum(stat.st_size for _, stat, _ in pending) >= BULK_BYTES)
+        read = sum(min(stat.st_size, MAX_FILE_BYTES) for _, stat, _ in pending)
+        writer = self.index.writer(bulk=read >= BULK_BYTES)
         try:
             with self.catalog.transaction():
                 known = self.catalog.fingerprints()
@@ -499,20 +532,23 @@ class Library:
             if progress:
                 progress("reading digests", number, len(pending))
             try:
-                sha1 = _sha1(file)
+                read = read_digest(file)
             except OSError as error:  # unreadable, or replaced by a folder since discovery
                 report.warnings.append(ParseWarning(str(file), 0, f"cannot read: {error.strerror or error}"))
                 continue
+            # The fingerprint covers what is read, not the whole file: a 3 GB file costs
+            # its first 32 MiB, and a change past them would change nothing shown.
+            sha1 = hashlib.sha1(read.data).hexdigest()
             if previous and sha1 == previous[3]:
-                self.catalog.touch(previous[0], stat.st_size, stat.st_mtime_ns)
+                self.catalog.touch(previous[0], *_size_and_time(stat))
                 report.unchanged += 1
                 continue
-            digest = parse_file(file)
+            digest = parse_read(read, str(file))
             report.warnings.extend(digest.warnings)
             report.parsed += 1
             if previous:
                 affected |= self.catalog.remove_digest(previous[0])
-            affected |= self.catalog.put_digest(digest, stat.st_size, stat.st_mtime_ns, sha1)
+            affected |= self.catalog.put_digest(digest, *_size_and_time(stat), sha1)
         return affected
 
     # -- reading -------------------------------------------------------------------------

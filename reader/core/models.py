@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from reader.core.text import escape_name
+
 
 @dataclass(frozen=True)
 class ParseWarning:
@@ -15,7 +17,7 @@ class ParseWarning:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{escape_name(self.path)}:{self.line}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,28 @@ _ESCAPE_SEQUENCE = re.compile(
     r"|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS, SOS, PM, APC strings
     r"|\x1b[ -/]*[0-~]?"  # two-character escapes
 )
-# C0 and C1 controls, DEL, and bidirectional overrides that can disguise text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, DEL, and the characters that change the direction of text (marks,
+# embeddings, overrides, isolates): they can disguise what a line says.
+_CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+# Characters with no width of their own, or that merge with their neighbour in some terminals
+# and not in others: zero-width spaces and joiners, soft hyphen, word joiner and invisible
+# operators, BOM, variation selectors, emoji skin-tone modifiers, tag characters. Left in a
+# title they misalign the panes (the terminal and the layout disagree on the width) or hide text.
+_INVISIBLE_CHARS = (
+    "\u00ad\u034f\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2065\u206a-\u206f"
+    "\ufe00-\ufe0f\ufeff\ufff9-\ufffb\U0001f3fb-\U0001f3ff\U000e0000-\U000e0fff"
+)
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+# Hangul fillers are blank letters (used as spaces that are not spaces); line and paragraph
+# separators break lines. In one line of text both become a plain space.
+_BLANK_CHARS = "\u115f\u1160\u3164\uffa0\u2028\u2029"
+_BREAKS_AND_BLANKS = re.compile(f"[\n{_BLANK_CHARS}]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+# What a printed name must not carry as is: controls (newlines included), direction changes,
+# invisible and blank characters, and lone surrogates (undecodable bytes of a file name).
+_UNPRINTABLE_IN_NAME = re.compile(f"[\t\n{_CONTROL_CHARS}{_INVISIBLE_CHARS}{_BLANK_CHARS}\ud800-\udfff]")
+_NAME_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 _GREEK = {
     name: chr(code)
@@ -52,6 +71,35 @@ _UNCLOSED_COMMAND = re.compile(_TEXT_COMMAND_NAMES + r"\{")  # e.g. a brace the 
 _OLD_STYLE_GROUP = re.compile(r"\{\\(?:it|bf|em|sl|sc|tt|rm)\s+([^{}]*)\}")
 _ESCAPED_CHAR = re.compile(r"\\([%&_#$])")
 
+# Inline math: `$...$` (or `$$...$$`) with no space just inside the dollars and no digit just
+# after, so prices ("costs $5 and $10") are not taken for math. The dollars go when the span
+# holds TeX or is one word (`$k$`, `$O(n)$`); a span of plain words keeps them.
+_INLINE_MATH = re.compile(r"(?<![\\$])(\${1,2})(?=[^\s$])([^$]{1,300}?)(?<=[^\s\\])\1(?![\d$])")
+_MATH_SIGNAL = re.compile(r"[\\^_{}=<>]")
+# Symbols of running text and inline math; operator names lose their backslash.
+_SYMBOLS = {
+    "times": "×", "sim": "∼", "approx": "≈", "simeq": "≃", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥",
+    "neq": "≠", "ne": "≠", "ll": "≪", "gg": "≫", "pm": "±", "mp": "∓", "cdot": "·", "cdots": "⋯",
+    "ldots": "…", "dots": "…", "infty": "∞", "to": "→", "rightarrow": "→", "leftarrow": "←",
+    "Rightarrow": "⇒", "Leftarrow": "⇐", "leftrightarrow": "↔", "mapsto": "↦", "in": "∈", "notin": "∉",
+    "subset": "⊂", "subseteq": "⊆", "cup": "∪", "cap": "∩", "sum": "∑", "prod": "∏", "int": "∫",
+    "partial": "∂", "nabla": "∇", "sqrt": "√", "circ": "∘", "ell": "ℓ", "propto": "∝", "equiv": "≡",
+    "forall": "∀", "exists": "∃", "neg": "¬", "oplus": "⊕", "otimes": "⊗", "star": "⋆", "prime": "′",
+    "emptyset": "∅", "top": "⊤", "bot": "⊥", "mid": "|", "vert": "|", "lVert": "‖", "rVert": "‖", "Vert": "‖", "langle": "⟨",
+    "rangle": "⟩", "quad": " ", "qquad": " ",
+    **{name: name for name in ("log", "exp", "max", "min", "arg", "argmax", "argmin", "sin", "cos", "tan",
+                               "lim", "sup", "inf", "det", "Pr", "softmax")},
+    **dict.fromkeys(("left", "right", "big", "Big", "bigg", "Bigg", "displaystyle", "limits"), ""),
+}
+_SYMBOL_MACRO = re.compile(r"\\(" + "|".join(sorted(_SYMBOLS, key=len, reverse=True)) + r")(?![A-Za-z])")
+_SPACING = re.compile(r"\\[,;:! ]")
+_DEGREES = re.compile(r"\^\{?\\circ\}?")
+_FRACTION = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")
+# `x^{n+1}` -> `x^(n+1)`, `G_{stack}` -> `G_stack`, `10^{-3}` -> `10^-3`.
+_SCRIPT = re.compile(r"([\^_])\{([^{}]*)\}")
+_ONE_TOKEN = re.compile(r"[-+]?[\w.′]+|\S")
+_BRACE = re.compile(r"\\([{}])")
+
 _URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?'\"*"
 
@@ -61,15 +109,55 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _NAME_ESCAPES:
+        return _NAME_ESCAPES[char]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by the file system decoding
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def escape_name(name: object) -> str:
+    """A file name, path or label made safe to print on one line and still recognisable: newlines,
+    controls, direction changes and invisible characters are shown as `\\n`, `\\x1b`,
+    `\\u202e`... so no name can forge a line of output or reorder what follows it."""
+    return _UNPRINTABLE_IN_NAME.sub(_escaped, str(name))
+
+
 def _accent(match: re.Match[str]) -> str:
     letter = match.group(2) or match.group(3)
     return unicodedata.normalize("NFC", letter + _ACCENT_MARKS[match.group(1)])
 
 
+def _inline_math(match: re.Match[str]) -> str:
+    content = match.group(2)
+    return content if _MATH_SIGNAL.search(content) or not any(ch.isspace() for ch in content) else match.group()
+
+
+def _grouped(text: str) -> str:
+    return text if _ONE_TOKEN.fullmatch(text) else f"({text})"
+
+
+def _fraction(match: re.Match[str]) -> str:
+    return f"{_grouped(match.group(1))}/{_grouped(match.group(2))}"
+
+
+def _script(match: re.Match[str]) -> str:
+    content = match.group(2).strip()
+    return match.group(1) + _grouped(content) if content else ""
+
+
 def clean_tex(text: str) -> str:
-    """Turn the TeX that leaks into arXiv abstracts into plain Unicode."""
-    if "\\" not in text:
+    """Turn the TeX that leaks into arXiv abstracts into plain Unicode: inline math loses
+    its dollars, macros become the letters and symbols they stand for, and sub- and
+    superscripts stay readable (`x^(n+1)`)."""
+    if "\\" not in text and "$" not in text and "^{" not in text and "_{" not in text:
         return text
+    text = _INLINE_MATH.sub(_inline_math, text)  # first: `\$` is a dollar sign, not math
     text = _ESCAPED_CHAR.sub(r"\1", text)
     text = _ACCENT.sub(_accent, text)
     for _ in range(3):  # nested commands such as \textbf{\emph{x}}
@@ -77,12 +165,21 @@ def clean_tex(text: str) -> str:
         if not count:
             break
     text = _UNCLOSED_COMMAND.sub("", _OLD_STYLE_GROUP.sub(r"\1", text))
-    return _GREEK_MACRO.sub(lambda m: _GREEK[m.group(1)], text)
+    text = _GREEK_MACRO.sub(lambda m: _GREEK[m.group(1)], _DEGREES.sub("°", text))
+    text = _SPACING.sub(" ", _SYMBOL_MACRO.sub(lambda m: _SYMBOLS[m.group(1)], text))
+    for _ in range(3):  # nested groups such as x^{2^{k}} or \frac{a^{2}}{b}
+        text, scripts = _SCRIPT.subn(_script, text)
+        text, fractions = _FRACTION.subn(_fraction, text)
+        if not scripts + fractions:
+            break
+    return _BRACE.sub(r"\1", text)
 
 
 def clean_text(text: str) -> str:
-    """One line of display and index text: controls gone, TeX resolved, spaces folded."""
-    return _SPACES.sub(" ", clean_tex(strip_controls(text)).replace("\n", " ")).strip()
+    """One line of display and index text: controls and invisible characters gone, TeX
+    resolved, line breaks, blanks and spaces folded to one space."""
+    text = _INVISIBLE.sub("", strip_controls(text))
+    return _SPACES.sub(" ", _BREAKS_AND_BLANKS.sub(" ", clean_tex(text))).strip()
 
 
 def _trim_url(url: str) -> str:

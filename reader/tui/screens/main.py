@@ -127,6 +127,7 @@ class MainScreen(Screen[None]):
         self._search_thread: asyncio.Future[Any] | None = None
         self._revealed_for_search = False
         self._syncing = False
+        self._empty_reason: str | None = None  # why the last sync found no paper
         self._tally: Tally | None = None
         self._facets: Facets | None = None  # hits per view and digest while a query is active
         self._snippets = SnippetCache()
@@ -266,6 +267,7 @@ class MainScreen(Screen[None]):
             self.paper_list.show(PaperRows(empty_text=f"{message.stage.capitalize()}: {message.done:,}{total}…"))
 
     def _report_sync(self, report: SyncReport) -> None:
+        self._empty_reason = report.empty_reason
         for notice in report.notices:
             self.notify(notice, severity="warning", markup=False, timeout=8)
         if report.warnings:
@@ -316,7 +318,7 @@ class MainScreen(Screen[None]):
         if self.digest_id is not None and view.digest(self.digest_id) is None:
             self.digest_id = None
         if not view.papers:
-            self.detail_placeholder = "No digests yet: add some with `reader add FILE`."
+            self.detail_placeholder = self._no_papers_text()
         self._update_filters()
         self.refilter()
         self.count_saved_views()
@@ -423,9 +425,15 @@ class MainScreen(Screen[None]):
         self._update_titles()
         self._update_filters()
 
+    def _no_papers_text(self) -> str:
+        """Why the library is empty, as the last sync found it (a digest given and rejected
+        says which and why)."""
+        reason = self._empty_reason
+        return f"{reason[:1].upper()}{reason[1:]}." if reason else "No digests yet: add some with `reader add FILE`."
+
     def _empty_text(self, parsed: ParsedQuery) -> str:
         if self.library_view is not None and not self.library_view.papers:
-            return "No digests yet: add some with `reader add FILE`."
+            return self._no_papers_text()
         if parsed.text:
             return f"No papers match “{parsed.text}”."
         return {
