@@ -14,7 +14,12 @@ from pathlib import Path
 import pytest
 
 from reader.core.digest import MAX_FILE_BYTES, parse_bytes, parse_text
-from reader.core.library import Library, digest_file_name, discover_digest_files, is_digest_file_name
+from reader.core.library import (
+    Library,
+    digest_file_name,
+    discover_digest_files,
+    is_digest_file_name,
+)
 from reader.core.text import clean_text, escape_name
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
@@ -30,7 +35,8 @@ def digest(*titles: str, date_line: str | None = "Aug 7") -> str:
 def run(home: Path, *args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "READER_HOME": str(home)}
     result = subprocess.run(
-        [sys.executable, "-m", "reader", *args], capture_output=True, text=True, env=env, timeout=120, input=stdin
+        [sys.executable, "-m", "reader", *args],
+        capture_output=True, text=True, env=env, timeout=120, input=stdin, check=False,
     )
     if check:
         assert result.returncode == 0, result.stderr
