@@ -30,12 +30,11 @@ _INVISIBLE_CHARS = (
     "\u00ad\u034f\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2065\u206a-\u206f"
     "\ufe00-\ufe0f\ufeff\ufff9-\ufffb\U0001f3fb-\U0001f3ff\U000e0000-\U000e0fff"
 )
-_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_DROPPED = re.compile(f"[{_CONTROL_CHARS}{_INVISIBLE_CHARS}]")
 # Hangul fillers are blank letters (used as spaces that are not spaces); line and paragraph
-# separators break lines. In one line of text both become a plain space.
+# separators break lines. In one line of text both become a plain space, as newlines do.
 _BLANK_CHARS = "\u115f\u1160\u3164\uffa0\u2028\u2029"
-_BREAKS_AND_BLANKS = re.compile(f"[\n{_BLANK_CHARS}]")
-_SPACES = re.compile(r"[ \t\u00a0]+")
+_SPACES = re.compile(f"[ \t\n\u00a0{_BLANK_CHARS}]+")
 # What a printed name must not carry as is: controls (newlines included), direction changes,
 # invisible and blank characters, and lone surrogates (undecodable bytes of a file name).
 _UNPRINTABLE_IN_NAME = re.compile(f"[\t\n{_CONTROL_CHARS}{_INVISIBLE_CHARS}{_BLANK_CHARS}\ud800-\udfff]")
@@ -178,8 +177,8 @@ def clean_tex(text: str) -> str:
 def clean_text(text: str) -> str:
     """One line of display and index text: controls and invisible characters gone, TeX
     resolved, line breaks, blanks and spaces folded to one space."""
-    text = _INVISIBLE.sub("", strip_controls(text))
-    return _SPACES.sub(" ", _BREAKS_AND_BLANKS.sub(" ", clean_tex(text))).strip()
+    text = _DROPPED.sub("", _ESCAPE_SEQUENCE.sub("", text))  # strip_controls, and the invisible
+    return _SPACES.sub(" ", clean_tex(text)).strip()
 
 
 def _trim_url(url: str) -> str:
