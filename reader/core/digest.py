@@ -120,8 +120,8 @@ def resolve_date(line: DateLine, file_name: str, mtime: float | None) -> date:
         return date(line.year, line.month, line.day)
     reference = date_from_file_name(file_name)
     if reference is None:
-        usable = mtime is not None and mtime_problem(mtime) is None
-        reference = datetime.fromtimestamp(mtime).date() if usable and mtime is not None else date.today()
+        unusable = mtime is None or mtime_problem(mtime) is not None
+        reference = date.today() if unusable or mtime is None else datetime.fromtimestamp(mtime).date()
     for year in range(reference.year, reference.year - 9, -1):
         if _valid(year, line.month, line.day) and date(year, line.month, line.day) <= reference:
             return date(year, line.month, line.day)
@@ -169,7 +169,7 @@ def decode(data: bytes, path: str) -> tuple[str, list[ParseWarning]]:
 
 def is_binary(data: bytes) -> bool:
     """NUL bytes and no UTF-16/32 byte-order mark (whose text is full of NULs)."""
-    return b"\x00" in data[:8192] and _encoding(data).newline == b"\n"
+    return b"\x00" in data[:8192] and _encoding(data).codec.startswith("utf-8")
 
 
 def parse_text(text: str, path: str, mtime: float | None = None) -> Digest:
