@@ -221,12 +221,7 @@ class DigestBytes:
 
     data: bytes
     mtime: float
-    size: int  # of the whole file
-    cut_at_line: int | None  # the file was longer: reading stopped after this line
-
-    @property
-    def cut(self) -> bool:
-        return self.cut_at_line is not None
+    cut_at_line: int | None  # the file was longer: reading stopped at this line
 
 
 def read_digest(path: Path) -> DigestBytes:
@@ -235,11 +230,11 @@ def read_digest(path: Path) -> DigestBytes:
         status = os.fstat(handle.fileno())
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) <= MAX_FILE_BYTES:
-        return DigestBytes(data, status.st_mtime, status.st_size, None)
+        return DigestBytes(data, status.st_mtime, None)
     newline = _encoding(data).newline
     end = data.rfind(newline, 0, MAX_FILE_BYTES)
     data = data[: end + len(newline)] if end >= 0 else data[:MAX_FILE_BYTES]
-    return DigestBytes(data, status.st_mtime, status.st_size, data.count(newline) + 1)
+    return DigestBytes(data, status.st_mtime, data.count(newline) + 1)
 
 
 def parse_read(read: DigestBytes, path: str) -> Digest:
