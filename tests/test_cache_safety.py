@@ -110,6 +110,7 @@ def test_a_killed_bulk_index_leaves_no_worker_and_the_next_run_indexes(tmp_path,
         [sys.executable, "-m", "reader", "--digests", str(big), "index"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+    workers: list[int] = []
     try:
         assert wait_for(lambda: len(children(parent.pid)) >= 2, timeout=120), "the bulk workers never started"
         workers = children(parent.pid)
@@ -118,8 +119,9 @@ def test_a_killed_bulk_index_leaves_no_worker_and_the_next_run_indexes(tmp_path,
         assert wait_for(lambda: not any(running(pid) for pid in workers), timeout=5), "workers outlived the reader"
     finally:
         parent.kill()
-        for pid in children(parent.pid):
-            os.kill(pid, signal.SIGKILL)
+        for pid in workers:
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
     result = run(home, "--digests", str(big), "index")
     assert "read-only" not in result.stderr
     assert "1500 papers indexed" in result.stdout
