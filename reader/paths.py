@@ -50,7 +50,9 @@ def private_user_dirs(dirs: UserDirs | None = None) -> tuple[UserDirs, list[str]
     another user. A cache that does is only set aside: the index is rebuilt in a private
     temporary folder for this run."""
     dirs = dirs or user_dirs()
-    notices = secure_folder(dirs.data, "data") + secure_folder(dirs.config, "config")
+    notices = secure_folder(dirs.data, "data")
+    if dirs.config.exists():  # only read, never written: not created
+        notices += secure_folder(dirs.config, "config")
     try:
         notices += secure_folder(dirs.cache, "cache", deep=False)
         notices += secure_folder(_index_root(dirs), "index", deep=False)

@@ -39,7 +39,7 @@ def write_digest(path: Path, date_line: str, titles: list[str]) -> Path:
 def run(home: Path, *args: str, check: bool = True, timeout: float = 300, umask: int | None = None):
     env = {**os.environ, "READER_HOME": str(home)}
     result = subprocess.run(
-        [sys.executable, "-m", "reader", *args], capture_output=True, text=True, env=env, timeout=timeout,
+        [sys.executable, "-m", "reader", *args], capture_output=True, text=True, env=env, timeout=timeout, check=False,
         preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
     )
     if check:
@@ -272,6 +272,8 @@ def test_a_cache_of_another_user_is_not_used(tmp_path, folder):
 def test_folders_open_to_others_are_closed_with_a_notice(tmp_path, folder):
     home = tmp_path / "home"
     star(home, folder, "alpha")
+    (home / "config").mkdir()  # the user's to make: the reader only reads it
+    (home / "config" / "config.toml").write_text("", encoding="utf-8")
     for name in ("data", "config", "cache"):
         os.chmod(home / name, 0o777)
     result = run(home, "--digests", str(folder), "search", "is:starred")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+from contextlib import suppress
 from pathlib import Path
 
 
@@ -102,12 +103,19 @@ def secure_folder(folder: Path, what: str, *, deep: bool = True) -> list[str]:
         if stat.S_ISLNK(info.st_mode):
             continue
         is_dir = stat.S_ISDIR(info.st_mode)
-        if info.st_mode & (0o077 if is_dir else 0o022):
-            os.chmod(current, 0o700 if is_dir else stat.S_IMODE(info.st_mode) & 0o700)
+        if is_dir and info.st_mode & 0o077:
+            os.chmod(current, 0o700)
             closed += 1
+        elif not is_dir and info.st_mode & 0o022:
+            # Quietly: inside a private folder a file's mode exposes nothing (a copy made
+            # under umask 002, say); only an open folder is news.
+            with suppress(FileNotFoundError):
+                os.chmod(current, stat.S_IMODE(info.st_mode) & 0o700)
         if is_dir and deep:
-            pending.extend((Path(entry.path), entry.stat(follow_symlinks=False)) for entry in os.scandir(current))
+            for entry in os.scandir(current):
+                with suppress(FileNotFoundError):  # e.g. a journal another copy just removed
+                    pending.append((Path(entry.path), entry.stat(follow_symlinks=False)))
     if not closed:
         return []
-    items = f" ({closed} items changed)" if closed > 1 else ""
+    items = f" ({closed} folders changed)" if closed > 1 else ""
     return [f"the {what} folder {folder} was open to other users; made it private{items}"]

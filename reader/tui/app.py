@@ -49,7 +49,9 @@ class ReaderApp(App[None]):
             self.dirs, self.startup_error = dirs or paths.user_dirs(), str(error)
         self.sources = [Path(source) for source in sources] if sources is not None else paths.default_sources(self.dirs)
         self.profile = profile
-        self.config = config if config is not None else load_config(self.dirs.config)
+        if config is None:  # nothing is read from a folder refused above
+            config = load_config(self.dirs.config) if self.startup_error is None else Config()
+        self.config = config
         self.keymap: dict[str, str] = dict(self.config.keys)
         self.library = Library(self.sources, paths.index_dir(self.dirs, self.sources))
         self.state_notices: list[str] = []  # e.g. a damaged state file moved aside
