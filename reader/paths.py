@@ -44,7 +44,7 @@ def user_dirs() -> UserDirs:
 
 def private_user_dirs(dirs: UserDirs | None = None) -> tuple[UserDirs, list[str]]:
     """The user's folders, made private before anything in them is read: created 0700, and
-    closed (with a notice) when they were open to other users.
+    closed (with a notice) when other users could write in them.
 
     Raises UnsafeFolder when the data or config folder, or anything in them, belongs to
     another user. A cache that does is only set aside: the index is rebuilt in a private
@@ -52,7 +52,7 @@ def private_user_dirs(dirs: UserDirs | None = None) -> tuple[UserDirs, list[str]
     dirs = dirs or user_dirs()
     notices = secure_folder(dirs.data, "data")
     if dirs.config.exists():  # only read, never written: not created
-        notices += secure_folder(dirs.config, "config")
+        notices += secure_folder(dirs.config, "config", secret=False)
     try:
         notices += secure_folder(dirs.cache, "cache", deep=False)
         notices += secure_folder(_index_root(dirs), "index", deep=False)

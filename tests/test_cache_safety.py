@@ -278,10 +278,14 @@ def test_folders_open_to_others_are_closed_with_a_notice(tmp_path, folder):
         os.chmod(home / name, 0o777)
     result = run(home, "--digests", str(folder), "search", "is:starred")
     for name in ("data", "config", "cache"):
-        assert f"reader: the {name} folder {home / name} was open to other users; made it private" in result.stderr
-        assert stat.S_IMODE((home / name).stat().st_mode) == 0o700
+        assert f"reader: the {name} folder {home / name} could be written by other users; closed it to them" in (
+            result.stderr
+        )
+    assert {name: stat.S_IMODE((home / name).stat().st_mode) for name in ("data", "config", "cache")} == {
+        "data": 0o700, "config": 0o755, "cache": 0o700,  # the config is the user's to show
+    }
     assert "Alpha Paper" in result.stdout
-    assert "open to other users" not in run(home, "--digests", str(folder), "search", "is:starred").stderr
+    assert "other users" not in run(home, "--digests", str(folder), "search", "is:starred").stderr
 
 
 def test_a_data_folder_holding_another_users_file_is_refused(tmp_path, folder):

@@ -77,10 +77,11 @@ def first_unsafe(folder: Path) -> tuple[Path, str] | None:
     return None
 
 
-def secure_folder(folder: Path, what: str, *, deep: bool = True) -> list[str]:
+def secure_folder(folder: Path, what: str, *, deep: bool = True, secret: bool = True) -> list[str]:
     """Create `folder` private, or check it (and, when `deep`, everything in it): returns a
-    notice when something of the user's was open to others and has been closed; raises
-    UnsafeFolder for what another user owns.
+    notice when a folder of the user's could be written by others and has been closed;
+    raises UnsafeFolder for what another user owns. A `secret` folder (marks, the index) is
+    also closed to reading, quietly (older versions left it 0755).
 
     The folder itself may be a symbolic link the user made (their data on another disk):
     its target is checked. Links inside it that the user made are left alone."""
@@ -103,9 +104,10 @@ def secure_folder(folder: Path, what: str, *, deep: bool = True) -> list[str]:
         if stat.S_ISLNK(info.st_mode):
             continue
         is_dir = stat.S_ISDIR(info.st_mode)
-        if is_dir and info.st_mode & 0o077:
-            os.chmod(current, 0o700)
-            closed += 1
+        mode = stat.S_IMODE(info.st_mode)
+        if is_dir and mode & (0o077 if secret else 0o022):
+            os.chmod(current, 0o700 if secret else mode & ~0o022)
+            closed += bool(mode & 0o022)
         elif not is_dir and info.st_mode & 0o022:
             # Quietly: inside a private folder a file's mode exposes nothing (a copy made
             # under umask 002, say); only an open folder is news.
@@ -118,4 +120,4 @@ def secure_folder(folder: Path, what: str, *, deep: bool = True) -> list[str]:
     if not closed:
         return []
     items = f" ({closed} folders changed)" if closed > 1 else ""
-    return [f"the {what} folder {folder} was open to other users; made it private{items}"]
+    return [f"the {what} folder {folder} could be written by other users; closed it to them{items}"]
