@@ -92,8 +92,13 @@ class OwnedLock:
         if owner is None:
             return False
         with _folder_locked(Path(self.path).parent):
-            if self._dead_owner() != owner:  # another reader broke it first
-                return self._take()
+            # A reader that has just taken the lock names itself within microseconds; until
+            # then the file still names the previous owner.
+            time.sleep(0.2)
+            if self._take():
+                return True
+            if self._dead_owner() != owner:  # a new owner, or another reader broke it first
+                return False
             os.unlink(self.path)
             taken = self._take()
         if taken:
