@@ -329,10 +329,17 @@ def test_index_rebuild_repairs_a_damaged_catalog(tmp_path, folder):
         assert db.execute("SELECT count(*) FROM papers").fetchone()[0] == 3
 
 
-def test_any_command_repairs_a_damaged_catalog(tmp_path, folder):
+@pytest.mark.parametrize("damage", ["not a database", "pages overwritten"])
+def test_any_command_repairs_a_damaged_catalog(tmp_path, folder, damage):
     home = tmp_path / "home"
     run(home, "--digests", str(folder), "index")
-    damage_catalog(home)
+    if damage == "not a database":
+        damage_catalog(home)
+    else:  # the header intact, the tables garbage: found when they are read
+        catalog = library_folder(home) / "catalog.sqlite3"
+        with catalog.open("r+b") as handle:
+            handle.seek(4096)
+            handle.write(os.urandom(catalog.stat().st_size - 4096))
     result = run(home, "--digests", str(folder), "search", "beta")
     assert "the digest catalog was damaged" in result.stderr
     assert "Beta Paper" in result.stdout
