@@ -41,7 +41,9 @@ class Context:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self.dirs = paths.user_dirs()
+        self.dirs, notices = paths.private_user_dirs()  # a folder another user owns: UnsafeFolder
+        for notice in notices:
+            _err(f"reader: {notice}")
         self.sources = [Path(p) for p in args.digests] if args.digests else paths.default_sources(self.dirs)
         for source in self.sources:
             if not source.exists() and args.digests:

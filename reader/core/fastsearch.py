@@ -57,6 +57,7 @@ from whoosh.analysis import (
 from whoosh.analysis.tokenizers import default_pattern
 
 from reader.core.index import ANALYZER, Document, make_schema
+from reader.core.private import make_private_dirs, open_private
 
 try:  # serialises writers across processes; readers never lock
     import fcntl
@@ -636,7 +637,7 @@ class _SectionWriter:
         self.table: list[list] = []
 
     def __enter__(self) -> _SectionWriter:
-        self.handle = open(self.temporary, "wb")
+        self.handle = open_private(self.temporary, "wb")
         self.handle.write(_MAGIC)
         self.at = len(_MAGIC)
         return self
@@ -1548,7 +1549,8 @@ class FastSearch:
 
     def _write_file(self, name: str, data: bytes) -> None:
         temporary = self.folder / f".{name}.tmp"
-        temporary.write_bytes(data)
+        with open_private(temporary, "wb") as handle:
+            handle.write(data)
         os.replace(temporary, self.folder / name)
 
     def _commit(self, entries: list[tuple[str, int]], dead: list[int], generation: int) -> None:
@@ -1586,8 +1588,8 @@ class FastSearch:
             owner = self.owner
             owner._write_lock.acquire()
             try:
-                owner.folder.mkdir(parents=True, exist_ok=True)
-                self.handle = open(owner.folder / LOCK_FILE, "a+b")
+                make_private_dirs(owner.folder)
+                self.handle = open_private(owner.folder / LOCK_FILE, "a+b")
                 if fcntl is not None:
                     fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX)
                 if owner.changed_on_disk():  # another process wrote since we loaded

@@ -17,10 +17,12 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import ID, TEXT, Schema
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.query import Query
 from whoosh.support.charset import accent_map
+
+from reader.core.index_lock import BulkWriter, PrivateStorage
+from reader.core.private import make_private_dirs
 
 SCHEMA_VERSION = 1
 INDEX_NAME = "papers"
@@ -77,6 +79,12 @@ class SearchIndex:
         self.folder = folder
         self._index = None
         self._local = threading.local()
+        self._notices: list[str] = []  # e.g. a stale write lock broken
+
+    def take_notices(self) -> list[str]:
+        """What the user should hear about since the last call."""
+        notices, self._notices = self._notices, []
+        return notices
 
     # -- opening -------------------------------------------------------------------------
 
@@ -86,14 +94,14 @@ class SearchIndex:
 
     def open(self) -> None:
         """Open the index, creating an empty one if there is none."""
-        storage = FileStorage(str(self.folder), supports_mmap=False)
+        storage = PrivateStorage(str(self.folder), supports_mmap=False, notice=self._notices.append)
         try:
             if self.exists():
                 index = storage.open_index(INDEX_NAME)
                 index.reader().close()  # opens every segment: a truncated one fails here
                 self._index = index
             else:
-                self.folder.mkdir(parents=True, exist_ok=True)
+                make_private_dirs(self.folder)
                 self._index = storage.create_index(make_schema(), indexname=INDEX_NAME)
         except (OSError, ValueError, EOFError, KeyError, whoosh_index.IndexError) as error:
             raise IndexDamaged(f"{self.folder}: {error}") from error
@@ -146,7 +154,7 @@ class SearchIndex:
         """
         try:
             if bulk and BULK_PROCESSES > 1:
-                return self.ix.writer(procs=BULK_PROCESSES, limitmb=128, multisegment=True)
+                return BulkWriter(self.ix, procs=BULK_PROCESSES, limitmb=128, multisegment=True)
             return self.ix.writer(limitmb=256)
         except LockError as error:
             raise IndexLocked(str(self.folder)) from error

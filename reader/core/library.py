@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import sqlite3
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -30,12 +31,14 @@ from reader.core.fastsearch import FastSearch
 from reader.core.index import Document, IndexDamaged, IndexLocked, SearchIndex
 from reader.core.index import SCHEMA_VERSION as INDEX_SCHEMA_VERSION
 from reader.core.models import Appearance, Digest, Paper, ParseWarning
+from reader.core.private import first_unsafe, make_private_dirs
 from reader.core.query import ParsedQuery, parse_query
 from reader.core.sqlite_wal import enable_wal
 from reader.core.text import escape_name, find_links, fold, paper_id
 
 # 2: text clean-up removes invisible characters and inline-math dollars; file-name labels escaped.
 CATALOG_VERSION = 2
+CATALOG_FILE = "catalog.sqlite3"
 DIGEST_SUFFIXES = (".txt", ".md", ".text")
 # About a thousand papers: below this a single-process index writer is quicker.
 BULK_BYTES = 1_500_000
@@ -174,10 +177,20 @@ class Catalog:
     """SQLite record of digests, papers and appearances. Thread-safe through one lock."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(path.parent)
+        # Private whatever the umask (SQLite gives its -wal and -shm files the same mode).
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
         self.path = path
         self._lock = threading.RLock()
         self.db = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
+        try:
+            self._prepare()
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _prepare(self) -> None:
         enable_wal(self.db, timeout=30)
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(
@@ -378,17 +391,24 @@ def _size_and_time(stat: os.stat_result) -> tuple[int, int]:
     return stat.st_size, (stat.st_mtime_ns + 2**63) % 2**64 - 2**63
 
 
+def _is_damage(error: sqlite3.DatabaseError) -> bool:
+    """A file that is not a database, or a damaged one (not a busy or full disk)."""
+    return (getattr(error, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
 class Library:
     """The sources, their catalog and their index, kept in step."""
 
     def __init__(self, sources: Sequence[Path], folder: Path) -> None:
         self.sources = [Path(source) for source in sources]
-        self.folder = folder
-        self.catalog = Catalog(folder / "catalog.sqlite3")
-        self.index = SearchIndex(folder / "whoosh")
+        self._notices: list[str] = []  # told with the next sync's report
+        self._catalog_damage: str | None = None  # why the next sync rebuilds everything
+        self.folder = self._private_folder(folder)
+        self.catalog = self._open_catalog(self.folder / CATALOG_FILE)
+        self.index = SearchIndex(self.folder / "whoosh")
         # In-memory postings that answer the common query shapes far faster than Whoosh;
         # Whoosh stays the index of record and answers whatever this cannot.
-        self.fast = FastSearch(folder / "fast")
+        self.fast = FastSearch(self.folder / "fast")
         self._fast_stale = False
         self._view: LibraryView | None = None
         self._sync_lock = threading.Lock()
@@ -400,13 +420,66 @@ class Library:
         self.index.close()
         self.catalog.close()
 
+    # -- a folder and a catalog fit to use ------------------------------------------------
+
+    def _private_folder(self, folder: Path) -> Path:
+        """The folder, never used when another user could have written in it (Whoosh loads
+        pickles from it): moved aside, or the index built elsewhere, with a notice."""
+        found = first_unsafe(folder)
+        if found is None:
+            make_private_dirs(folder)
+            os.chmod(folder, 0o700)  # folders made by older versions obeyed the umask
+            return folder
+        culprit, reason = found
+        aside = folder.with_name(f"{folder.name}.unsafe-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.rename(folder, aside)
+            make_private_dirs(folder)
+            where = f"moved it to {aside}; rebuilding the index"
+        except OSError:
+            folder = Path(tempfile.mkdtemp(prefix="reader-index-"))
+            where = f"building the index in {folder} for now"
+        self._notices.append(f"not using the index: {culprit} {reason}; {where}")
+        return folder
+
+    def _open_catalog(self, path: Path) -> Catalog:
+        try:
+            return Catalog(path)
+        except sqlite3.DatabaseError as error:
+            if not _is_damage(error):
+                raise
+            self._catalog_damage = self._move_catalog_aside(path, error)
+            return Catalog(path)
+
+    def _replace_damaged_catalog(self, error: sqlite3.DatabaseError) -> None:
+        self.catalog.close()
+        self._catalog_damage = self._move_catalog_aside(self.catalog.path, error)
+        self.catalog = Catalog(self.catalog.path)
+        self._view = None
+
+    @staticmethod
+    def _move_catalog_aside(path: Path, error: sqlite3.DatabaseError) -> str:
+        """Rename a damaged catalog (and its journal) to `<name>.damaged-<time>`, keeping only
+        the newest such copy (the catalog is a cache); returns the notice."""
+        for old in path.parent.glob(f"{path.name}.damaged-*"):
+            old.unlink(missing_ok=True)
+        aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        os.replace(path, aside)
+        for suffix in ("-wal", "-shm"):  # a journal must never meet the new file
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                os.replace(companion, aside.with_name(aside.name + suffix))
+        return f"the digest catalog was damaged ({error}); moved it to {aside}; rebuilding it"
+
     # -- keeping in step -----------------------------------------------------------------
 
     def _check_versions(self, report: SyncReport, rebuild: bool) -> None:
         wanted = f"{CATALOG_VERSION}.{INDEX_SCHEMA_VERSION}"
         stored = self.catalog.get_meta("version")
         reason = None
-        if rebuild:
+        if self._catalog_damage:
+            reason, self._catalog_damage = self._catalog_damage, None
+        elif rebuild:
             reason = "rebuilding the index as asked"
         elif stored is not None and stored != wanted:
             reason = "the index format changed; rebuilding it"
@@ -430,7 +503,21 @@ class Library:
             self.catalog.set_meta("version", wanted)
 
     def sync(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
-        """Bring the catalog and the index up to date with the digest files."""
+        """Bring the catalog and the index up to date with the digest files; a catalog found
+        damaged on the way is moved aside and everything rebuilt."""
+        try:
+            report = self._sync(progress, rebuild)
+        except sqlite3.DatabaseError as error:
+            if not _is_damage(error):
+                raise
+            with self._sync_lock:
+                self._replace_damaged_catalog(error)
+            report = self._sync(progress, rebuild)
+        report.notices[:0] = self._notices
+        self._notices.clear()
+        return report
+
+    def _sync(self, progress: Progress | None, rebuild: bool) -> SyncReport:
         with self._sync_lock:
             started = time.perf_counter()
             report = SyncReport()
@@ -496,6 +583,7 @@ class Library:
         # catalog, so a second copy never waits on a catalog transaction held during indexing.
         read = sum(min(stat.st_size, MAX_FILE_BYTES) for _, stat, _ in pending)
         writer = self.index.writer(bulk=read >= BULK_BYTES)
+        report.notices.extend(self.index.take_notices())  # e.g. a lock left by a dead reader, broken
         try:
             with self.catalog.transaction():
                 known = self.catalog.fingerprints()
@@ -555,7 +643,13 @@ class Library:
 
     def view(self) -> LibraryView:
         if self._view is None:
-            self._view = self.catalog.load_view()
+            try:
+                self._view = self.catalog.load_view()
+            except sqlite3.DatabaseError as error:
+                if not _is_damage(error):
+                    raise
+                self._replace_damaged_catalog(error)  # empty until the next sync rebuilds it
+                self._view = self.catalog.load_view()
         return self._view
 
     def paper(self, pid: str) -> Paper | None:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .models import Mark, SavedView
+from .private import make_private_dirs
 from .sqlite_wal import enable_wal
 from .tags import MAX_NOTE_CHARS, normalise_note, normalise_tag
 
@@ -172,19 +173,6 @@ def _now() -> str:
 
 def _plural(n: int) -> str:
     return f"{n} paper" if n == 1 else f"{n} papers"
-
-
-def make_private_dirs(directory: Path) -> None:
-    """Create missing directories with mode 0700 (chmod: mkdir obeys umask)."""
-    directory = Path(directory)
-    missing = []
-    for d in (directory, *directory.parents):
-        if d.exists():
-            break
-        missing.append(d)
-    for d in reversed(missing):
-        d.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(d, 0o700)
 
 
 class StateStore:

@@ -13,6 +13,7 @@ from textual.app import App, InvalidThemeError
 from reader import paths
 from reader.core.config import Config, load_config
 from reader.core.library import Library
+from reader.core.private import UnsafeFolder
 from reader.core.state import StateError, StateStore, open_state
 from reader.tui import bindings
 from reader.tui.commands import ReaderCommands, SavedViewCommands
@@ -40,17 +41,24 @@ class ReaderApp(App[None]):
         config: Config | None = None,
     ) -> None:
         super().__init__()
-        self.dirs = dirs or paths.user_dirs()
+        self.startup_error: str | None = None
+        self.folder_notices: list[str] = []  # e.g. a folder open to other users made private
+        try:
+            self.dirs, self.folder_notices = paths.private_user_dirs(dirs)
+        except UnsafeFolder as error:  # the command line refuses it before the app starts
+            self.dirs, self.startup_error = dirs or paths.user_dirs(), str(error)
         self.sources = [Path(source) for source in sources] if sources is not None else paths.default_sources(self.dirs)
         self.profile = profile
-        self.config = config if config is not None else load_config(self.dirs.config)
+        if config is None:  # nothing is read from a folder refused above
+            config = load_config(self.dirs.config) if self.startup_error is None else Config()
+        self.config = config
         self.keymap: dict[str, str] = dict(self.config.keys)
         self.library = Library(self.sources, paths.index_dir(self.dirs, self.sources))
-        self.startup_error: str | None = None
         self.state_notices: list[str] = []  # e.g. a damaged state file moved aside
         self.state: StateStore = None  # type: ignore[assignment]  # set below unless the file is unusable
         try:
-            self.state, self.state_notices = open_state(self.dirs.data, profile)
+            if self.startup_error is None:
+                self.state, self.state_notices = open_state(self.dirs.data, profile)
         except (StateError, ValueError) as error:
             self.startup_error = str(error)
         # One thread for every state read and write, so they happen in the order they were made.
@@ -67,6 +75,8 @@ class ReaderApp(App[None]):
             return
         for notice in self.state_notices:
             self.notify(notice, title="Your marks", severity="warning", markup=False, timeout=15)
+        for notice in self.folder_notices:
+            self.notify(notice, title="Private folders", severity="warning", markup=False, timeout=15)
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", markup=False, timeout=12)
         unknown = bindings.unknown_ids(self.keymap)
