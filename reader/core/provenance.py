@@ -15,7 +15,7 @@ recorded one, every paper is new in that first session.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reader.core.library import LibraryView
 
@@ -38,7 +38,27 @@ class Provenance:
 
     first_digest: Mapping[str, int]  # paper id -> digest id of its first appearance
     new_in: Mapping[int, frozenset[str]]  # digest id -> papers that first appeared there
-    news: Mapping[int, DigestNews]
+    news: Mapping[int, DigestNews]  # per digest entry, as listed in the file
+    _news_in: list[tuple[LibraryView, Mapping[int, DigestNews]]] = field(default_factory=list, repr=False)
+
+    def news_in(self, view: LibraryView) -> Mapping[int, DigestNews]:
+        """Each digest's papers that `view` lists, split into new there and seen before.
+
+        What the filter pane shows under a digest: counted over the same papers as the
+        digest's unread / total, so with muted papers left out of `view` they are left out
+        here too, and a paper listed twice in one digest counts once. Kept for the last few
+        views (the full one and the one without muted papers): O(papers) to count.
+        """
+        for counted, news in self._news_in:
+            if counted is view:
+                return news
+        news = {}
+        for info in view.digests:
+            members = view.papers_in_digest.get(info.id, frozenset())
+            new = len(members & self.new_in.get(info.id, frozenset()))
+            news[info.id] = DigestNews(new, len(members) - new)
+        self._news_in[:] = [*self._news_in[-1:], (view, news)]
+        return news
 
 
 def first_digest_of(digest_ids: tuple[int, ...], dated: Collection[int]) -> int:
