@@ -20,8 +20,9 @@ def test_a_digests_new_and_seen_count_the_papers_the_view_lists():
     # a paper listed twice in one digest is one paper there, as in the digest's unread / total
     assert news == {1: DigestNews(2, 1), 2: DigestNews(2, 0), 3: DigestNews(1, 1)}
     assert all(news[digest].entries == len(view.papers_in_digest[digest]) for digest in news)
-    muted = found.news_in(without_muted(view, frozenset("c")))
+    muted = found.news_in(without_muted(view, frozenset("c")), frozenset("c"))
     assert muted == {1: DigestNews(2, 0), 2: DigestNews(1, 0), 3: DigestNews(1, 1)}
+    assert provenance(view).news_in(view, frozenset("c")) == news  # shown after all: counted
     assert found.news_in(view) is news  # counted once per view
 
 

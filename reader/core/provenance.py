@@ -41,22 +41,27 @@ class Provenance:
     news: Mapping[int, DigestNews]  # per digest entry, as listed in the file
     _news_in: list[tuple[LibraryView, Mapping[int, DigestNews]]] = field(default_factory=list, repr=False)
 
-    def news_in(self, view: LibraryView) -> Mapping[int, DigestNews]:
+    def news_in(self, view: LibraryView, left_out: Collection[str] = ()) -> Mapping[int, DigestNews]:
         """Each digest's papers that `view` lists, split into new there and seen before.
 
         What the filter pane shows under a digest: counted over the same papers as the
-        digest's unread / total, so with muted papers left out of `view` they are left out
-        here too, and a paper listed twice in one digest counts once. Kept for the last few
-        views (the full one and the one without muted papers): O(papers) to count.
+        digest's unread / total, so papers `view` leaves out (`left_out`: the muted ones,
+        which it may show after all) are left out here too, and a paper listed twice in one
+        digest counts once. O(digests + left_out); kept for the last two views (the full one
+        and the one without muted papers).
         """
         for counted, news in self._news_in:
             if counted is view:
                 return news
+        new = {digest_id: len(ids) for digest_id, ids in self.new_in.items()}
+        for pid in left_out:
+            digest_id = self.first_digest.get(pid)
+            if digest_id is not None and pid not in view.papers:
+                new[digest_id] -= 1
         news = {}
         for info in view.digests:
-            members = view.papers_in_digest.get(info.id, frozenset())
-            new = len(members & self.new_in.get(info.id, frozenset()))
-            news[info.id] = DigestNews(new, len(members) - new)
+            here = new.get(info.id, 0)
+            news[info.id] = DigestNews(here, len(view.papers_in_digest.get(info.id, ())) - here)
         self._news_in[:] = [*self._news_in[-1:], (view, news)]
         return news
 

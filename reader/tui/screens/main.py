@@ -505,7 +505,8 @@ class MainScreen(Screen[None]):
         )
 
     def _provenance_filters(self) -> dict[str, Any]:
-        """The filter pane's New count, each digest's new / seen-before, and the mute rules."""
+        """The filter pane's New count (and its hits during a search), each digest's new / seen
+        before (over the papers the digest's row counts), and the mute rules."""
         view, found = self.library_view, self._provenance
         shown: dict[str, Any] = {
             "mute_counts": [(rule, len(ids)) for rule, ids in self.muting.hidden_by.items()],
@@ -513,7 +514,7 @@ class MainScreen(Screen[None]):
         }
         if view is None or found is None:
             return shown
-        news = found.news_in(view)  # the same papers as each digest's unread / total
+        news = found.news_in(view, self.muting.ids)  # the same papers as each digest's unread / total
         if self.digest_id is None:
             new_count = self._unseen_counts[0 if view is self._full_view else 1]
         else:
