@@ -20,7 +20,7 @@ from whoosh.query import Query
 
 from reader.core.index import ANALYZER, Document, make_schema
 from reader.core.query import ParsedQuery
-from reader.core.tags import tag_counts, tag_key
+from reader.core.tags import ANY_TAG, tag_counts, tag_key
 from reader.core.text import fold
 
 
@@ -75,11 +75,23 @@ class Annotations:
                 found.setdefault(tag_key(tag), set()).add(pid)
         return {key: frozenset(ids) for key, ids in found.items()}
 
+    @cached_property
+    def _tagged_ids(self) -> frozenset[str]:
+        return frozenset(pid for pid, tags in self.tags.items() if tags)
+
+    @property
+    def tagged(self) -> int:
+        """How many papers carry any tag (the filter pane's "Any tag")."""
+        return len(self._tagged_ids)
+
     def ids_with_tag(self, tag: str) -> frozenset[str]:
-        """Papers carrying `tag`; `prefix*` matches every tag starting with prefix.
+        """Papers carrying `tag`; `prefix*` matches every tag starting with prefix, so
+        `*` (ANY_TAG) matches every tagged paper.
 
         The same set object is returned for the same tag, so search caches keyed by
         identity keep working between searches."""
+        if tag == ANY_TAG:
+            return self._tagged_ids
         if tag.endswith("*"):
             prefix = tag_key(tag[:-1])
             sets = [ids for key, ids in self._by_tag.items() if key.startswith(prefix)]

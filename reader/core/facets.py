@@ -12,12 +12,24 @@ from dataclasses import dataclass, field
 from reader.core.triage import View
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Facets:
     """Hits per view (inside the chosen digest) and per digest (inside the chosen view)."""
 
     views: Mapping[View, int] = field(default_factory=dict)
     digests: Mapping[int, int] = field(default_factory=dict)
+    in_digest: frozenset[str] = frozenset()  # the hits in the chosen digest, whatever the view
+    _new_hits: list[tuple[frozenset[str], int]] = field(default_factory=list, repr=False)
+
+    def new_hits(self, new_ids: frozenset[str]) -> int:
+        """Hits in the New view (`new_ids`: the papers it keeps, already inside the chosen
+        digest). Counted once per set: the filter pane asks again on every mark."""
+        for ids, count in self._new_hits:
+            if ids is new_ids:
+                return count
+        count = len(self.in_digest & new_ids)
+        self._new_hits[:] = [(new_ids, count)]
+        return count
 
 
 def in_view(hits: frozenset[str], view: View, read: frozenset[str], starred: frozenset[str]) -> frozenset[str]:
@@ -52,4 +64,4 @@ def facet_counts(
     }
     shown = in_view(hit_set, view, read, starred)
     digests = {digest_id: len(members & shown) for digest_id, members in papers_in_digest.items()}
-    return Facets(views, digests)
+    return Facets(views, digests, in_digest)

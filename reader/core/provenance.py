@@ -15,7 +15,7 @@ recorded one, every paper is new in that first session.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reader.core.library import LibraryView
 
@@ -38,7 +38,32 @@ class Provenance:
 
     first_digest: Mapping[str, int]  # paper id -> digest id of its first appearance
     new_in: Mapping[int, frozenset[str]]  # digest id -> papers that first appeared there
-    news: Mapping[int, DigestNews]
+    news: Mapping[int, DigestNews]  # per digest entry, as listed in the file
+    _news_in: list[tuple[LibraryView, Mapping[int, DigestNews]]] = field(default_factory=list, repr=False)
+
+    def news_in(self, view: LibraryView, left_out: Collection[str] = ()) -> Mapping[int, DigestNews]:
+        """Each digest's papers that `view` lists, split into new there and seen before.
+
+        What the filter pane shows under a digest: counted over the same papers as the
+        digest's unread / total, so papers `view` leaves out (`left_out`: the muted ones,
+        which it may show after all) are left out here too, and a paper listed twice in one
+        digest counts once. O(digests + left_out); kept for the last two views (the full one
+        and the one without muted papers).
+        """
+        for counted, news in self._news_in:
+            if counted is view:
+                return news
+        new = {digest_id: len(ids) for digest_id, ids in self.new_in.items()}
+        for pid in left_out:
+            digest_id = self.first_digest.get(pid)
+            if digest_id is not None and pid not in view.papers:
+                new[digest_id] -= 1
+        news = {}
+        for info in view.digests:
+            here = new.get(info.id, 0)
+            news[info.id] = DigestNews(here, len(view.papers_in_digest.get(info.id, ())) - here)
+        self._news_in[:] = [*self._news_in[-1:], (view, news)]
+        return news
 
 
 def first_digest_of(digest_ids: tuple[int, ...], dated: Collection[int]) -> int:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reader.core.text import fold, strip_controls
 
+ANY_TAG = "*"  # the filter pane's "Any tag": as `tag:*`, every paper with a tag
 MAX_TAG_CHARS = 40
 MAX_NOTE_CHARS = 20_000
 _NOT_IN_TAG = re.compile(r"[^\w.+/-]+")
@@ -44,9 +45,21 @@ class TagEdit:
     add: tuple[str, ...] = ()
     remove: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()  # words that held no usable character
+    # (as typed, as kept) where the two differ: told to the user, not part of the edit itself
+    changed: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.add or self.remove)
+
+    def changes(self) -> str:
+        """What normalising did to the words typed, in one line ('' when nothing):
+        "Tag `Bad!Tag` saved as `badtag`"."""
+        if not self.changed:
+            return ""
+        parts = [
+            f"`{typed}` {'saved' if tag in self.add else 'removed'} as `{tag}`" for typed, tag in self.changed
+        ]
+        return ("Tag " if len(parts) == 1 else "Tags ") + "; ".join(parts)
 
 
 def parse_tag_edit(text: str) -> TagEdit:
@@ -56,22 +69,26 @@ def parse_tag_edit(text: str) -> TagEdit:
     leading `+` (or nothing) adds it. The last word about a tag wins.
     """
     wanted: dict[str, bool] = {}
+    typed_as: dict[str, str] = {}  # tag -> the word it came from, as the user typed it
     ignored: list[str] = []
     for word in _SEPARATORS.split(text):
         if not word:
             continue
         adding = not word.startswith("-")
-        tag = normalise_tag(word.lstrip("+-"))
+        typed = word.lstrip("+-")
+        tag = normalise_tag(typed)
         if not tag:
             if word not in "+-":
                 ignored.append(word)
             continue
         wanted.pop(tag, None)  # re-insert: keeps the order of the last mention
         wanted[tag] = adding
+        typed_as[tag] = typed
     return TagEdit(
         tuple(tag for tag, adding in wanted.items() if adding),
         tuple(tag for tag, adding in wanted.items() if not adding),
         tuple(ignored),
+        tuple((typed_as[tag], tag) for tag in wanted if typed_as[tag] != tag),
     )
 
 
@@ -121,6 +138,11 @@ def tags_label(tags: Iterable[str], width: int | None = None) -> str:
             return " ".join(words + [f"+{len(tags) - number}"])
         words.append(f"#{tag}")
     return " ".join(words)
+
+
+def tag_title(tag: str) -> str:
+    """A chosen tag filter as titles show it: `#moe`, or `any tag`."""
+    return "any tag" if tag == ANY_TAG else f"#{tag}"
 
 
 def tag_key(text: str) -> str:

@@ -44,7 +44,7 @@ from reader.core.models import Paper, SavedView
 from reader.core.query import ParsedQuery
 from reader.core.saved_views import count_saved_views, find_saved_view, view_of
 from reader.core.snippets import SnippetCache, make_snippets
-from reader.core.tags import MAX_NOTE_CHARS, TagEdit, apply_tag_edit, normalise_note
+from reader.core.tags import MAX_NOTE_CHARS, TagEdit, apply_tag_edit, normalise_note, tag_title
 from reader.core.mute import Muting, match_rules, without_muted
 from reader.core.provenance import Provenance, new_to_user, provenance, to_record
 from reader.core.similar import Similar, similar_papers
@@ -227,7 +227,7 @@ class MainScreen(Screen[None]):
         self._known_load = asyncio.wrap_future(app.state_jobs.submit(app.state.known_ids))
         self._pending_digest_path = session.digest
         self.current_view = session.view
-        self.tag = session.tag if session.tag in self.annotations.counts else None
+        self.tag = session.tag if session.tag and self.annotations.ids_with_tag(session.tag) else None
         if session.query:
             self.filter_pane.set_search_text(session.query)
             self.search_text = session.query
@@ -503,6 +503,7 @@ class MainScreen(Screen[None]):
             self.digest_id,
             self._summary(),
             tag_counts=self.annotations.counts,
+            tagged=self.annotations.tagged,
             tag=self.tag,
             hits=self._facets if self.search_text.strip() else None,
             saved_views=self.saved_views,
@@ -512,7 +513,8 @@ class MainScreen(Screen[None]):
         )
 
     def _provenance_filters(self) -> dict[str, Any]:
-        """The filter pane's New count, each digest's new / seen-before, and the mute rules."""
+        """The filter pane's New count (and its hits during a search), each digest's new / seen
+        before (over the papers the digest's row counts), and the mute rules."""
         view, found = self.library_view, self._provenance
         shown: dict[str, Any] = {
             "mute_counts": [(rule, len(ids)) for rule, ids in self.muting.hidden_by.items()],
@@ -520,11 +522,15 @@ class MainScreen(Screen[None]):
         }
         if view is None or found is None:
             return shown
+        news = found.news_in(view, self.muting.ids)  # the same papers as each digest's unread / total
         if self.digest_id is None:
             new_count = self._unseen_counts[0 if view is self._full_view else 1]
         else:
-            new_count = sum(1 for pid in found.new_in.get(self.digest_id, ()) if pid in view.papers)
-        return {**shown, "new_count": new_count, "digest_news": found.news}
+            new_count = news[self.digest_id].new if self.digest_id in news else 0
+        facets = self._facets if self.search_text.strip() else None
+        new_ids = new_members(View.NEW, self.digest_id, found.new_in, self._unseen) or frozenset()
+        new_hits = facets.new_hits(new_ids) if facets is not None else None
+        return {**shown, "new_count": new_count, "new_hits": new_hits, "digest_news": news}
 
     def _tally_now(self) -> Tally | None:
         """The counts for the current marks and library, recounted only when they were replaced."""
@@ -557,7 +563,7 @@ class MainScreen(Screen[None]):
             if info is not None:
                 parts.append(info.label)
         if self.tag is not None:
-            parts.append(f"#{self.tag}")
+            parts.append(tag_title(self.tag))
         if self.search_text.strip():
             parts.append(f"“{self.search_text.strip()}”")
         shown = self.paper_list.row_count if self.is_mounted else 0
@@ -571,7 +577,7 @@ class MainScreen(Screen[None]):
             if info is not None:
                 title += f" · {info.label}"
         if self.tag is not None:
-            title += f" · #{self.tag}"
+            title += f" · {tag_title(self.tag)}"
         papers.border_title = f"{title} · {papers.row_count:,}"
         if self.notices:
             papers.border_subtitle = f"⚠ {self.notices[0]}"

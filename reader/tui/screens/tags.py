@@ -64,7 +64,9 @@ class TagScreen(ModalScreen[TagEdit | None]):
         if edit.ignored:
             preview.update(Content(f"Not a tag (use letters, digits, - _ . + /): {' '.join(edit.ignored)}"))
         elif edit:
-            preview.update(self._describe("After", apply_tag_edit(self.current, edit)))
+            after = self._describe("After", apply_tag_edit(self.current, edit))
+            changes = edit.changes()
+            preview.update(Content.assemble(after, "\n", changes) if changes else after)
         else:
             preview.update(Content(""))
 
@@ -74,6 +76,8 @@ class TagScreen(ModalScreen[TagEdit | None]):
         if edit.ignored:
             self.notify(f"Not a tag: {' '.join(edit.ignored)}", severity="warning", markup=False)
             return
+        if edit.changes():  # what was typed is not what is kept: say so
+            self.notify(edit.changes(), markup=False)
         self.dismiss(edit if edit else None)
 
     def action_cancel(self) -> None:

@@ -19,6 +19,7 @@ from reader.core.facets import Facets
 from reader.core.library import DigestInfo
 from reader.core.models import SavedView
 from reader.core.provenance import DigestNews
+from reader.core.tags import ANY_TAG
 from reader.core.triage import Counts, View
 from reader.tui.widgets.virtual_list import VirtualList
 
@@ -36,12 +37,14 @@ class FilterData:
     digest_id: int | None = None
     summary: str = ""
     tag_counts: Mapping[str, int] = field(default_factory=dict)  # tag -> papers, most used first
+    tagged: int = 0  # papers with any tag
     tag: str | None = None
     hits: Facets | None = None  # the query's hits per view and digest, while one is active
     saved_views: Sequence[SavedView] = ()
     saved_counts: Mapping[str, int] = field(default_factory=dict)  # name -> papers it lists
     saved_active: str | None = None  # the saved view whose search is the one shown
     new_count: int | None = None  # what the New view holds now
+    new_hits: int | None = None  # ... and how many of those the query finds, while one is active
     digest_news: Mapping[int, DigestNews] = field(default_factory=dict)
     mute_counts: Sequence[tuple[str, int]] = ()  # (rule, papers it hides)
     muted_shown: bool = False
@@ -110,7 +113,7 @@ def tag_rows(data: FilterData) -> list[FilterRow]:
     if not data.tag_counts:
         return []
     rows = [FilterRow("heading", ""), FilterRow("heading", "Tags")]
-    rows.append(FilterRow("all-tags", "Any tag", f"{len(data.tag_counts):,}"))
+    rows.append(FilterRow("all-tags", "Any tag", f"{data.tagged:,}", tag=ANY_TAG))
     rows += [FilterRow("tag", f"#{tag}", f"{count:,}", tag=tag) for tag, count in data.tag_counts.items()]
     return rows
 
@@ -136,7 +139,9 @@ def _with_hit_counts(rows: list[FilterRow], data: FilterData) -> list[FilterRow]
         View.ALL: counts.total if counts else None,
         View.UNREAD: counts.unread if counts else None,
         View.STARRED: counts.starred if counts else None,
+        View.NEW: data.new_count,
     }
+    found = {**hits.views, View.NEW: data.new_hits}
     entries = {info.id: info.entries for info in data.digests}
 
     def of(found: int, total: int | None) -> str:
@@ -144,8 +149,8 @@ def _with_hit_counts(rows: list[FilterRow], data: FilterData) -> list[FilterRow]
 
     changed = []
     for row in rows:
-        if row.kind == "view" and row.view in totals:  # the New view is not counted by hits
-            row = replace(row, count=of(hits.views.get(row.view, 0), totals[row.view]), hits=True)
+        if row.kind == "view" and row.view is not None and found.get(row.view) is not None:
+            row = replace(row, count=of(found[row.view] or 0, totals.get(row.view)), hits=True)
         elif row.kind == "digest" and row.digest_id is not None:
             total = data.digest_counts.get(row.digest_id, (0, entries.get(row.digest_id, 0)))[1]
             row = replace(row, count=of(hits.digests.get(row.digest_id, 0), total), hits=True)
@@ -239,7 +244,7 @@ class FilterList(VirtualList):
         elif row.kind in ("digest", "all-digests"):
             self.post_message(self.DigestChosen(row.digest_id))
         elif row.kind in ("tag", "all-tags"):
-            self.post_message(self.TagChosen(row.tag))
+            self.post_message(self.TagChosen(None if self._active(row) else row.tag))  # again: off
         elif row.kind == "saved":
             self.post_message(self.SavedViewChosen(row.label))
         elif row.kind == "mute" and row.rule is not None:
