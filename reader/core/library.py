@@ -37,6 +37,7 @@ CATALOG_VERSION = 1
 DIGEST_SUFFIXES = (".txt", ".md", ".text")
 # About a thousand papers: below this a single-process index writer is quicker.
 BULK_BYTES = 1_500_000
+MIN_ID_PREFIX = 4  # a shorter prefix of an id would match too many papers to be useful
 
 Progress = Callable[[str, int, int], None]
 
@@ -531,7 +532,9 @@ class Library:
     def resolve_id(self, text: str) -> str:
         """A full id or a unique prefix of one; raises KeyError with a readable reason."""
         text = text.strip().lower()
-        matches = self.catalog.ids_with_prefix(text) if len(text) >= 4 else []
+        if len(text) < MIN_ID_PREFIX:
+            raise KeyError(f"id {text!r} is too short: give at least {MIN_ID_PREFIX} characters of the paper's id")
+        matches = self.catalog.ids_with_prefix(text)
         if len(matches) == 1 or text in matches:
             return text if text in matches else matches[0]
         if not matches:

@@ -30,6 +30,12 @@ _FILTER = re.compile(r'(?<!\S)(is|digest):(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _ANNOTATION_FILTER = re.compile(r'(?<!\S)(tag|note):(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _BARE_WORD = re.compile(r"(?<![\w:*~\"])(\w[\w\-]*)$")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_BINARY_OPERATORS = _OPERATORS - {"NOT"}
+# What Whoosh reads as one piece: a "phrase" (closed or not), a bracket, or a run of anything else.
+_TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
+_FIELD_NAME = re.compile(r"([A-Za-z_]\w*):(?!//)")  # `name:`, not a URL's `https://`
+_FIELDS = frozenset(make_schema().names())
+_FILTER_NAMES = frozenset({"is", "digest", "tag", "note"})
 
 
 @dataclass(frozen=True)
@@ -132,10 +138,106 @@ def parse_query(raw: str, known_term: Callable[[str], bool] | None = None) -> Pa
     query = None
     typing = bool(text) and not raw.endswith(" ")
     if text:
-        query = _parse_text(_with_last_word_as_prefix(text, known_term) if typing else text, notices)
+        searched, syntax_notice = _without_syntax_errors(text)
+        notices.extend(_unknown_field_notices(text))
+        if searched:
+            query = _parse_text(_with_last_word_as_prefix(searched, known_term) if typing else searched, notices)
+        if syntax_notice:
+            notices.insert(0, syntax_notice if query is not None else f"{syntax_notice}; no words left to search for")
+        elif query is None:
+            notices.append(f"no words to search for in {text!r} (one-letter and very common words are skipped)")
     return ParsedQuery(
         text, tuple(statuses), tuple(digests), query, tuple(notices), raw, typing, tuple(tags), tuple(notes)
     )
+
+
+def _without_syntax_errors(text: str) -> tuple[str, str | None]:
+    """The text with unmatched brackets and quotes and dangling operators left out, and a
+    one-line notice naming what was left out (None when the text is well formed).
+
+    Whoosh drops such a query silently, or all of it (`(( AND`), which lists every paper."""
+    tokens = [(match.start(), match.group()) for match in _TOKEN.finditer(text)]
+    dropped: set[int] = set()
+    unclosed_quote = [i for i, (_, token) in enumerate(tokens) if token.startswith('"') and not _closed(token)]
+    opened: list[int] = []
+    unmatched: list[int] = []
+    for i, (_, token) in enumerate(tokens):
+        if token == "(":
+            opened.append(i)
+        elif token == ")" and opened:
+            opened.pop()
+        elif token == ")":
+            unmatched.append(i)
+    dropped.update(opened, unmatched)
+    operators = _dangling_operators(tokens, dropped)
+    dropped.update(operators)
+    if not (dropped or unclosed_quote):
+        return text, None
+    kept = list(text)
+    for i in dropped | set(unclosed_quote):
+        start, token = tokens[i]
+        width = 1 if i in unclosed_quote else len(token)  # of an unclosed quote only the mark goes
+        kept[start : start + width] = [" "] * width
+    parts = [_count(len(opened), 'unclosed "("'), _count(len(unmatched), 'unmatched ")"')]
+    parts += [_count(len(unclosed_quote), "unclosed quote")]
+    parts += [_operator_problem(name) for name in dict.fromkeys(tokens[i][1] for i in sorted(operators))]
+    problems = [part for part in parts if part]
+    notice = "ignored " + _join(problems)
+    if unclosed_quote:
+        notice += " (the words after it are searched one by one)"
+    return "".join(kept).strip(), notice
+
+
+def _closed(quoted: str) -> bool:
+    return len(quoted) > 1 and quoted.endswith('"')
+
+
+def _dangling_operators(tokens: list[tuple[int, str]], dropped: set[int]) -> list[int]:
+    """Operators without the word(s) they need (`NOT` alone, `llm AND`, `x AND OR y`)."""
+    found: list[int] = []
+    while True:
+        kept = [i for i in range(len(tokens)) if i not in dropped and i not in found]
+        for position, i in enumerate(kept):
+            token = tokens[i][1]
+            if token not in _OPERATORS:
+                continue
+            before = tokens[kept[position - 1]][1] if position > 0 else None
+            after = tokens[kept[position + 1]][1] if position + 1 < len(kept) else None
+            no_word_after = after is None or after == ")" or after in _BINARY_OPERATORS
+            no_word_before = before is None or before == "(" or before in _OPERATORS
+            if no_word_after or (token in _BINARY_OPERATORS and no_word_before):
+                found.append(i)
+                break
+        else:
+            return found
+
+
+def _operator_problem(name: str) -> str:
+    return f"{name} without a word after it" if name == "NOT" else f"{name} without a word on each side"
+
+
+def _count(number: int, what: str) -> str:
+    if number == 0:
+        return ""
+    return f"{'an' if what[0] in 'aeiou' else 'a'} {what}" if number == 1 else f"{number} {what.replace('quote', 'quotes')}"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _unknown_field_notices(text: str) -> list[str]:
+    """`foo:bar` where foo is not a field: Whoosh searches it as plain words; say so."""
+    notices: list[str] = []
+    for match in _TOKEN.finditer(text):
+        field_match = _FIELD_NAME.match(match.group())
+        if field_match is None or field_match.group(1) in _FIELDS or field_match.group(1).lower() in _FILTER_NAMES:
+            continue
+        notices.append(
+            f"{field_match.group(1)} is not a field (fields: title:, abstract:; filters: is:, digest:, tag:, note:); "
+            f"{match.group()} was searched as plain words"
+        )
+    return list(dict.fromkeys(notices))
 
 
 def _parse_text(text: str, notices: list[str]) -> Query | None:
