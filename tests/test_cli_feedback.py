@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
+from test_cli import run
 
 from reader.core.state import StateStore, state_path
-from test_cli import run
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 MUTE_RULE = "title:survey"  # hides 7 of the 383 seed papers

@@ -7,7 +7,13 @@ import re
 import tomllib
 from pathlib import Path
 
-from reader.core.config import all_problems, default_config_text, load_config, read_config_file, resolve_keys
+from reader.core.config import (
+    all_problems,
+    default_config_text,
+    load_config,
+    read_config_file,
+    resolve_keys,
+)
 from reader.tui.bindings import COMMANDS, key_bindings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -24,8 +30,10 @@ def test_a_key_held_by_another_binding_stays_with_it_and_both_are_named(tmp_path
     keymap, problems = resolve_keys(config, key_bindings())
     assert keymap == {"toggle_star": "s"}  # toggle_filters is not in it: it keeps its own f
     assert problems == (
-        f'{path}:3: keys.toggle_star: "f" is already the key of toggle_filters; '
-        'toggle_filters keeps it and toggle_star keeps "s"',
+        (
+            f'{path}:3: keys.toggle_star: "f" is already the key of toggle_filters; '
+            'toggle_filters keeps it and toggle_star keeps "s"'
+        ),
     )
 
 
