@@ -35,11 +35,11 @@ def muted(home):
 @pytest.mark.parametrize(
     ("query", "notice"),
     [
-        ("(( AND", 'reader: ignored 2 unclosed "(" and AND without a word on each side; no words left to search for'),
-        ("NOT", "reader: ignored NOT without a word after it; no words left to search for"),
-        ("a:b:c )", 'reader: ignored an unmatched ")"; no words left to search for'),
+        ("(( AND", 'reader: in the query: 2 unclosed "(" (closed at the end) and AND without a word on each side'),
+        ("NOT", "reader: in the query: NOT without a word after it (left out); no words left to search for"),
+        ("a:b:c )", 'reader: in the query: an unmatched ")" (left out); no words left to search for'),
         ("foo:bar", "reader: foo is not a field (fields: title:, abstract:;"),
-        ('"unclosed phrase', "reader: ignored an unclosed quote (the words after it are searched one by one)"),
+        ('"unclosed phrase', "reader: in the query: an unclosed quote (its words are searched one by one)"),
     ],
 )
 def test_a_query_that_cannot_be_read_as_typed_says_so_on_stderr(home, query, notice):

@@ -14,9 +14,17 @@ def finished(text: str):
 @pytest.mark.parametrize(
     ("query", "said"),
     [
-        ("(( AND", ['ignored 2 unclosed "(" and AND without a word on each side; no words left to search for']),
-        ("NOT", ["ignored NOT without a word after it; no words left to search for"]),
-        ("a:b:c )", ['ignored an unmatched ")"; no words left to search for', "a is not a field"]),
+        (
+            "(( AND",
+            [
+                (
+                    'in the query: 2 unclosed "(" (closed at the end) and AND without a word on each side (left out); '
+                    "no words left to search for"
+                )
+            ],
+        ),
+        ("NOT", ["in the query: NOT without a word after it (left out); no words left to search for"]),
+        ("a:b:c )", ['in the query: an unmatched ")" (left out); no words left to search for', "a is not a field"]),
     ],
 )
 def test_a_query_of_operators_and_brackets_says_it_has_nothing_to_search(query, said):
@@ -37,7 +45,7 @@ def test_an_unknown_field_is_named_with_the_fields_there_are_and_searched_as_wor
 
 def test_an_unclosed_quote_is_dropped_and_its_words_searched_one_by_one():
     parsed = finished('"unclosed phrase')
-    assert parsed.notices == ("ignored an unclosed quote (the words after it are searched one by one)",)
+    assert parsed.notices == ("in the query: an unclosed quote (its words are searched one by one)",)
     assert parsed.query == finished("unclosed phrase").query
 
 
@@ -48,6 +56,15 @@ def test_an_unclosed_quote_is_dropped_and_its_words_searched_one_by_one():
 def test_the_readable_rest_of_a_broken_query_is_searched(broken, meant):
     assert finished(broken).notices
     assert finished(broken).query == finished(meant).query
+
+
+def test_a_group_or_phrase_being_typed_keeps_its_field_and_the_last_word_as_prefix():
+    group = parse_query("title:(diffusion vid")
+    assert group.notices == ('in the query: an unclosed "(" (closed at the end)',)
+    assert group.query == parse_query("title:(diffusion (vid OR vid*)) ").query
+    phrase = parse_query('abstract:"mixture of')
+    assert phrase.notices == ("in the query: an unclosed quote (its words are searched one by one)",)
+    assert phrase.query == parse_query("abstract:mixture (of OR of*) ").query
 
 
 def test_only_common_or_one_letter_words_say_there_is_nothing_to_search():

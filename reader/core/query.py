@@ -138,10 +138,11 @@ def parse_query(raw: str, known_term: Callable[[str], bool] | None = None) -> Pa
     query = None
     typing = bool(text) and not raw.endswith(" ")
     if text:
-        searched, syntax_notice = _without_syntax_errors(text)
+        searched, closing, syntax_notice = _without_syntax_errors(text)
         notices.extend(_unknown_field_notices(text))
         if searched:
-            query = _parse_text(_with_last_word_as_prefix(searched, known_term) if typing else searched, notices)
+            searched = _with_last_word_as_prefix(searched, known_term) if typing else searched
+            query = _parse_text(searched + closing, notices)
         if syntax_notice:
             notices.insert(0, syntax_notice if query is not None else f"{syntax_notice}; no words left to search for")
         elif query is None:
@@ -151,45 +152,57 @@ def parse_query(raw: str, known_term: Callable[[str], bool] | None = None) -> Pa
     )
 
 
-def _without_syntax_errors(text: str) -> tuple[str, str | None]:
-    """The text with unmatched brackets and quotes and dangling operators left out, and a
-    one-line notice naming what was left out (None when the text is well formed).
+def _without_syntax_errors(text: str) -> tuple[str, str, str | None]:
+    """(the text repaired so Whoosh reads what the user meant, the `)` that close it, and a
+    one-line notice of the repairs: None when the text is well formed). Whoosh would drop
+    such parts silently, or all of the query (`(( AND`), which lists every paper.
 
-    Whoosh drops such a query silently, or all of it (`(( AND`), which lists every paper."""
-    tokens = [(match.start(), match.group()) for match in _TOKEN.finditer(text)]
-    dropped: set[int] = set()
-    unclosed_quote = [i for i, (_, token) in enumerate(tokens) if token.startswith('"') and not _closed(token)]
-    opened: list[int] = []
-    unmatched: list[int] = []
-    for i, (_, token) in enumerate(tokens):
-        if token == "(":
-            opened.append(i)
-        elif token == ")" and opened:
-            opened.pop()
-        elif token == ")":
-            unmatched.append(i)
-    dropped.update(opened, unmatched)
-    operators = _dangling_operators(tokens, dropped)
-    dropped.update(operators)
-    if not (dropped or unclosed_quote):
-        return text, None
+    An unclosed quote is taken out (its words are searched one by one), an unclosed `(` is
+    closed at the end, an unmatched `)` and an operator without its words are left out."""
+    repairs: list[str] = []
+    quote = next((start for start, token in _tokens(text) if token.startswith('"') and not _closed(token)), None)
+    if quote is not None:
+        # `abstract:"mixture of` -> `abstract:mixture of`: the field keeps its first word
+        text = text[:quote] + ("" if text[quote - 1 : quote] == ":" else " ") + text[quote + 1 :]
+        repairs.append("an unclosed quote (its words are searched one by one)")
+    opened, unmatched = _unbalanced_brackets(_tokens(text))
+    closing = ")" * opened
+    if opened:
+        repairs.append(f'{"an" if opened == 1 else opened} unclosed "(" (closed at the end)')
+    if unmatched:
+        repairs.append(f'{"an" if len(unmatched) == 1 else len(unmatched)} unmatched ")" (left out)')
+    tokens = _tokens(text + closing)  # an operator right before the closing `)` has no word after it
+    operators = _dangling_operators(tokens, set(unmatched))
+    repairs += [f"{_operator_problem(name)} (left out)" for name in dict.fromkeys(tokens[i][1] for i in operators)]
+    if not repairs:
+        return text, "", None
     kept = list(text)
-    for i in dropped | set(unclosed_quote):
+    for i in [*unmatched, *operators]:
         start, token = tokens[i]
-        width = 1 if i in unclosed_quote else len(token)  # of an unclosed quote only the mark goes
-        kept[start : start + width] = [" "] * width
-    parts = [_count(len(opened), 'unclosed "("'), _count(len(unmatched), 'unmatched ")"')]
-    parts += [_count(len(unclosed_quote), "unclosed quote")]
-    parts += [_operator_problem(name) for name in dict.fromkeys(tokens[i][1] for i in sorted(operators))]
-    problems = [part for part in parts if part]
-    notice = "ignored " + _join(problems)
-    if unclosed_quote:
-        notice += " (the words after it are searched one by one)"
-    return "".join(kept).strip(), notice
+        kept[start : start + len(token)] = [" "] * len(token)
+    return "".join(kept).strip(), closing, "in the query: " + _join(repairs)
+
+
+def _tokens(text: str) -> list[tuple[int, str]]:
+    return [(match.start(), match.group()) for match in _TOKEN.finditer(text)]
 
 
 def _closed(quoted: str) -> bool:
     return len(quoted) > 1 and quoted.endswith('"')
+
+
+def _unbalanced_brackets(tokens: list[tuple[int, str]]) -> tuple[int, list[int]]:
+    """How many `(` are never closed, and the positions (in tokens) of each `)` never opened."""
+    depth = 0
+    unmatched: list[int] = []
+    for i, (_, token) in enumerate(tokens):
+        if token == "(":
+            depth += 1
+        elif token == ")" and depth:
+            depth -= 1
+        elif token == ")":
+            unmatched.append(i)
+    return depth, unmatched
 
 
 def _dangling_operators(tokens: list[tuple[int, str]], dropped: set[int]) -> list[int]:
@@ -214,12 +227,6 @@ def _dangling_operators(tokens: list[tuple[int, str]], dropped: set[int]) -> lis
 
 def _operator_problem(name: str) -> str:
     return f"{name} without a word after it" if name == "NOT" else f"{name} without a word on each side"
-
-
-def _count(number: int, what: str) -> str:
-    if number == 0:
-        return ""
-    return f"{'an' if what[0] in 'aeiou' else 'a'} {what}" if number == 1 else f"{number} {what.replace('quote', 'quotes')}"
 
 
 def _join(parts: list[str]) -> str:
