@@ -4,7 +4,11 @@ short ids, folders, and `reader config`. Real processes on the seeds, READER_HOM
 from __future__ import annotations
 
 import json
+import os
 import re
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,3 +132,16 @@ def test_the_readme_lists_every_exit_code_the_cli_uses():
     section = README.read_text(encoding="utf-8").split("### The command line", 1)[1].split("\n### ", 1)[0]
     for code in ("0", "1", "2", "130"):
         assert re.search(rf"^\| {code} \|", section, re.MULTILINE), code
+
+
+def test_the_reader_itself_exits_2_when_it_cannot_open_your_marks(tmp_path):
+    data = tmp_path / "home" / "data"
+    data.mkdir(parents=True)
+    with sqlite3.connect(data / "state.sqlite3") as conn:
+        conn.execute("PRAGMA user_version = 99")  # written by a newer reader
+    fixtures = Path(__file__).parent / "fixtures" / "digests"
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "--digests", str(fixtures)], stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=120, env={**os.environ, "READER_HOME": str(tmp_path / "home")}, check=False,
+    )
+    assert done.returncode == 2 and "newer than this program supports" in done.stderr.replace("\n", " ")
