@@ -568,6 +568,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader", parents=[common],
         description="A keyboard-driven terminal reader for daily ML-paper digests. With no command, opens the reader.",
+        epilog="exit status: 0 done; 1 nothing found (search) or problems found (config --check); 2 an error",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
