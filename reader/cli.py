@@ -17,19 +17,32 @@ from pathlib import Path
 from reader import __version__, paths
 from reader.core.annotations import Annotations
 from reader.core.backup import BackupInfo, list_backups, restore_backup
+from reader.core.config import (
+    CONFIG_FILE,
+    all_problems,
+    default_config_text,
+    read_config_file,
+)
 from reader.core.digest import MAX_FILE_BYTES, parse_read, read_digest
 from reader.core.export import FORMATS, export_papers
 from reader.core.index import IndexDamaged
 from reader.core.library import Library, SyncReport, digest_file_name
 from reader.core.models import Paper, SavedView
-from reader.core.saved_views import count_saved_views, find_saved_view, run_saved_view
+from reader.core.mute import match_rules
 from reader.core.provenance import provenance
 from reader.core.query import parse_query
+from reader.core.saved_views import count_saved_views, find_saved_view, run_saved_view
 from reader.core.similar import similar_papers
 from reader.core.state import StateError, StateStore, make_private_dirs, open_state
 from reader.core.text import escape_name, strip_controls
 
 MARK_ACTIONS = ("read", "unread", "star", "unstar")
+
+# Exit codes, as grep has them (listed in the README's "The command line").
+EXIT_OK = 0
+EXIT_NOT_FOUND = 1  # the command worked and the answer is no: `search` matched nothing, `config --check` found problems
+EXIT_ERROR = 2  # a problem: bad arguments (argparse uses 2 too), a missing file, an unknown id, damaged state
+EXIT_INTERRUPTED = 130  # ctrl+c
 
 
 class CommandError(Exception):
@@ -65,6 +78,15 @@ class Context:
             for notice in notices:
                 _err(f"reader: {notice}")
         return self._state
+
+    def muted(self) -> frozenset[str]:
+        """The papers the user's mute rules hide, as in the reader (whatever --include-muted says)."""
+        rules = self.state().mute_rules()
+        return match_rules(self.library(), rules).ids if rules else frozenset()
+
+    def hidden(self) -> frozenset[str]:
+        """The papers to leave out: the muted ones, unless --include-muted was given."""
+        return frozenset() if self.args.include_muted else self.muted()
 
     def close(self) -> None:
         if self._library is not None:
@@ -165,8 +187,9 @@ def cmd_open(ctx: Context) -> int:
         from reader.tui.app import ReaderApp
     except ImportError as error:
         raise CommandError(f"the reader's interface could not be loaded ({error})") from error
-    ReaderApp(sources=ctx.sources, profile=ctx.args.profile, dirs=ctx.dirs).run()
-    return 0
+    app = ReaderApp(sources=ctx.sources, profile=ctx.args.profile, dirs=ctx.dirs)
+    app.run()
+    return EXIT_ERROR if app.return_code else EXIT_OK  # it stops with a message when the state cannot be used
 
 
 def cmd_digests(ctx: Context) -> int:
@@ -210,33 +233,38 @@ def cmd_search(ctx: Context) -> int:
     library = ctx.library()
     read_ids, starred_ids = state.read_ids(), state.starred_ids()
     annotations = Annotations.load(state)
+    hidden = ctx.hidden()
+    limit = ctx.args.limit + len(hidden)  # enough hits to fill the limit once the muted ones are out
     if saved is not None:
-        result = run_saved_view(library, saved, read_ids, starred_ids, limit=ctx.args.limit, annotations=annotations)
+        result = run_saved_view(library, saved, read_ids, starred_ids, limit=limit, annotations=annotations)
     else:
-        result = library.search(
-            parse_query(ctx.args.query), read_ids, starred_ids, limit=ctx.args.limit, annotations=annotations
-        )
+        result = library.search(parse_query(ctx.args.query), read_ids, starred_ids, limit=limit, annotations=annotations)
     for notice in result.notices:
         _err(f"reader: {notice}")
-    papers = [library.paper(pid) for pid in result.ids]
+    _say_muted(sum(pid in hidden for pid in result.ids))
+    shown = [pid for pid in result.ids if pid not in hidden][: ctx.args.limit]
+    papers = [paper for paper in (library.paper(pid) for pid in shown) if paper is not None]
+    found = EXIT_OK if papers else EXIT_NOT_FOUND  # as grep: a script can test for hits
     if ctx.args.json:
         _print_json(
             [
                 _paper_json(p, p.id in read_ids, p.id in starred_ids, result.scores.get(p.id) if result.scores else None)
                 for p in papers
-                if p is not None
             ]
         )
-        return 0
+        return found
     for paper in papers:
-        if paper is None:
-            continue
         seen = paper.appearances[0].label if paper.appearances else ""
         marks = _status_marks(paper.id in read_ids, paper.id in starred_ids)
         _out(f"{marks} {paper.id}  {paper.title}  ({seen})")
     if not papers:
         _err("no papers match")
-    return 0
+    return found
+
+
+def _say_muted(count: int) -> None:
+    if count:
+        _err(f"reader: left out {count} muted paper{'s' if count != 1 else ''} (--include-muted keeps them)")
 
 
 def _saved_view(state: StateStore, name: str) -> SavedView:
@@ -351,11 +379,12 @@ def cmd_mark(ctx: Context) -> int:
 
 
 def cmd_undo(ctx: Context) -> int:
+    papers = ctx.library().view().papers  # opened first: a library that fails to open must not cost an undo
     result = ctx.state().undo()
     if result is None:
         _out("nothing to undo")
         return 0
-    _out(f"undid: {result.description}")
+    _out(f"undid: {result.naming_the_paper(lambda pid: papers[pid].title if pid in papers else None)}")
     return 0
 
 
@@ -372,7 +401,10 @@ def cmd_export(ctx: Context) -> int:
     result = library.search(parse_query(query.strip()), read_ids, starred_ids, annotations=annotations)
     for notice in result.notices:
         _err(f"reader: {notice}")
-    papers = [paper for paper in (library.paper(pid) for pid in result.ids) if paper is not None]
+    hidden = ctx.hidden()
+    _say_muted(sum(pid in hidden for pid in result.ids))
+    ids = [pid for pid in result.ids if pid not in hidden]
+    papers = [paper for paper in (library.paper(pid) for pid in ids) if paper is not None]
     text = export_papers(papers, state.marks([paper.id for paper in papers]), ctx.args.format, annotations)
     if ctx.args.output in (None, "-"):
         _write_raw(text)
@@ -400,6 +432,11 @@ def cmd_add(ctx: Context) -> int:
     for name in ctx.args.files:
         source = Path(name).expanduser()
         shown = escape_name(source)
+        if source.is_dir():
+            raise CommandError(
+                f"{shown}: is a folder; add the digest files in it (reader add {shown}/*.txt), "
+                f"or read the folder where it is with --digests {shown}"
+            )
         if not source.is_file():
             raise CommandError(f"{shown}: no such file")
         try:
@@ -473,7 +510,8 @@ def cmd_index(ctx: Context) -> int:
 def cmd_stats(ctx: Context) -> int:
     view = ctx.library().view()
     state = ctx.state()
-    ids = set(view.papers)
+    muted = ctx.muted().intersection(view.papers)
+    ids = set(view.papers) - (frozenset() if ctx.args.include_muted else muted)
     read = len(ids & state.read_ids())
     starred = len(ids & state.starred_ids())
     stats = {
@@ -483,6 +521,7 @@ def cmd_stats(ctx: Context) -> int:
         "read": read,
         "unread": len(ids) - read,
         "starred": starred,
+        "muted": len(muted),  # hidden by mute rules: not in the counts above unless --include-muted
     }
     if ctx.args.json:
         _print_json(stats)
@@ -490,6 +529,33 @@ def cmd_stats(ctx: Context) -> int:
         for key, value in stats.items():
             _out(f"{key:<8} {value:>7,}")
     return 0
+
+
+def cmd_config(ctx: Context) -> int:
+    # The binding table and the theme names belong to the interface (they load a little of Textual).
+    from textual.theme import BUILTIN_THEMES
+
+    from reader.tui.bindings import key_bindings
+
+    path = ctx.dirs.config / CONFIG_FILE
+    if ctx.args.default:
+        _write_raw(default_config_text(key_bindings()))
+        return EXIT_OK
+    if not ctx.args.check:
+        _out(str(path))
+        return EXIT_OK
+    if ctx.args.check is not True:
+        path = Path(ctx.args.check).expanduser()
+    if not path.exists():
+        _out(f"{path}: no config file, so the defaults apply (reader config --default > FILE writes one)")
+        return EXIT_OK if ctx.args.check is True else EXIT_ERROR
+    config = read_config_file(path, set(BUILTIN_THEMES))
+    problems = all_problems(config, key_bindings())
+    for problem in problems:
+        _out(problem)
+    if not problems:
+        _out(f"{path}: no problems")
+    return EXIT_NOT_FOUND if problems else EXIT_OK
 
 
 def _size(size: int) -> str:
@@ -543,6 +609,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader", parents=[common],
         description="A keyboard-driven terminal reader for daily ML-paper digests. With no command, opens the reader.",
+        epilog="exit status: 0 done; 1 nothing found (search) or problems found (config --check); 2 an error",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -559,6 +626,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--view", metavar="NAME", help="run a saved view instead of a query")
     sub.add_argument("--limit", type=_positive_int, default=20, metavar="N")
     sub.add_argument("--json", action="store_true")
+    _include_muted_option(sub)
     sub = command("views", "list the saved views with how many papers each lists", cmd_views)
     sub.add_argument("--json", action="store_true")
     sub = command("show", "everything about one paper", cmd_show)
@@ -578,12 +646,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--query", metavar="Q", help="only papers matching this search (tag: and note: work too)")
     sub.add_argument("--format", choices=FORMATS, required=True)
     sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    _include_muted_option(sub)
     sub = command("add", "check digest files and copy them into your digest folder", cmd_add)
     sub.add_argument("files", nargs="+", metavar="FILE")
     sub = command("index", "bring the search index up to date", cmd_index)
     sub.add_argument("--rebuild", action="store_true", help="rebuild it from nothing")
     sub = command("stats", "count papers, digests, read and starred", cmd_stats)
     sub.add_argument("--json", action="store_true")
+    _include_muted_option(sub)
+    sub = command("config", "print where the config file is, print a default one, or check yours", cmd_config)
+    choice = sub.add_mutually_exclusive_group()
+    choice.add_argument("--default", action="store_true", help="print a config file with every setting, commented")
+    choice.add_argument(
+        "--check", nargs="?", const=True, metavar="FILE",
+        help="check the config file (or FILE): each problem with file and line; exit 1 if there are any",
+    )
     sub = command("restore", "list the daily backups of your marks, or bring one back", cmd_restore)
     sub.add_argument(
         "backup", nargs="?", metavar="DATE|FILE",
@@ -591,6 +668,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(handler=cmd_open)
     return parser
+
+
+def _include_muted_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--include-muted", action="store_true", help="include the papers your mute rules hide (left out by default, as in the reader)"
+    )
 
 
 def _global_options(default_profile, digests_default) -> argparse.ArgumentParser:
@@ -623,24 +706,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(ctx)
     except (CommandError, StateError, ValueError) as error:
         _err(f"reader: {error}")
-        return 1
+        return EXIT_ERROR
     except IndexDamaged as error:
         _err(f"reader: the search index is damaged ({error}); run `reader index --rebuild`")
-        return 1
+        return EXIT_ERROR
     except sqlite3.Error as error:
         # Only the digest catalog (a cache) raises these; the state store wraps its own.
         _err(f"reader: the digest catalog could not be used ({error}); try again, or run `reader index --rebuild`")
-        return 1
+        return EXIT_ERROR
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # Output piped into `head` and the like: not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return EXIT_OK
     except OSError as error:
         name = f"{escape_name(error.filename)}: " if error.filename else ""
         _err(f"reader: {name}{error.strerror or error}")
-        return 1
+        return EXIT_ERROR
     finally:
         if ctx is not None:
             ctx.close()

@@ -295,7 +295,7 @@ def test_a_data_folder_holding_another_users_file_is_refused(tmp_path, folder):
     os.chown(state, FOREIGN_UID, FOREIGN_UID)
     before = state.read_bytes()
     result = run(home, "--digests", str(folder), "mark", "star", "0000", check=False)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert f"reader: not using the data folder {home / 'data'}: {state} belongs to another user (uid {FOREIGN_UID})" in (
         result.stderr
     )

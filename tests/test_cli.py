@@ -83,7 +83,7 @@ def test_mark_read_changes_unread_counts(home):
 
 def test_unknown_id_is_one_clear_line(home):
     result = run(home, "show", "deadbeef0000", check=False)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stderr.strip() == "reader: no paper with id 'deadbeef0000'"
 
 
@@ -108,14 +108,14 @@ def test_second_run_does_no_indexing_and_add_indexes_one_digest(home, tmp_path):
     assert "already added" in run(home, "add", str(digest)).stdout
     digest.write_text(f"Sep 1\n\nChanged Paper\n\n{ABSTRACT}\n", encoding="utf-8")
     refused = run(home, "add", str(digest), check=False)
-    assert refused.returncode == 1 and "a different digest named 2026-09-01.txt" in refused.stderr
+    assert refused.returncode == 2 and "a different digest named 2026-09-01.txt" in refused.stderr
 
 
 def test_add_refuses_a_file_with_no_papers(home, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     result = run(home, "add", str(empty), check=False)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stderr.strip().endswith("empty.txt: not added: no papers found")
 
 
@@ -143,7 +143,7 @@ def test_bad_digests_give_located_warnings_and_no_traceback(tmp_path, name, cont
 
 def test_missing_digests_path_is_an_error(tmp_path):
     result = run(tmp_path, "--digests", str(tmp_path / "nope"), "stats", check=False)
-    assert result.returncode == 1 and result.stderr.strip() == f"reader: {tmp_path / 'nope'}: no such file or folder"
+    assert result.returncode == 2 and result.stderr.strip() == f"reader: {tmp_path / 'nope'}: no such file or folder"
 
 
 def test_version():

@@ -98,7 +98,7 @@ def test_stats_mark_and_undo(setup):
     pid = paper_id(MARKUP_TITLE)
     assert run(home, folder, "mark", "star", pid).stdout.strip() == "starred 1 paper"
     assert json.loads(run(home, folder, "stats", "--json").stdout)["starred"] == 1
-    assert run(home, folder, "undo").stdout.strip() == "undid: star 1 paper"
+    assert run(home, folder, "undo").stdout.strip() == f'undid: star 1 paper: "{MARKUP_TITLE}"'
 
 
 @pytest.mark.parametrize(

@@ -276,10 +276,10 @@ def test_restore_refuses_a_damaged_or_foreign_file_and_changes_nothing(tmp_path,
     garbage = tmp_path / "garbage.sqlite3"
     garbage.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
     result = run(home, *digests, "restore", str(garbage), check=False)
-    assert result.returncode == 1 and result.stderr.startswith("reader: not restored:")
+    assert result.returncode == 2 and result.stderr.startswith("reader: not restored:")
     assert len(result.stderr.strip().splitlines()) == 1
     missing = run(home, *digests, "restore", "1999-01-01", check=False)
-    assert missing.returncode == 1 and "no backup from 1999-01-01" in missing.stderr
+    assert missing.returncode == 2 and "no backup from 1999-01-01" in missing.stderr
     assert stats(run(home, *digests, "stats", "--json"))["starred"] == 1
 
 

@@ -62,7 +62,7 @@ def test_a_saved_view_keeps_its_view(home):
 
 def test_an_unknown_saved_view_is_a_clear_error(home):
     result = run(home, "search", "--view", "nope", check=False)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "no saved view named 'nope'" in result.stderr and "Quant" in result.stderr
 
 

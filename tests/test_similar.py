@@ -37,7 +37,7 @@ def test_similar_takes_a_limit_and_a_prefix_and_prints_titles(home, cheaply):
 
 def test_similar_with_an_unknown_id_says_so(home):
     result = run(home, "similar", "zzzzzzzz", check=False)
-    assert result.returncode == 1 and "no paper with id 'zzzzzzzz'" in result.stderr
+    assert result.returncode == 2 and "no paper with id 'zzzzzzzz'" in result.stderr
     assert run(home, "similar", "x", "--limit", "0", check=False).returncode == 2
 
 

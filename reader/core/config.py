@@ -7,14 +7,14 @@
     next_paper = "down,ctrl+n"
 
 A bad file never stops the app: each problem becomes a message naming the file and line,
-and the setting falls back to its default.
+and the setting falls back to its default. `reader config --check` lists the same problems.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -31,11 +31,27 @@ class Config:
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     path: Path | None = None  # the file read, when there was one
     problems: tuple[str, ...] = ()  # messages for the user, each naming file and line
+    key_lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # binding id -> line
 
 
-def load_config(config_dir: Path) -> Config:
+@dataclass(frozen=True)
+class KeyBinding:
+    """What the config needs to know of one of the reader's bindings."""
+
+    id: str
+    keys: str  # the default keys, comma separated
+    description: str
+
+
+def load_config(config_dir: Path, themes: Collection[str] | None = None) -> Config:
     """Read config_dir/config.toml; defaults when it is missing, unreadable or wrong."""
-    path = Path(config_dir) / CONFIG_FILE
+    return read_config_file(Path(config_dir) / CONFIG_FILE, themes)
+
+
+def read_config_file(path: Path, themes: Collection[str] | None = None) -> Config:
+    """Read one config file; defaults when it is missing, unreadable or wrong.
+
+    With `themes` (the names the app knows), a theme not among them is a problem too."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -46,11 +62,13 @@ def load_config(config_dir: Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         # tomllib's message ends with "(at line N, column M)".
-        return Config(path=path, problems=(f"{path}: {error}; using the default settings",))
-    return _from_table(data, text, path)
+        line = re.search(r"at line (\d+)", str(error))
+        where = f"{path}:{line.group(1)}" if line else str(path)
+        return Config(path=path, problems=(f"{where}: {error}; using the default settings",))
+    return _from_table(data, text, path, themes)
 
 
-def _from_table(data: dict, text: str, path: Path) -> Config:
+def _from_table(data: dict, text: str, path: Path, themes: Collection[str] | None) -> Config:
     problems: list[str] = []
 
     def problem(key: str, message: str, table: str | None = None) -> None:
@@ -76,20 +94,107 @@ def _from_table(data: dict, text: str, path: Path) -> Config:
     if theme is not None and not (isinstance(theme, str) and theme.strip()):
         problem("theme", f"theme must be a theme name, not {theme!r}; ignored")
         theme = None
+    elif theme is not None and themes is not None and theme.strip() not in themes:
+        problem("theme", f"no theme called {theme!r} (themes: {', '.join(sorted(themes))}); ignored")
+        theme = None
 
     keys: dict[str, str] = {}
+    key_lines: dict[str, int] = {}
     raw_keys = data.get("keys", {})
     if not isinstance(raw_keys, dict):
         problem("keys", "keys must be a table: [keys] then lines like  binding_id = \"key\"; ignored")
         raw_keys = {}
     for binding_id, value in raw_keys.items():
+        key_lines[binding_id] = _line_of(text, binding_id, "keys")
         if isinstance(value, str) and value.strip():
             keys[binding_id] = value.strip()
         elif isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
             keys[binding_id] = ",".join(v.strip() for v in value)
         else:
             problem(binding_id, f"keys.{binding_id} must be a key such as \"ctrl+j\", not {value!r}; ignored", "keys")
-    return Config(read_on_open, theme.strip() if theme else None, MappingProxyType(keys), path, tuple(problems))
+    return Config(
+        read_on_open, theme.strip() if theme else None, MappingProxyType(keys), path, tuple(problems),
+        MappingProxyType(key_lines),
+    )
+
+
+def resolve_keys(config: Config, bindings: Iterable[KeyBinding]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The keymap to apply (binding id -> keys) and the problems found in [keys].
+
+    A key is never taken from a binding silently: a key the user gives to one binding that
+    another still holds stays with the other (both are named in the problem). Bindings the
+    user left alone hold their keys first; the ones set in [keys] follow in file order. A
+    binding left with none of its new keys keeps its default keys where they are free.
+    """
+    defaults = {binding.id: _split_keys(binding.keys) for binding in bindings}
+    where = config.path or CONFIG_FILE
+    problems: list[str] = []
+    chosen: dict[str, list[str]] = {}
+    for binding_id, text in config.keys.items():
+        if binding_id in defaults:
+            chosen[binding_id] = _split_keys(text)
+        else:
+            problems.append(
+                f"{where}:{config.key_lines.get(binding_id, 1)}: no binding called {binding_id!r} in [keys] "
+                "(`reader config --default` lists them all); ignored"
+            )
+    holder = {key: binding_id for binding_id, keys in defaults.items() if binding_id not in chosen for key in keys}
+    keymap: dict[str, str] = {}
+    for binding_id, keys in chosen.items():
+        kept = _claim(keys, binding_id, holder)
+        lost = [key for key in keys if key not in kept]
+        if not kept:  # none of the new keys is free: the binding stays where it was
+            kept = _claim(defaults[binding_id], binding_id, holder)
+        if kept:
+            keymap[binding_id] = ",".join(kept)
+        left = f'keeps "{",".join(kept)}"' if kept else "is left without a key"
+        problems += [
+            f'{where}:{config.key_lines.get(binding_id, 1)}: keys.{binding_id}: "{key}" is already the key of '
+            f"{holder[key]}; {holder[key]} keeps it and {binding_id} {left}"
+            for key in lost
+        ]
+    return keymap, tuple(problems)
+
+
+def all_problems(config: Config, bindings: Iterable[KeyBinding]) -> list[str]:
+    """Every problem in the file, in line order (what `reader config --check` lists)."""
+    problems = [*config.problems, *resolve_keys(config, bindings)[1]]
+    return sorted(problems, key=lambda problem: int(m.group(1)) if (m := re.search(r":(\d+): ", problem)) else 0)
+
+
+def _claim(keys: list[str], binding_id: str, holder: dict[str, str]) -> list[str]:
+    """The keys no other binding holds, now held by this one."""
+    free = [key for key in keys if holder.get(key, binding_id) == binding_id]
+    holder.update(dict.fromkeys(free, binding_id))
+    return free
+
+
+def _split_keys(keys: str) -> list[str]:
+    return list(dict.fromkeys(key.strip() for key in keys.split(",") if key.strip()))
+
+
+def default_config_text(bindings: Iterable[KeyBinding]) -> str:
+    """A config file with every setting, commented, that `reader config --check` accepts."""
+    lines = [
+        "# reader's settings (config.toml). Lines starting with # are comments: remove the # to",
+        "# change a setting. `reader config --check` checks this file; the README's",
+        '# "Configuration" section explains each setting.',
+        "",
+        "# Seconds a paper must stay open before it counts as read; 0 or \"never\" turns it off.",
+        f"read_on_open = {DEFAULT_READ_ON_OPEN:g}",
+        "",
+        "# The colour theme at start (ctrl+p, then \"theme\", lists them); a theme picked in the",
+        "# reader is remembered and wins over this one.",
+        '# theme = "nord"',
+        "",
+        "# Keys, by binding id: one key or several separated by commas, as Textual names them",
+        '# ("j", "G", "ctrl+n", "f2", "pagedown", "slash", "question_mark"). A key that another',
+        "# binding still holds stays with it: give that binding another key too.",
+        "[keys]",
+    ]
+    for binding in bindings:
+        lines.append(f'# {binding.id} = "{binding.keys}"  # {binding.description}')
+    return "\n".join(lines) + "\n"
 
 
 def parse_read_on_open(value: object) -> float | None | bool:

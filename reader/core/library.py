@@ -18,8 +18,8 @@ import sqlite3
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,8 +28,8 @@ from typing import NamedTuple
 from reader.core.annotations import Annotations, NoteIndex, merge_note_hits
 from reader.core.digest import MAX_FILE_BYTES, parse_read, read_digest
 from reader.core.fastsearch import FastSearch
-from reader.core.index import Document, IndexDamaged, IndexLocked, SearchIndex
 from reader.core.index import SCHEMA_VERSION as INDEX_SCHEMA_VERSION
+from reader.core.index import Document, IndexDamaged, IndexLocked, SearchIndex
 from reader.core.models import Appearance, Digest, Paper, ParseWarning
 from reader.core.private import first_unsafe, make_private_dirs
 from reader.core.query import ParsedQuery, parse_query
@@ -42,6 +42,7 @@ CATALOG_FILE = "catalog.sqlite3"
 DIGEST_SUFFIXES = (".txt", ".md", ".text")
 # About a thousand papers: below this a single-process index writer is quicker.
 BULK_BYTES = 1_500_000
+MIN_ID_PREFIX = 4  # a shorter prefix of an id would match too many papers to be useful
 
 Progress = Callable[[str, int, int], None]
 
@@ -661,7 +662,9 @@ class Library:
     def resolve_id(self, text: str) -> str:
         """A full id or a unique prefix of one; raises KeyError with a readable reason."""
         text = text.strip().lower()
-        matches = self.catalog.ids_with_prefix(text) if len(text) >= 4 else []
+        if len(text) < MIN_ID_PREFIX:
+            raise KeyError(f"id {text!r} is too short: give at least {MIN_ID_PREFIX} characters of the paper's id")
+        matches = self.catalog.ids_with_prefix(text)
         if len(matches) == 1 or text in matches:
             return text if text in matches else matches[0]
         if not matches:

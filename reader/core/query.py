@@ -30,6 +30,12 @@ _FILTER = re.compile(r'(?<!\S)(is|digest):(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _ANNOTATION_FILTER = re.compile(r'(?<!\S)(tag|note):(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _BARE_WORD = re.compile(r"(?<![\w:*~\"])(\w[\w\-]*)$")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_BINARY_OPERATORS = _OPERATORS - {"NOT"}
+# What Whoosh reads as one piece: a "phrase" (closed or not), a bracket, or a run of anything else.
+_TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
+_FIELD_NAME = re.compile(r"([A-Za-z_]\w*):(?!//)")  # `name:`, not a URL's `https://`
+_FIELDS = frozenset(make_schema().names())
+_FILTER_NAMES = frozenset({"is", "digest", "tag", "note"})
 
 
 @dataclass(frozen=True)
@@ -132,10 +138,113 @@ def parse_query(raw: str, known_term: Callable[[str], bool] | None = None) -> Pa
     query = None
     typing = bool(text) and not raw.endswith(" ")
     if text:
-        query = _parse_text(_with_last_word_as_prefix(text, known_term) if typing else text, notices)
+        searched, closing, syntax_notice = _without_syntax_errors(text)
+        notices.extend(_unknown_field_notices(text))
+        if searched:
+            searched = _with_last_word_as_prefix(searched, known_term) if typing else searched
+            query = _parse_text(searched + closing, notices)
+        if syntax_notice:
+            notices.insert(0, syntax_notice if query is not None else f"{syntax_notice}; no words left to search for")
+        elif query is None:
+            notices.append(f"no words to search for in {text!r} (one-letter and very common words are skipped)")
     return ParsedQuery(
         text, tuple(statuses), tuple(digests), query, tuple(notices), raw, typing, tuple(tags), tuple(notes)
     )
+
+
+def _without_syntax_errors(text: str) -> tuple[str, str, str | None]:
+    """(the text repaired so Whoosh reads what the user meant, the `)` that close it, and a
+    one-line notice of the repairs: None when the text is well formed). Whoosh would drop
+    such parts silently, or all of the query (`(( AND`), which lists every paper.
+
+    An unclosed quote is taken out (its words are searched one by one), an unclosed `(` is
+    closed at the end, an unmatched `)` and an operator without its words are left out."""
+    repairs: list[str] = []
+    quote = next((start for start, token in _tokens(text) if token.startswith('"') and not _closed(token)), None)
+    if quote is not None:
+        # `abstract:"mixture of` -> `abstract:mixture of`: the field keeps its first word
+        text = text[:quote] + ("" if text[quote - 1 : quote] == ":" else " ") + text[quote + 1 :]
+        repairs.append("an unclosed quote (its words are searched one by one)")
+    opened, unmatched = _unbalanced_brackets(_tokens(text))
+    closing = ")" * opened
+    if opened:
+        repairs.append(f'{"an" if opened == 1 else opened} unclosed "(" (closed at the end)')
+    if unmatched:
+        repairs.append(f'{"an" if len(unmatched) == 1 else len(unmatched)} unmatched ")" (left out)')
+    tokens = _tokens(text + closing)  # an operator right before the closing `)` has no word after it
+    operators = _dangling_operators(tokens, set(unmatched))
+    repairs += [f"{_operator_problem(name)} (left out)" for name in dict.fromkeys(tokens[i][1] for i in operators)]
+    if not repairs:
+        return text, "", None
+    kept = list(text)
+    for i in [*unmatched, *operators]:
+        start, token = tokens[i]
+        kept[start : start + len(token)] = [" "] * len(token)
+    return "".join(kept).strip(), closing, "in the query: " + _join(repairs)
+
+
+def _tokens(text: str) -> list[tuple[int, str]]:
+    return [(match.start(), match.group()) for match in _TOKEN.finditer(text)]
+
+
+def _closed(quoted: str) -> bool:
+    return len(quoted) > 1 and quoted.endswith('"')
+
+
+def _unbalanced_brackets(tokens: list[tuple[int, str]]) -> tuple[int, list[int]]:
+    """How many `(` are never closed, and the positions (in tokens) of each `)` never opened."""
+    depth = 0
+    unmatched: list[int] = []
+    for i, (_, token) in enumerate(tokens):
+        if token == "(":
+            depth += 1
+        elif token == ")" and depth:
+            depth -= 1
+        elif token == ")":
+            unmatched.append(i)
+    return depth, unmatched
+
+
+def _dangling_operators(tokens: list[tuple[int, str]], dropped: set[int]) -> list[int]:
+    """Operators without the word(s) they need (`NOT` alone, `llm AND`, `x AND OR y`)."""
+    found: list[int] = []
+    while True:
+        kept = [i for i in range(len(tokens)) if i not in dropped and i not in found]
+        for position, i in enumerate(kept):
+            token = tokens[i][1]
+            if token not in _OPERATORS:
+                continue
+            before = tokens[kept[position - 1]][1] if position > 0 else None
+            after = tokens[kept[position + 1]][1] if position + 1 < len(kept) else None
+            no_word_after = after is None or after == ")" or after in _BINARY_OPERATORS
+            no_word_before = before is None or before == "(" or before in _OPERATORS
+            if no_word_after or (token in _BINARY_OPERATORS and no_word_before):
+                found.append(i)
+                break
+        else:
+            return found
+
+
+def _operator_problem(name: str) -> str:
+    return f"{name} without a word after it" if name == "NOT" else f"{name} without a word on each side"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _unknown_field_notices(text: str) -> list[str]:
+    """`foo:bar` where foo is not a field: Whoosh searches it as plain words; say so."""
+    notices: list[str] = []
+    for match in _TOKEN.finditer(text):
+        field_match = _FIELD_NAME.match(match.group())
+        if field_match is None or field_match.group(1) in _FIELDS or field_match.group(1).lower() in _FILTER_NAMES:
+            continue
+        notices.append(
+            f"{field_match.group(1)} is not a field (fields: title:, abstract:; filters: is:, digest:, tag:, note:); "
+            f"{match.group()} was searched as plain words"
+        )
+    return list(dict.fromkeys(notices))
 
 
 def _parse_text(text: str, notices: list[str]) -> Query | None:

@@ -19,10 +19,11 @@ import json
 import os
 import re
 import sqlite3
+import textwrap
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -148,11 +149,22 @@ def _is_corruption(exc: BaseException) -> bool:
     return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
+UNDONE_TITLE_CHARS = 60  # a title named in an undo message is shortened to this
+
+
 @dataclass(frozen=True)
 class UndoResult:
     description: str
     paper_ids: tuple[str, ...]
     mute_rules: tuple[str, ...] = ()  # rules added or removed by the undo
+
+    def naming_the_paper(self, title_of: Callable[[str], str | None]) -> str:
+        """The description with the title of the one paper it changed, so the user knows
+        which paper came back: `read on open: "Mélange: Cost Efficient…"`."""
+        title = title_of(self.paper_ids[0]) if len(self.paper_ids) == 1 else None
+        if not title:
+            return self.description
+        return f'{self.description}: "{textwrap.shorten(title, UNDONE_TITLE_CHARS, placeholder="…")}"'
 
 
 def state_path(data_dir: Path, profile: str) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.app import App, InvalidThemeError
 
 from reader import paths
-from reader.core.config import Config, load_config
+from reader.core.config import Config, load_config, resolve_keys
 from reader.core.library import Library
 from reader.core.private import UnsafeFolder
 from reader.core.state import StateError, StateStore, open_state
@@ -50,9 +50,12 @@ class ReaderApp(App[None]):
         self.sources = [Path(source) for source in sources] if sources is not None else paths.default_sources(self.dirs)
         self.profile = profile
         if config is None:  # nothing is read from a folder refused above
-            config = load_config(self.dirs.config) if self.startup_error is None else Config()
+            themes = set(self.available_themes)
+            config = load_config(self.dirs.config, themes) if self.startup_error is None else Config()
         self.config = config
-        self.keymap: dict[str, str] = dict(self.config.keys)
+        # A key the user gives that another binding holds stays with that one (a config problem).
+        self.keymap, key_problems = resolve_keys(self.config, bindings.key_bindings())
+        self.config_problems = self.config.problems + key_problems
         self.library = Library(self.sources, paths.index_dir(self.dirs, self.sources))
         self.state_notices: list[str] = []  # e.g. a damaged state file moved aside
         self.state: StateStore = None  # type: ignore[assignment]  # set below unless the file is unusable
@@ -77,18 +80,8 @@ class ReaderApp(App[None]):
             self.notify(notice, title="Your marks", severity="warning", markup=False, timeout=15)
         for notice in self.folder_notices:
             self.notify(notice, title="Private folders", severity="warning", markup=False, timeout=15)
-        for problem in self.config.problems:
+        for problem in self.config_problems:
             self.notify(problem, title="Config", severity="warning", markup=False, timeout=12)
-        unknown = bindings.unknown_ids(self.keymap)
-        if unknown:
-            where = self.config.path or "config.toml"
-            self.notify(
-                f"{where}: no command called {', '.join(unknown)} in [keys]; see the help screen (?) for the names",
-                title="Config",
-                severity="warning",
-                markup=False,
-                timeout=12,
-            )
         self.set_keymap(self.keymap)
         self._restore_theme()
 

@@ -7,10 +7,12 @@ stable id, which is also the name users put in the [keys] table of config.toml.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding
+
+from reader.core.config import KeyBinding
 
 MOVE = "Move"
 TRIAGE = "Triage"
@@ -113,5 +115,6 @@ def keys_label(command: Command, keymap: Mapping[str, str]) -> str:
     return " ".join(key_label(key) for key in keys_for(command, keymap))
 
 
-def unknown_ids(ids: Iterable[str]) -> list[str]:
-    return [binding_id for binding_id in ids if binding_id not in BY_ID]
+def key_bindings() -> list[KeyBinding]:
+    """Every binding as config.toml knows it: id, default keys, description."""
+    return [KeyBinding(command.id, command.keys, command.description) for command in COMMANDS]

@@ -765,7 +765,9 @@ class MainScreen(Screen[None]):
         if not same_annotations(self.annotations, annotations):
             self.annotations = annotations
         self._kept_unread.update(pid for pid, mark in marks.items() if not mark.read)
-        self.notify(f"Undone: {result.description}", markup=False)
+        papers = self._full_view.papers if self._full_view is not None else {}
+        undone = result.naming_the_paper(lambda pid: papers[pid].title if pid in papers else None)
+        self.notify(f"Undone: {undone}", markup=False)
         if len(result.paper_ids) == 1:  # bring the cursor back to what changed
             try:
                 self.paper_list.set_cursor(list(self.paper_list.rows.ids).index(result.paper_ids[0]))
