@@ -118,6 +118,7 @@ def test_a_cancelled_search_stops(seeds, monkeypatch, fast_loaded):
     token.cancel()
     if not fast_loaded:  # Whoosh answers: its collector checks the token
         monkeypatch.setattr(seeds.fast, "_snapshot", None)
+    assert seeds.search(parse_query("model "), cancel=CancelToken()).ids == seeds.search(parse_query("model ")).ids
     with pytest.raises(SearchCancelled):
         seeds.search(parse_query("model "), cancel=token)
     with pytest.raises(SearchCancelled):

@@ -35,8 +35,9 @@ class SearchThreads:
     def submit(self, job: Callable[[], Any]) -> Future:
         future: Future = Future()
         with self._lock:
-            if self._closed:
-                raise RuntimeError("the search threads are shut down")
+            if self._closed:  # the screen is going away: the search can no longer matter
+                future.cancel()
+                return future
             if not self._threads:  # started on first use
                 for number in range(self._size):
                     thread = threading.Thread(target=self._serve, name=f"{self._name}-{number}", daemon=True)

@@ -1127,7 +1127,8 @@ class MainScreen(Screen[None]):
         if self.digest_id is not None and self.library_view is not None:
             info = self.library_view.digest(self.digest_id)
             digest_path = info.path if info else None
-        return Session(self.search_text, self.current_view, digest_path, self.selected, self.tag)
+        query = self.search_text or self._restore_query  # quitting before the saved query ran keeps it
+        return Session(query, self.current_view, digest_path, self.selected, self.tag)
 
     def _schedule_session_save(self) -> None:
         if self.library_view is None:
