@@ -11,8 +11,10 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
+from reader.core import mute
 from reader.core.library import Library
 from reader.core.state import StateStore, state_path
 from reader.core.triage import Session
@@ -85,6 +87,27 @@ async def test_a_slow_saved_query_runs_after_the_list_is_drawn(home, fixture_dig
             assert screen.filter_pane.search_text == SLOW
     finally:
         slow.release.set()
+
+
+async def test_a_slow_mute_rule_is_named_in_a_notice_and_the_list_still_shows(home, fixture_digests, monkeypatch):
+    (home / "data").mkdir(parents=True, exist_ok=True)
+    with StateStore(state_path(home / "data", "default")) as state:
+        state.add_mute_rule(SLOW)
+    real = Library.search
+
+    def search(library, parsed, *args, cancel=None, **kwargs):
+        while SLOW in parsed.raw:  # an evaluation that would run for minutes
+            cancel.check()
+            time.sleep(0.01)
+        return real(library, parsed, *args, cancel=cancel, **kwargs)
+
+    monkeypatch.setattr(Library, "search", search)
+    monkeypatch.setattr("reader.tui.screens.main.match_rules", partial(mute.match_rules, time_limit=0.3))
+    async with make_app(fixture_digests).run_test(size=SIZE, notifications=True) as pilot:
+        screen = await ready(pilot)
+        assert screen.paper_list.row_count == 16  # the rule hides nothing
+        messages = [str(notification.message) for notification in pilot.app._notifications]
+        assert any(SLOW in message and "skipped" in message for message in messages), messages
 
 
 QUIT_WHILE_SEARCHING = r"""
