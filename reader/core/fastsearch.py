@@ -902,13 +902,21 @@ class _Match:
     exact: bool = True  # parts are zero outside bits
 
 
+def _never_cancelled() -> None:
+    pass
+
+
 class _Evaluator:
-    def __init__(self, snapshot: Snapshot, boosts: Mapping[str, float]) -> None:
+    def __init__(
+        self, snapshot: Snapshot, boosts: Mapping[str, float], cancel: Callable[[], None] = _never_cancelled
+    ) -> None:
         self.snapshot = snapshot
         self.size = snapshot.size
         self.boosts = boosts
+        self.cancel = cancel  # raises to stop a search that can no longer matter
 
     def evaluate(self, node: wq.Query, boost: float = 1.0) -> _Match:
+        self.cancel()  # between query nodes (each term of an expanded fuzzy word is one)
         kind = type(node)
         handler = _HANDLERS.get(kind)
         if handler is None:
@@ -946,6 +954,7 @@ class _Evaluator:
     def _term_vector(self, name: str, term: str) -> tuple[int, bytes]:
         vector = bytearray(self.size)
         for segment in self.snapshot.segments:
+            self.cancel()
             number = segment.term_id.get(term)
             if number is None:
                 continue
@@ -973,6 +982,7 @@ class _Evaluator:
         mask = bytearray(self.size)
         bits = 0
         for segment in self.snapshot.segments:
+            self.cancel()
             first, last = segment.term_range(prefix)
             if first >= last:
                 continue
@@ -1016,6 +1026,7 @@ class _Evaluator:
         matched: list[int] = []
         found = 0
         for segment in self.snapshot.segments:
+            self.cancel()
             local = (candidates >> segment.lo) & ((1 << segment.size) - 1)
             if not local:
                 continue
@@ -1619,6 +1630,7 @@ class FastSearch:
         *,
         excluded: Set[str] | None = None,
         depth: int | None = RANKED_DEPTH,
+        cancel: Callable[[], None] | None = None,
     ) -> FastResult | None:
         """Every matching paper, best first, or None when the query is unsupported or no index is loaded.
 
@@ -1626,13 +1638,13 @@ class FastSearch:
         passed) or a predicate (called once per matched paper); excluded: a set of ids to drop.
         order: the default order (view.order, newest digest first), used to break score ties
         and for hits beyond `depth`; a {id: rank} mapping is accepted too. Papers the order
-        does not list are not returned.
+        does not list are not returned. cancel: called between steps; it raises to stop the search.
         """
         snapshot = self._snapshot
         if snapshot is None:
             return None
         try:
-            match = _Evaluator(snapshot, self._boosts).evaluate(query)
+            match = _Evaluator(snapshot, self._boosts, cancel or _never_cancelled).evaluate(query)
         except Unsupported:
             return None
         view = self._view(snapshot, order)

@@ -13,9 +13,11 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.collectors import WrappingCollector
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.query import Query
@@ -80,6 +82,7 @@ class SearchIndex:
         self._index = None
         self._local = threading.local()
         self._notices: list[str] = []  # e.g. a stale write lock broken
+        self._vocabulary: tuple[object, Any] | None = None  # (index generation, vocabulary)
 
     def take_notices(self) -> list[str]:
         """What the user should hear about since the last call."""
@@ -134,6 +137,7 @@ class SearchIndex:
             searcher.close()
             self._local.searcher = None
         self._index = None
+        self._vocabulary = None
 
     @property
     def ix(self):
@@ -206,19 +210,41 @@ class SearchIndex:
             self._local.ids = cached
         return cached[1]
 
+    def vocabulary(self, build: Callable[[Iterable[str]], Any]) -> Any:
+        """`build(every indexed title and abstract word)`, kept until the index changes."""
+        reader = self.searcher().reader()
+        generation = (self.folder, reader.generation())
+        cached = self._vocabulary
+        if cached is None or cached[0] != generation:
+            words = set(reader.field_terms("title")) | set(reader.field_terms("abstract"))
+            cached = (generation, build(words))
+            self._vocabulary = cached
+        return cached[1]
+
     def has_term(self, text: str) -> bool:
         """Whether the title or abstract holds this analysed term."""
         reader = self.searcher().reader()
         return ("title", text) in reader or ("abstract", text) in reader
 
-    def search(self, query: Query, allowed: Callable[[str], bool] | None = None, limit: int | None = None) -> list[Hit]:
-        """Hits in score order, keeping only ids that `allowed` accepts."""
+    def search(
+        self,
+        query: Query,
+        allowed: Callable[[str], bool] | None = None,
+        limit: int | None = None,
+        cancel: Callable[[], None] | None = None,
+    ) -> list[Hit]:
+        """Hits in score order, keeping only ids that `allowed` accepts. `cancel` is called
+        every few hundred matches and stops the search by raising."""
         searcher = self.searcher()
         if searcher.doc_count_all() == 0:
             # Nothing committed yet (e.g. another copy is building the first index): an
             # empty reader has no columns, column_reader would raise NotImplementedError.
             return []
-        results = searcher.search(query, limit=None)
+        collector = searcher.collector(limit=None)
+        if cancel is not None:
+            collector = _Cancellable(collector, cancel)
+        searcher.search_with_collector(query, collector)
+        results = collector.results()
         ids = self._ids_by_docnum(searcher)
         hits: list[Hit] = []
         for score, docnum in results.top_n:
@@ -228,6 +254,24 @@ class SearchIndex:
                 if limit is not None and len(hits) >= limit:
                     break
         return hits
+
+
+class _Cancellable(WrappingCollector):
+    """Collects like its child, calling `cancel` (which raises to stop) every CHECK_EVERY matches."""
+
+    CHECK_EVERY = 256
+
+    def __init__(self, child, cancel: Callable[[], None]) -> None:
+        super().__init__(child)
+        self.cancel = cancel
+
+    def collect_matches(self) -> None:
+        child, cancel = self.child, self.cancel
+        cancel()
+        for count, sub_docnum in enumerate(child.matches()):
+            if count % self.CHECK_EVERY == 0:
+                cancel()
+            child.collect(sub_docnum)
 
 
 def highlight_spans(text: str, terms: set[str], prefixes: set[str]) -> list[tuple[int, int]]:

@@ -31,8 +31,9 @@ from reader.core.fastsearch import FastSearch
 from reader.core.index import SCHEMA_VERSION as INDEX_SCHEMA_VERSION
 from reader.core.index import Document, IndexDamaged, IndexLocked, SearchIndex
 from reader.core.models import Appearance, Digest, Paper, ParseWarning
+from reader.core.cancel import CancelToken
 from reader.core.private import first_unsafe, make_private_dirs
-from reader.core.query import ParsedQuery, parse_query
+from reader.core.query import ParsedQuery, Vocabulary, expand_fuzzy, has_fuzzy, parse_query
 from reader.core.sqlite_wal import enable_wal
 from reader.core.text import escape_name, find_links, fold, paper_id
 
@@ -678,10 +679,12 @@ class Library:
         starred_ids: frozenset[str] = frozenset(),
         limit: int | None = None,
         annotations: Annotations | None = None,
+        cancel: CancelToken | None = None,
     ) -> SearchResult:
         """Ranked hits for a text query, or every paper in date order; filters applied.
 
-        With `annotations`, tag: and note: filters apply and plain words match notes too."""
+        With `annotations`, tag: and note: filters apply and plain words match notes too.
+        With `cancel`, the search stops with SearchCancelled once the token is cancelled."""
         view = self.view()
         if parsed.typing:  # let a half-typed word find the stem it has run past
             # Only the text's query changes: filters added by the caller (the view's status,
@@ -689,6 +692,10 @@ class Library:
             again = parse_query(parsed.raw, self.index.has_term)
             parsed = dataclasses.replace(parsed, query=again.query, notices=again.notices)
         notices = list(parsed.notices)
+        if has_fuzzy(parsed.query):  # one bounded plan for both engines: fuzzy words become terms
+            query, cut = expand_fuzzy(parsed.query, self.index.vocabulary(Vocabulary), cancel)
+            parsed = dataclasses.replace(parsed, query=query)
+            notices += cut
         allowed = _status_filter(parsed.statuses, read_ids, starred_ids)
         members: set[str] = set()
         if parsed.digests:
@@ -708,11 +715,11 @@ class Library:
         if parsed.query is None:
             ids = self._in_order(view, restricted, parsed.statuses, read_ids, starred_ids)
             return SearchResult(ids[:limit] if limit else ids, None, tuple(notices))
-        fast = self._fast_search(parsed, view, restricted, read_ids, starred_ids, limit)
+        fast = self._fast_search(parsed, view, restricted, read_ids, starred_ids, limit, cancel)
         if fast is not None:
             ids, scores = fast.ids, fast.scores
         else:
-            hits = self.index.search(parsed.query, allowed, limit)
+            hits = self.index.search(parsed.query, allowed, limit, cancel.check if cancel else None)
             ids, scores = [hit.id for hit in hits], {hit.id: hit.score for hit in hits}
         if annotations is not None and annotations.notes:
             note_hits = [
@@ -769,7 +776,7 @@ class Library:
         return cached[1]
 
 
-    def _fast_search(self, parsed, view, members, read_ids, starred_ids, limit):
+    def _fast_search(self, parsed, view, members, read_ids, starred_ids, limit, cancel=None):
         """The fast path, or None when it cannot answer (not loaded, or a query shape it lacks).
 
         The marks sets are passed as they are: the fast index caches a bitset per set object.
@@ -784,7 +791,9 @@ class Library:
                 allowed = chosen if allowed is None else allowed & chosen
             else:
                 excluded = chosen if not excluded else excluded | chosen
-        return self.fast.search(parsed.query, allowed, view.order, limit, excluded=excluded)
+        return self.fast.search(
+            parsed.query, allowed, view.order, limit, excluded=excluded, cancel=cancel.check if cancel else None
+        )
 
 
 def _counted(documents: Iterable[Document], stage: str, total: int, progress: Progress | None) -> Iterable[Document]:

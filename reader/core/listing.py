@@ -14,6 +14,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from reader.core.annotations import Annotations, with_tag
+from reader.core.cancel import CancelToken
 from reader.core.facets import Facets, facet_counts
 from reader.core.library import Library, LibraryView, SearchResult
 from reader.core.query import ParsedQuery, parse_query
@@ -54,13 +55,14 @@ def list_papers(
     annotations: Annotations | None = None,
     new_ids: Container[str] | None = None,
     visible: Container[str] | None = None,
+    cancel: CancelToken | None = None,
 ) -> Listing:
     """The list for `text` in `view` and digest `digest_id`, with snippets for the `rows_shown`
     rows the list opens on (around `keep`, the paper the cursor stays on); those in `cache`
-    (only read here) are not computed again."""
+    (only read here) are not computed again. `cancel` stops the search (SearchCancelled)."""
     members = view_of_library.papers_in_digest.get(digest_id) if digest_id is not None else None
     parsed = with_tag(with_view(parse_query(text), view), tag)
-    result = library.search(parsed, read, starred, annotations=annotations)
+    result = library.search(parsed, read, starred, annotations=annotations, cancel=cancel)
     ids = _narrowed(within(result.ids, members), new_ids, visible)
     if not parsed.has_text:
         return Listing(parsed, result, ids, view, digest_id, tag=tag, annotations=annotations, visible=visible)
@@ -84,7 +86,12 @@ def _narrowed(ids: list[str], new_ids: Container[str] | None, visible: Container
 
 
 def count_facets(
-    library: Library, view_of_library: LibraryView, listing: Listing, read: frozenset[str], starred: frozenset[str]
+    library: Library,
+    view_of_library: LibraryView,
+    listing: Listing,
+    read: frozenset[str],
+    starred: frozenset[str],
+    cancel: CancelToken | None = None,
 ) -> Facets | None:
     """Hits per view (inside the listing's digest) and per digest (inside its view); None
     without a text query."""
@@ -94,7 +101,7 @@ def count_facets(
         hits = listing.result.ids
     else:
         unviewed = with_tag(parse_query(listing.parsed.raw), listing.tag)
-        hits = library.search(unviewed, read, starred, annotations=listing.annotations).ids
+        hits = library.search(unviewed, read, starred, annotations=listing.annotations, cancel=cancel).ids
     if listing.visible is not None:
         hits = within(hits, listing.visible)
     members = (

@@ -8,11 +8,17 @@ counts drop them with a set lookup.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from reader.core.cancel import CancelToken, SearchTimedOut
 from reader.core.library import Library, LibraryView
 from reader.core.query import ParsedQuery, parse_query
+
+# A rule is run on every start: one that takes longer than this is stopped (it hides nothing
+# until it is made narrower) and reported by name.
+RULE_TIME_LIMIT = 3.0
 
 
 class BadRule(ValueError):
@@ -40,28 +46,40 @@ class Muting:
 
     hidden_by: Mapping[str, frozenset[str]] = field(default_factory=dict)  # rule -> paper ids
     ids: frozenset[str] = frozenset()
+    notices: tuple[str, ...] = ()  # e.g. a rule too slow to run
 
     @property
     def rules(self) -> list[str]:
         return list(self.hidden_by)
 
 
-def match_rules(library: Library, rules: Iterable[str]) -> Muting:
-    """Run each rule over the library (blocking: call it off the UI thread)."""
+def match_rules(library: Library, rules: Iterable[str], time_limit: float = RULE_TIME_LIMIT) -> Muting:
+    """Run each rule over the library (blocking: call it off the UI thread); a rule slower
+    than `time_limit` seconds is stopped, hides nothing and is named in a notice."""
     if not library.fast.loaded:
         # At start-up, before the sync loads it: mapped in a fraction of the time Whoosh takes
         # to list every matching paper of a 100,000-paper index.
         library.fast.load()
     hidden_by: dict[str, frozenset[str]] = {}
+    notices: list[str] = []
     for rule in rules:
+        hidden_by[rule] = frozenset()  # a bad or slow rule is kept, so it can be listed and deleted
         try:
             parsed = parse_rule(rule)
         except BadRule:
-            hidden_by[rule] = frozenset()  # kept, so it can still be listed and deleted
             continue
-        hidden_by[rule] = frozenset(library.search(parsed).ids)
+        started = time.monotonic()
+        try:
+            hidden_by[rule] = frozenset(library.search(parsed, cancel=CancelToken(time_limit)).ids)
+        except SearchTimedOut:
+            notices.append(f"The mute rule {rule} took over {time_limit:g} s and was skipped: it hides nothing "
+                           "until it is narrowed or deleted (ctrl+p).")
+            continue
+        if time.monotonic() - started > time_limit:  # a part of the search that cannot stop early
+            notices.append(f"The mute rule {rule} took {time.monotonic() - started:.0f} s to run; "
+                           "a narrower rule starts faster.")
     everything: frozenset[str] = frozenset().union(*hidden_by.values()) if hidden_by else frozenset()
-    return Muting(hidden_by, everything)
+    return Muting(hidden_by, everything, tuple(notices))
 
 
 def without_muted(view: LibraryView, muted: frozenset[str]) -> LibraryView:

@@ -6,7 +6,8 @@ messages. All blocking work runs in workers:
 
 - library: load the catalog, then sync the digests (progress shown while the window is open);
 - search: debounced and exclusive, so a newer keystroke cancels the stale search and a
-  stale result is never shown; at most one search thread runs at a time;
+  stale result is never shown; the stale search thread is told to stop and is not waited
+  for (see SearchThreads); a saved query is restored once the list is drawn;
 - detail: load the highlighted paper, then (debounced) the papers most like it;
 - provenance: first appearances, papers new to the user and mute rules, computed per
   library view off the UI thread; muted papers leave the view as one id set;
@@ -36,6 +37,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from reader.core.annotations import Annotations, same_annotations
+from reader.core.cancel import CancelToken
 from reader.core.export import export_papers, write_export
 from reader.core.facets import Facets
 from reader.core.library import LibraryView, SyncReport
@@ -66,6 +68,7 @@ from reader.core.triage import (
 )
 from reader.tui import bindings
 from reader.tui.messages import SyncCancelled, SyncProgress
+from reader.tui.search_threads import SearchThreads
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.export import ExportRequest, ExportScreen
 from reader.tui.screens.help import HelpScreen
@@ -124,7 +127,8 @@ class MainScreen(Screen[None]):
         self._session_timer: Timer | None = None
         self._submitted = 0  # state jobs sent; a poll result older than the newest is dropped
         self._state_version: int | None = None
-        self._search_thread: asyncio.Future[Any] | None = None
+        self._search_threads = SearchThreads()
+        self._restore_query = ""  # the session's query, searched once the list is drawn
         self._revealed_for_search = False
         self._syncing = False
         self._empty_reason: str | None = None  # why the last sync found no paper
@@ -133,7 +137,6 @@ class MainScreen(Screen[None]):
         self._snippets = SnippetCache()
         self.saved_views: tuple[SavedView, ...] = ()
         self._saved_counts: dict[str, int] = {}
-        self._search_lock = asyncio.Lock()
         self._tally_of: tuple[LibraryView, Marks] | None = None
         # Provenance and muting: the full view, and the one with muted papers taken out.
         self._full_view: LibraryView | None = None
@@ -228,9 +231,7 @@ class MainScreen(Screen[None]):
         self._pending_digest_path = session.digest
         self.current_view = session.view
         self.tag = session.tag if session.tag and self.annotations.ids_with_tag(session.tag) else None
-        if session.query:
-            self.filter_pane.set_search_text(session.query)
-            self.search_text = session.query
+        self._restore_query = session.query  # a slow query must not hold up the first list
         view = await asyncio.to_thread(app.library.view)
         if view.papers:
             await self.present(view)
@@ -284,6 +285,8 @@ class MainScreen(Screen[None]):
         muting, unmuted = Muting(), view
         if rules:
             muting, unmuted = await asyncio.to_thread(_muted_view, library, view, rules)
+        for notice in set(muting.notices) - set(self.muting.notices):  # e.g. a rule too slow to run
+            self.notify(notice, title="Mute rules", severity="warning", markup=False, timeout=12)
         self._full_view, self._unmuted_view, self.muting = view, unmuted, muting
         self.show_library(view if self.muted_shown else unmuted)
         if self._provenance_of is not view and self._known_load is not None:
@@ -373,34 +376,39 @@ class MainScreen(Screen[None]):
         keep = self.selected or (self._restore.selected if self._restore else None)
         rows_shown = max(1, self.paper_list.scrollable_content_region.height // 2 + 1)
         cache = self._snippets
+        token = CancelToken()  # cancelled with this worker: the thread stops at its next check
 
         def search() -> Listing:
             return list_papers(
                 library, library_view, text, view, digest_id, marks.read, marks.starred, keep, rows_shown, cache,
-                tag, annotations, new_ids, visible,
+                tag, annotations, new_ids, visible, cancel=token,
             )
 
-        listing = await self._in_search_thread(search)
+        listing = await self._in_search_thread(search, token)
         if library_view is not self.library_view:
             return
         self.show_results(listing, library_view)
         # the counts follow the rows: a newer search cancels this worker before they land
         facets = await self._in_search_thread(
-            lambda: count_facets(library, library_view, listing, marks.read, marks.starred)
+            lambda: count_facets(library, library_view, listing, marks.read, marks.starred, cancel=token), token
         )
         if library_view is self.library_view and (facets is not None or self._facets is not None):
             self._facets = facets  # without a query there are none: the pane is already right
             self._update_filters()
 
-    async def _in_search_thread(self, job: Callable[[], Any]) -> Any:
-        """Run a search job once the previous one finished: Whoosh threads cannot be
-        interrupted, so a stale one is waited for rather than piled up."""
-        async with self._search_lock:
-            if self._search_thread is not None and not self._search_thread.done():
-                await asyncio.wait([self._search_thread])
-            thread = asyncio.get_running_loop().run_in_executor(None, job)
-            self._search_thread = thread
-        return await asyncio.shield(thread)
+    async def _in_search_thread(self, job: Callable[[], Any], token: CancelToken) -> Any:
+        """Run a search job on a search thread. When a newer search cancels this worker, the
+        job is told to stop and is not waited for: the newer one starts on another thread."""
+        future = self._search_threads.submit(job)
+        try:
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            token.cancel()
+            future.cancel()  # not started yet: it never runs
+            raise
+
+    def on_unmount(self) -> None:
+        self._search_threads.shutdown()
 
     def show_results(self, listing: Listing, view: LibraryView) -> None:
         keep = self.selected
@@ -424,6 +432,15 @@ class MainScreen(Screen[None]):
             self.selected = None
         self._update_titles()
         self._update_filters()
+        if self._restore_query:
+            self.call_after_refresh(self._search_restored_query)
+
+    def _search_restored_query(self) -> None:
+        """The session's query, searched once the list is up (a slow one never holds up the start)."""
+        query, self._restore_query = self._restore_query, ""
+        if query and not self.search_text:
+            self.filter_pane.set_search_text(query)
+            self.search_text = query
 
     def _no_papers_text(self) -> str:
         """Why the library is empty, as the last sync found it (a digest given and rejected
@@ -1045,7 +1062,7 @@ class MainScreen(Screen[None]):
         if not saved or self.library_view is None:
             return
         counts = await self._in_search_thread(
-            lambda: count_saved_views(library, saved, marks.read, marks.starred, annotations)
+            lambda: count_saved_views(library, saved, marks.read, marks.starred, annotations), CancelToken()
         )
         if saved is self.saved_views:
             self._saved_counts = counts
@@ -1126,7 +1143,8 @@ class MainScreen(Screen[None]):
         if self.digest_id is not None and self.library_view is not None:
             info = self.library_view.digest(self.digest_id)
             digest_path = info.path if info else None
-        return Session(self.search_text, self.current_view, digest_path, self.selected, self.tag)
+        query = self.search_text or self._restore_query  # quitting before the saved query ran keeps it
+        return Session(query, self.current_view, digest_path, self.selected, self.tag)
 
     def _schedule_session_save(self) -> None:
         if self.library_view is None:
