@@ -34,6 +34,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
+from textual.worker import Worker
 
 from reader.core.annotations import Annotations, same_annotations
 from reader.core.export import export_papers, write_export
@@ -65,7 +66,9 @@ from reader.core.triage import (
     to_mark_read,
 )
 from reader.tui import bindings
+from reader.tui.failed_jobs import report_failed_job
 from reader.tui.messages import SyncCancelled, SyncProgress
+from reader.tui.plain import plain_line
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.export import ExportRequest, ExportScreen
 from reader.tui.screens.help import HelpScreen
@@ -79,6 +82,7 @@ from reader.tui.widgets.paper_detail import PaperDetail
 from reader.tui.widgets.paper_list import PaperList, PaperRows
 from reader.tui.widgets.progress_line import ProgressLine
 from reader.tui.widgets.similar_list import SimilarList
+from reader.tui.widgets.status_line import StatusLine
 from reader.tui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
@@ -180,6 +184,7 @@ class MainScreen(Screen[None]):
                     MainScreen.similar,
                     placeholder=MainScreen.detail_placeholder,
                 )
+        yield StatusLine(id="status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -271,7 +276,9 @@ class MainScreen(Screen[None]):
         if report.warnings:
             count = len(report.warnings)
             first = report.warnings[0]
-            more = f" (and {count - 1} more; `reader digests` lists them)" if count > 1 else ""
+            for warning in report.warnings[1:]:  # the toast names the first; the log keeps every one
+                self.reader_app.message_log.add(str(warning), "warning", "Digest problems")
+            more = f" (and {count - 1} more: L shows them all)" if count > 1 else ""
             self.notify(f"{first}{more}", title="Digest problems", severity="warning", markup=False, timeout=8)
 
     async def present(self, view: LibraryView) -> None:
@@ -564,16 +571,11 @@ class MainScreen(Screen[None]):
                 title += f" · {info.label}"
         if self.tag is not None:
             title += f" · #{self.tag}"
-        papers.border_title = f"{title} · {papers.row_count:,}"
-        if self.notices:
-            papers.border_subtitle = f"⚠ {self.notices[0]}"
-        elif self.search_text.strip():
-            papers.border_subtitle = f"search: {self.search_text.strip()}"
-        else:
-            papers.border_subtitle = ""
-        papers.set_class(bool(self.notices), "-notice")
+        # Digest labels, tags and queries are the user's text: plain, never markup.
+        papers.border_title = plain_line(f"{title} · {papers.row_count:,}")
+        self.query_one("#status", StatusLine).show(self.search_text.strip(), self.notices)
         position = f"{papers.cursor + 1:,} of {papers.row_count:,}" if papers.row_count else "Paper"
-        self.detail.border_title = position
+        self.detail.border_title = plain_line(position)
 
     # -- selection and the detail pane ---------------------------------------------------
 
@@ -1000,13 +1002,13 @@ class MainScreen(Screen[None]):
         self._with_paper(self._copy)
 
     def _open_link(self, paper: Paper) -> None:
-        url = link_to_open(paper.title, paper.links)
-        self.app.open_url(url)
-        self.notify(f"Opening {url}", markup=False)
+        self.app.open_url(link_to_open(paper.title, paper.links))  # says whether a browser took it
 
     def _copy(self, paper: Paper) -> None:
-        self.app.copy_to_clipboard(clipboard_text(paper.title, paper.links))
-        self.notify("Copied the title and link.")
+        self.reader_app.copy_text(clipboard_text(paper.title, paper.links), "the title and link")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failed_job(self, event)
 
     @work(group="paper-action", exit_on_error=False)
     async def _with_paper(self, then: Callable[[Paper], None]) -> None:
