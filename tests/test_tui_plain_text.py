@@ -151,3 +151,130 @@ async def test_the_palette_lists_saved_views_before_anything_is_typed(home, fixt
         assert any("Saved view: open “notes [/]”" in prompt for prompt in prompts)
         assert any("Delete mute rule: tiny [/x]" in prompt for prompt in prompts)
         assert still_running(pilot.app)
+
+
+# -- toasts and dialogs ----------------------------------------------------------------------------
+
+
+def toasts(app) -> str:
+    from textual.widgets._toast import Toast
+
+    return "\n".join(str(toast.render()) for toast in app.screen.query(Toast))
+
+
+async def test_markup_typed_in_the_tags_and_note_dialogs_is_shown_as_typed(home, fixture_digests):
+    async with make_app(fixture_digests).run_test(size=WIDE, notifications=True) as pilot:
+        screen = await ready(pilot)
+        for text in HOSTILE:
+            await pilot.press("t")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, TagScreen))
+            await pilot.press(*text)
+            await shows(pilot, text)
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            if isinstance(pilot.app.screen, TagScreen):  # not a tag: said as typed
+                await wait_until(pilot, lambda: f"Not a tag: {text}" in toasts(pilot.app))
+                await pilot.press("escape")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+            await pilot.press("N")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, NoteScreen))
+            await pilot.press(*text, "ctrl+s")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+            await settle(pilot)
+            await shows(pilot, text)  # the note, in the detail pane
+            await pilot.press("N")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, NoteScreen))
+            await shows(pilot, text)  # and in the editor again
+            await pilot.press("escape")
+            await pilot.press("N", "ctrl+a", "ctrl+k")  # empty the note for the next round
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert still_running(pilot.app)
+            assert screen.annotations.notes.get(screen.paper_list.highlighted, "") in ("", text)
+
+
+async def test_markup_typed_in_the_mute_dialog_is_muted_or_explained_as_typed(home, fixture_digests):
+    async with make_app(fixture_digests).run_test(size=WIDE, notifications=True) as pilot:
+        await ready(pilot)
+        for text in HOSTILE:
+            await pilot.press("M")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, MuteScreen))
+            await pilot.press(*text, "enter")
+            await pilot.pause(0.3)
+            if isinstance(pilot.app.screen, MuteScreen):  # explained in the dialog, kept as typed
+                await shows(pilot, text)
+                await pilot.press("escape")
+            else:
+                await wait_until(pilot, lambda: f"Muted papers matching {text}" in toasts(pilot.app))
+            assert still_running(pilot.app)
+
+
+async def test_markup_typed_as_a_view_name_is_saved_confirmed_and_deleted_as_typed(home, fixture_digests):
+    async with make_app(fixture_digests).run_test(size=WIDE, notifications=True) as pilot:
+        screen = await ready(pilot)
+        await type_search(pilot, screen, "model")
+        await pilot.press("escape")
+        for text in HOSTILE:
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, ViewNameScreen))
+            await pilot.press(*text, "enter")
+            await wait_until(pilot, lambda: f"the view “{text}”" in toasts(pilot.app))
+            await settle(pilot)
+            await shows(pilot, text)  # listed under Saved in the filter pane
+        for text in HOSTILE:
+            await pilot.press("ctrl+p")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+            await pilot.press(*"delete", "space", *text)
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+            await shows(pilot, f"Delete the saved view “{text}”?")
+            await pilot.press("y")
+            await wait_until(pilot, lambda: f"Deleted the saved view “{text}”" in toasts(pilot.app))
+        await settle(pilot)
+        assert screen.saved_views == ()
+        assert still_running(pilot.app)
+
+
+async def test_markup_typed_as_the_export_path_is_written_and_reported_as_typed(home, fixture_digests, tmp_path):
+    from textual.widgets import Input
+
+    from reader.tui.screens.export import ExportScreen
+
+    async with make_app(fixture_digests).run_test(size=(200, 40), notifications=True) as pilot:
+        await ready(pilot)
+        for name in ("[a=b c=d]", "[@click=app.quit]x[b]"):
+            await pilot.press("ctrl+p")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+            await pilot.press(*"export current")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, ExportScreen))
+            path_box = pilot.app.screen.query_one("#export-path", Input)
+            path_box.focus()
+            path_box.value = ""
+            target = tmp_path / f"{name}.md"
+            await pilot.press(*str(target), "enter")
+            await wait_until(pilot, lambda: target.exists())
+            await wait_until(pilot, lambda: f"to {target}" in toasts(pilot.app))
+            assert still_running(pilot.app)
+
+
+async def test_help_and_the_message_log_show_markup_as_typed(home, fixture_digests):
+    config = Config(keys={"help": "question_mark,[a=b c=d]"})
+    app = ReaderApp(sources=[fixture_digests], dirs=paths.user_dirs(), config=config)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        screen = await ready(pilot)
+        for text in HOSTILE:
+            pilot.app.notify(f"a notice about {text}")
+        await type_search(pilot, screen, "x [/]")
+        await pilot.press("escape")
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+        assert "? [a=b c=d]" in str(pilot.app.screen.query_one("#help-body").render())
+        await pilot.press("escape")
+        await pilot.press("L")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, MessageLogScreen))
+        for text in HOSTILE:
+            await shows(pilot, f"a notice about {text}")
+        assert still_running(pilot.app)

@@ -21,12 +21,13 @@ CONSOLE_BROWSERS = frozenset({"www-browser", "links", "links2", "elinks", "lynx"
 Which = Callable[[str], str | None]
 
 
-def clipboard_commands(which: Which = shutil.which, env: Mapping[str, str] | None = None) -> list[list[str]]:
+def clipboard_commands(which: Which | None = None, env: Mapping[str, str] | None = None) -> list[list[str]]:
     """The system clipboard commands that can work here, best first, as full command lines.
 
     wl-copy needs a Wayland session and xclip / xsel an X display; pbcopy (macOS) and
     clip.exe (Windows, WSL) need nothing more than being installed."""
     env = os.environ if env is None else env
+    which = which or shutil.which
     wanted: list[tuple[str, ...]] = []
     if env.get("WAYLAND_DISPLAY"):
         wanted.append(("wl-copy",))
@@ -48,7 +49,7 @@ def _encoded(command: Sequence[str], text: str) -> bytes:
 
 def copy_with_system_tool(
     text: str,
-    which: Which = shutil.which,
+    which: Which | None = None,
     env: Mapping[str, str] | None = None,
     timeout: float = CLIPBOARD_TIMEOUT,
 ) -> str | None:
@@ -69,11 +70,14 @@ def copy_with_system_tool(
     return None
 
 
-def graphical_browser(get: Callable[[], webbrowser.BaseBrowser] = webbrowser.get) -> webbrowser.BaseBrowser | None:
+GetBrowser = Callable[[], webbrowser.BaseBrowser]
+
+
+def graphical_browser(get: GetBrowser | None = None) -> webbrowser.BaseBrowser | None:
     """The browser `webbrowser` would use, or None when it has none or only one that runs in
     the terminal."""
     try:
-        browser = get()
+        browser = (get or webbrowser.get)()
     except webbrowser.Error:
         return None
     command = getattr(browser, "name", "") or ""
@@ -82,7 +86,7 @@ def graphical_browser(get: Callable[[], webbrowser.BaseBrowser] = webbrowser.get
     return browser
 
 
-def open_in_browser(url: str, get: Callable[[], webbrowser.BaseBrowser] = webbrowser.get) -> bool:
+def open_in_browser(url: str, get: GetBrowser | None = None) -> bool:
     """Open `url` in a graphical web browser; False when there is none or it failed to start."""
     browser = graphical_browser(get)
     if browser is None:

@@ -1,5 +1,5 @@
-"""The status line across the bottom of the main screen: the active search and every notice
-about it (a query that could not be parsed, an unknown field), in full.
+"""The status line across the bottom of the main screen: every notice about the search (a
+query that could not be parsed, an unknown field), in full; else the active search.
 
 It spans the whole window, so at 120 columns a notice is not cut as it was in the list's
 border; a longer one wraps onto a second line. Hidden while there is nothing to say.
@@ -18,10 +18,10 @@ NOTICE_MARK = "⚠"
 
 
 def status_content(search: str, notices: Sequence[str]) -> Content:
-    parts = [plain_line(f"{NOTICE_MARK} {notice}") for notice in notices]
-    if search:
-        parts.insert(0, Content("search: ") + plain_line(search))
-    return Content("  ·  ").join(parts)
+    """The notices when there are any (they quote what they are about), else the search."""
+    if notices:
+        return Content("  ·  ").join(plain_line(f"{NOTICE_MARK} {notice}") for notice in notices)
+    return Content("search: ") + plain_line(search) if search else Content("")
 
 
 class StatusLine(Static):
