@@ -10,7 +10,11 @@ import webbrowser
 from datetime import datetime, timedelta
 from functools import partial
 
-from reader.core.desktop import clipboard_commands, copy_with_system_tool, open_in_browser
+from reader.core.desktop import (
+    clipboard_commands,
+    copy_with_system_tool,
+    open_in_browser,
+)
 from reader.core.message_log import MessageLog
 
 

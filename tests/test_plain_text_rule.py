@@ -36,9 +36,9 @@ def test_borders_get_plain_content_or_a_literal():
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign):
                 for target in node.targets:
-                    if isinstance(target, ast.Attribute) and target.attr in ("border_title", "border_subtitle"):
-                        if not is_safe(node.value):
-                            bad.append(f"{path.name}:{node.lineno}")
+                    border = isinstance(target, ast.Attribute) and target.attr in ("border_title", "border_subtitle")
+                    if border and not is_safe(node.value):
+                        bad.append(f"{path.name}:{node.lineno}")
     assert bad == []
 
 

@@ -8,23 +8,6 @@ the help screen and the message log.
 
 from __future__ import annotations
 
-from textual.command import CommandPalette
-
-from reader.core.config import Config
-from reader.core.models import SavedView
-from reader.core.state import StateStore, state_path
-from reader.tui.app import ReaderApp
-from reader import paths
-from reader.tui.screens.confirm import ConfirmScreen
-from reader.tui.screens.help import HelpScreen
-from reader.tui.screens.main import MainScreen
-from reader.tui.screens.message_log import MessageLogScreen
-from reader.tui.screens.mute import MuteScreen
-from reader.tui.screens.note import NoteScreen
-from reader.tui.screens.tags import TagScreen
-from reader.tui.screens.view_name import ViewNameScreen
-from reader.tui.widgets.filter_list import FilterList
-
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
     SIZE,
     fixture_digests,
@@ -34,6 +17,22 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
     settle,
     wait_until,
 )
+from textual.command import CommandPalette
+
+from reader import paths
+from reader.core.config import Config
+from reader.core.models import SavedView
+from reader.core.state import StateStore, state_path
+from reader.tui.app import ReaderApp
+from reader.tui.screens.confirm import ConfirmScreen
+from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.main import MainScreen
+from reader.tui.screens.message_log import MessageLogScreen
+from reader.tui.screens.mute import MuteScreen
+from reader.tui.screens.note import NoteScreen
+from reader.tui.screens.tags import TagScreen
+from reader.tui.screens.view_name import ViewNameScreen
+from reader.tui.widgets.filter_list import FilterList
 
 HOSTILE = ("[/]", "[a=b c=d]", "[@click=app.quit]x[/]")
 WIDE = (160, 40)  # room for every toast and palette entry on one line
