@@ -8,18 +8,25 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import App, InvalidThemeError
+from textual.notifications import SeverityLevel
+from textual.worker import Worker
 
 from reader import paths
 from reader.core.config import Config, load_config, resolve_keys
 from reader.core.library import Library
+from reader.core.message_log import MessageLog
 from reader.core.private import UnsafeFolder
 from reader.core.state import StateError, StateStore, open_state
-from reader.tui import bindings
+from reader.core.text import strip_controls
+from reader.tui import bindings, handoff
 from reader.tui.commands import ReaderCommands, SavedViewCommands
 from reader.tui.export_commands import ExportCommands
+from reader.tui.failed_jobs import report_failed_job
 from reader.tui.mute_commands import MuteRuleCommands
 from reader.tui.screens.main import MainScreen
+from reader.tui.screens.message_log import MessageLogScreen
 
 THEME_KEY = "tui.theme"
 
@@ -57,6 +64,7 @@ class ReaderApp(App[None]):
         self.keymap, key_problems = resolve_keys(self.config, bindings.key_bindings())
         self.config_problems = self.config.problems + key_problems
         self.library = Library(self.sources, paths.index_dir(self.dirs, self.sources))
+        self.message_log = MessageLog()  # every notice shown, kept after its toast is gone
         self.state_notices: list[str] = []  # e.g. a damaged state file moved aside
         self.state: StateStore = None  # type: ignore[assignment]  # set below unless the file is unusable
         try:
@@ -74,7 +82,7 @@ class ReaderApp(App[None]):
 
     def on_mount(self) -> None:
         if self.startup_error is not None:
-            self.exit(return_code=1, message=self.startup_error)
+            self.exit(return_code=1, message=Text(self.startup_error))  # a path may hold "[...]"
             return
         for notice in self.state_notices:
             self.notify(notice, title="Your marks", severity="warning", markup=False, timeout=15)
@@ -84,6 +92,42 @@ class ReaderApp(App[None]):
             self.notify(problem, title="Config", severity="warning", markup=False, timeout=12)
         self.set_keymap(self.keymap)
         self._restore_theme()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice, from any screen or widget, passes here: it is shown as plain text
+        (messages carry queries, file names, rules and titles; `markup` is ignored) and kept
+        in the message log."""
+        message, title = strip_controls(message), strip_controls(title)
+        self.message_log.add(message, severity, title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        # Textual's own reminder is markup; notices here are plain text.
+        quit_keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
+        if quit_keys:
+            self.notify(f"Press {quit_keys[0]} to quit the app", title="Do you want to quit?")
+
+    def action_message_log(self) -> None:
+        self.push_screen(MessageLogScreen(self.message_log))
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Open `url` in a browser off the UI thread, then say whether it worked."""
+        self.run_worker(handoff.open_link(self, url), name="open link", group="browser", exit_on_error=False)
+
+    def copy_text(self, text: str, what: str) -> None:
+        """Copy `text` (described as `what` in the notice) off the UI thread, then say how."""
+        self.run_worker(handoff.copy_text(self, text, what), name="copy", group="clipboard", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failed_job(self, event)
 
     def _restore_theme(self) -> None:
         # A WAL read never waits for another process's write, so this is safe on the UI thread.

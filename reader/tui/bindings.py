@@ -67,6 +67,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("save_view", "ctrl+s", "save_view", "Save the search as a named view", FIND),
     Command("toggle_filters", "f", "toggle_filters", "Show or hide the filter pane", FIND),
     Command("help", "question_mark", "help", "Help: all keys", APP, footer=True, label="help"),
+    Command("message_log", "L", "app.message_log", "Messages: every notice and warning of this session", APP),
     Command("command_palette", "ctrl+p", "app.command_palette", "Command palette", APP, palette=False, priority=True),
     Command("quit", "q", "app.quit", "Quit", APP, footer=True, label="quit"),
 )

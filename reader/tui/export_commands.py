@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from reader.tui.commands import Entry, PlainProvider
 
 # (what the palette shows, the main screen's action, what it does)
 EXPORTS = (
@@ -13,17 +14,7 @@ EXPORTS = (
 )
 
 
-class ExportCommands(Provider):
-    def _runner(self, action: str):
-        return partial(self.screen.run_action, action)
-
-    async def discover(self) -> Hits:
+class ExportCommands(PlainProvider):
+    def entries(self) -> Iterable[Entry]:
         for title, action, help_text in EXPORTS:
-            yield DiscoveryHit(title, self._runner(action), help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, action, help_text in EXPORTS:
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), self._runner(action), help=help_text)
+            yield title, partial(self.screen.run_action, action), help_text

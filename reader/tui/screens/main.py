@@ -35,6 +35,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
+from textual.worker import Worker
 
 from reader.core.annotations import Annotations, same_annotations
 from reader.core.cancel import CancelToken
@@ -43,13 +44,19 @@ from reader.core.facets import Facets
 from reader.core.library import LibraryView, SyncReport
 from reader.core.listing import Listing, count_facets, list_papers
 from reader.core.models import Paper, SavedView
-from reader.core.query import ParsedQuery
-from reader.core.saved_views import count_saved_views, find_saved_view, view_of
-from reader.core.snippets import SnippetCache, make_snippets
-from reader.core.tags import MAX_NOTE_CHARS, TagEdit, apply_tag_edit, normalise_note, tag_title
 from reader.core.mute import Muting, match_rules, without_muted
 from reader.core.provenance import Provenance, new_to_user, provenance, to_record
+from reader.core.query import ParsedQuery
+from reader.core.saved_views import count_saved_views, find_saved_view, view_of
 from reader.core.similar import Similar, similar_papers
+from reader.core.snippets import SnippetCache, make_snippets
+from reader.core.tags import (
+    MAX_NOTE_CHARS,
+    TagEdit,
+    apply_tag_edit,
+    normalise_note,
+    tag_title,
+)
 from reader.core.triage import (
     Highlight,
     Marks,
@@ -67,21 +74,24 @@ from reader.core.triage import (
     to_mark_read,
 )
 from reader.tui import bindings
+from reader.tui.failed_jobs import report_failed_job
 from reader.tui.messages import SyncCancelled, SyncProgress
-from reader.tui.search_threads import SearchThreads
+from reader.tui.plain import plain_line
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.export import ExportRequest, ExportScreen
 from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.mute import MuteScreen
 from reader.tui.screens.note import NoteScreen
 from reader.tui.screens.tags import TagScreen
 from reader.tui.screens.view_name import ViewNameScreen
-from reader.tui.screens.mute import MuteScreen
+from reader.tui.search_threads import SearchThreads
 from reader.tui.widgets.filter_list import FilterData, FilterList
 from reader.tui.widgets.filter_pane import FilterPane
 from reader.tui.widgets.paper_detail import PaperDetail
 from reader.tui.widgets.paper_list import PaperList, PaperRows
 from reader.tui.widgets.progress_line import ProgressLine
 from reader.tui.widgets.similar_list import SimilarList
+from reader.tui.widgets.status_line import StatusLine
 from reader.tui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
@@ -184,6 +194,7 @@ class MainScreen(Screen[None]):
                     MainScreen.similar,
                     placeholder=MainScreen.detail_placeholder,
                 )
+        yield StatusLine(id="status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -274,7 +285,9 @@ class MainScreen(Screen[None]):
         if report.warnings:
             count = len(report.warnings)
             first = report.warnings[0]
-            more = f" (and {count - 1} more; `reader digests` lists them)" if count > 1 else ""
+            for warning in report.warnings[1:]:  # the toast names the first; the log keeps every one
+                self.reader_app.message_log.add(str(warning), "warning", "Digest problems")
+            more = f" (and {count - 1} more: L shows them all)" if count > 1 else ""
             self.notify(f"{first}{more}", title="Digest problems", severity="warning", markup=False, timeout=8)
 
     async def present(self, view: LibraryView) -> None:
@@ -595,16 +608,11 @@ class MainScreen(Screen[None]):
                 title += f" · {info.label}"
         if self.tag is not None:
             title += f" · {tag_title(self.tag)}"
-        papers.border_title = f"{title} · {papers.row_count:,}"
-        if self.notices:
-            papers.border_subtitle = f"⚠ {self.notices[0]}"
-        elif self.search_text.strip():
-            papers.border_subtitle = f"search: {self.search_text.strip()}"
-        else:
-            papers.border_subtitle = ""
-        papers.set_class(bool(self.notices), "-notice")
+        # Digest labels, tags and queries are the user's text: plain, never markup.
+        papers.border_title = plain_line(f"{title} · {papers.row_count:,}")
+        self.query_one("#status", StatusLine).show(self.search_text.strip(), self.notices)
         position = f"{papers.cursor + 1:,} of {papers.row_count:,}" if papers.row_count else "Paper"
-        self.detail.border_title = position
+        self.detail.border_title = plain_line(position)
 
     # -- selection and the detail pane ---------------------------------------------------
 
@@ -1033,13 +1041,13 @@ class MainScreen(Screen[None]):
         self._with_paper(self._copy)
 
     def _open_link(self, paper: Paper) -> None:
-        url = link_to_open(paper.title, paper.links)
-        self.app.open_url(url)
-        self.notify(f"Opening {url}", markup=False)
+        self.app.open_url(link_to_open(paper.title, paper.links))  # says whether a browser took it
 
     def _copy(self, paper: Paper) -> None:
-        self.app.copy_to_clipboard(clipboard_text(paper.title, paper.links))
-        self.notify("Copied the title and link.")
+        self.reader_app.copy_text(clipboard_text(paper.title, paper.links), "the title and link")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failed_job(self, event)
 
     @work(group="paper-action", exit_on_error=False)
     async def _with_paper(self, then: Callable[[Paper], None]) -> None:
