@@ -22,7 +22,7 @@ import sqlite3
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -192,9 +192,13 @@ class StateStore:
 
     # Seconds to wait for another copy's write lock before giving up (StateError).
     busy_timeout = 10.0
+    # Seconds a write waits for that lock before `on_wait` is told (a commit takes ~1 ms).
+    wait_notice_after = 0.2
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        # Called (from the writing thread) when a write has to wait for another copy's lock.
+        self.on_wait: Callable[[], None] | None = None
         self._lock = threading.RLock()  # one connection shared by UI worker threads
         self._counter = 0
         self._data_version: int | None = None
@@ -283,7 +287,7 @@ class StateStore:
         """One write transaction; rolled back on any error, never half-applied."""
         with self._lock:
             conn = self._db()
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin(conn)
             try:
                 yield conn
                 conn.execute("COMMIT")
@@ -292,12 +296,34 @@ class StateStore:
                     conn.execute("ROLLBACK")
                 raise
 
+    def _begin(self, conn: sqlite3.Connection) -> None:
+        """BEGIN IMMEDIATE; if another copy holds the write lock, tell `on_wait`, then wait on."""
+        if self.on_wait is None:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.wait_notice_after * 1000)}")
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
+                raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+        self.on_wait()
+        conn.execute("BEGIN IMMEDIATE")
+
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
         """Turn SQLite failures (locked too long, disk full…) into StateError."""
         try:
             yield
         except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY:
+                raise StateError(
+                    f"cannot {doing}: another copy of the reader kept the state file {self.path} "
+                    f"locked for over {self.busy_timeout:g} s; nothing was changed"
+                ) from exc
             raise StateError(f"cannot {doing} in state file {self.path}: {exc}") from exc
 
     def _read_data_version(self) -> int:

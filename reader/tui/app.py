@@ -57,6 +57,8 @@ class ReaderApp(App[None]):
         self.state_jobs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-state")
         self.closing = threading.Event()  # tells a running sync to stop
         self._restoring_theme = False
+        self._waited_for_lock = False
+        self._ui_loop: asyncio.AbstractEventLoop | None = None
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen()
@@ -65,6 +67,8 @@ class ReaderApp(App[None]):
         if self.startup_error is not None:
             self.exit(return_code=1, message=self.startup_error)
             return
+        self._ui_loop = asyncio.get_running_loop()
+        self.state.on_wait = self._state_waits
         for notice in self.state_notices:
             self.notify(notice, title="Your marks", severity="warning", markup=False, timeout=15)
         for problem in self.config.problems:
@@ -81,6 +85,30 @@ class ReaderApp(App[None]):
             )
         self.set_keymap(self.keymap)
         self._restore_theme()
+
+    def _state_waits(self) -> None:
+        """Called from the state thread when a write waits for another copy's lock."""
+        try:
+            if self._ui_loop is not None:
+                self._ui_loop.call_soon_threadsafe(self._say_waiting)
+        except RuntimeError:  # the app is gone: the write still lands (or fails) on its own
+            pass
+
+    def _say_waiting(self) -> None:
+        self._waited_for_lock = True
+        self.notify(
+            "Waiting for another reader to release the state file… "
+            "your change shows once it is saved.",
+            title="Your marks",
+            severity="warning",
+            timeout=6,
+        )
+
+    def lock_released(self) -> None:
+        """A write landed: if it had to wait, say the wait is over."""
+        if self._waited_for_lock:
+            self._waited_for_lock = False
+            self.notify("Saved: the other reader released the state file.", title="Your marks", timeout=4)
 
     def _restore_theme(self) -> None:
         # A WAL read never waits for another process's write, so this is safe on the UI thread.
