@@ -487,6 +487,8 @@ def cmd_restore(ctx: Context) -> int:
     store = ctx.state()
     result = restore_backup(store, data, profile, ctx.args.backup)
     _out(f"restored {result.source}: now {result.read:,} read, {result.starred:,} starred")
+    if result.left_out:
+        _out(f"left behind (only the reader's own tables are restored): {', '.join(result.left_out)}")
     _out(f"your marks from just before were saved as {result.before}")
     _out(f"to take this back: reader{_profile_option(profile)} restore {result.before.name}")
     return 0

@@ -11,8 +11,10 @@ Backups live in ``<data dir>/backups/<profile>/`` (folder 0700, files 0600):
 Every copy is made with SQLite's backup API (a consistent snapshot even while
 another copy of the app writes), written to a temporary name and renamed into
 place, so a crash never leaves a half-written backup under a backup's name.
-Restoring also uses the backup API, into the live database, so copies of the
-app that have it open see the restored marks as one new commit.
+Restoring takes only the rows of the reader's own tables (never a file's triggers,
+views or other objects) into a fresh database with the reader's schema, then copies
+that into the live database with the backup API, so copies of the app that have it
+open see the restored marks as one new commit.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class RestoreResult:
     before: Path  # the copy of the state as it was just before the restore
     read: int
     starred: int
+    left_out: tuple[str, ...] = ()  # triggers, views and other objects not restored
 
 
 def backups_dir(data_dir: Path, profile: str) -> Path:
@@ -221,8 +224,8 @@ def restore_backup(
     _snapshot(store, before)
     _prune(folder, "before-restore")
     try:
-        store.restore_from(source)
+        left_out = store.restore_from(source)
     except StateError as exc:
         raise BackupError(f"not restored: {exc}; your state is unchanged") from exc
     read, starred = store.counts()
-    return RestoreResult(Path(source), before, read, starred)
+    return RestoreResult(Path(source), before, read, starred, tuple(left_out))

@@ -654,30 +654,37 @@ class StateStore:
             finally:
                 dest.close()
 
-    def restore_from(self, source: Path) -> None:
+    def restore_from(self, source: Path) -> list[str]:
         """Replace every mark, journal entry and setting with those of `source`.
 
-        Uses the backup API into this live database (one write transaction),
-        so other copies of the app that have it open simply see a new commit.
+        Only the rows of the reader's own tables are taken, into a fresh database
+        with the reader's own schema: triggers, views and anything else in the
+        file are left behind (their names are returned). That fresh copy goes into
+        this live database with the backup API (one write transaction), so other
+        copies of the app that have it open simply see a new commit.
         The source must be a healthy state database (see `check_state_file`).
         """
         check_state_file(source)
         src = _connect_read_only(Path(source))
         try:
             with self._lock:
-                src_page = src.execute("PRAGMA page_size").fetchone()[0]
-                own_page = self._db().execute("PRAGMA page_size").fetchone()[0]
-                if src_page != own_page:
-                    raise StateError(
-                        f"cannot restore {source}: its page size ({src_page}) differs from "
-                        f"the state file's ({own_page})"
-                    )
-                with self._errors("restore"):
-                    src.backup(self._db())
-                    self._init_schema()
+                fresh = sqlite3.connect(":memory:", isolation_level=None)
+                try:
+                    page_size = self._db().execute("PRAGMA page_size").fetchone()[0]
+                    fresh.execute(f"PRAGMA page_size = {int(page_size)}")  # the backup API needs the same
+                    with self._errors("restore"):
+                        try:
+                            left_out = _copy_known_rows(src, fresh)
+                        except sqlite3.Error as exc:
+                            raise StateError(f"cannot restore {source}: {exc}") from exc
+                        fresh.backup(self._db())
+                        self._init_schema()
+                finally:
+                    fresh.close()
                 self._counter += 1
         finally:
             src.close()
+        return left_out
 
     # -- settings ---------------------------------------------------------
 
@@ -741,6 +748,60 @@ class StateStore:
             deleted = conn.execute("DELETE FROM saved_views WHERE name = ?", (name,)).rowcount > 0
             self._counter += 1
         return deleted
+
+
+# Every table of a state file, with the columns restore copies (rowid order kept).
+_KNOWN_TABLES = {
+    "marks": "paper_id, read, read_at, starred, starred_at",
+    "actions": "id, at, description, undone",
+    "changes": "action_id, paper_id, field, old_value, old_at, new_value",
+    "settings": "key, value",
+    "saved_views": "name, query, view, created_at",
+    "tags": "paper_id, tag, added_at",
+    "notes": "paper_id, body, updated_at",
+    "tag_changes": "action_id, paper_id, tag, was_present, old_at",
+    "note_changes": "action_id, paper_id, old_body, old_at",
+    "known": "paper_id, first_seen",
+    "mute_rules": "query, created_at",
+}
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    """The reader's own tables and indexes, as a new file gets them."""
+    for schema in (_SCHEMA, _ANNOTATION_SCHEMA, _PROVENANCE_SCHEMA, _SAVED_VIEWS_SCHEMA):
+        for statement in schema.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _copy_known_rows(src: sqlite3.Connection, fresh: sqlite3.Connection) -> list[str]:
+    """Copy the rows of the reader's tables from `src` into `fresh` (given the reader's schema).
+
+    Returns the names of what was left behind: triggers, views, other tables.
+    """
+    _create_schema(fresh)
+    objects = src.execute(
+        "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+    ).fetchall()
+    tables = {name for kind, name in objects if kind == "table"}
+    own_indexes = {name for kind, name in fresh.execute("SELECT type, name FROM sqlite_master") if kind == "index"}
+    fresh.execute("BEGIN")
+    for table, columns in _KNOWN_TABLES.items():
+        if table in tables:  # older files lack the newer tables
+            rows = src.execute(f"SELECT {columns} FROM {table} ORDER BY rowid" if table not in _WITHOUT_ROWID
+                               else f"SELECT {columns} FROM {table}")
+            marks = ", ".join("?" * len(columns.split(",")))
+            fresh.executemany(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})", rows)
+    fresh.execute("COMMIT")
+    return [
+        f"{kind} {name}"
+        for kind, name in objects
+        if not (kind == "table" and name in _KNOWN_TABLES or kind == "index" and name in own_indexes)
+    ]
+
+
+_WITHOUT_ROWID = {"marks", "tags", "notes", "known", "mute_rules"}
 
 
 def check_view_name(name: str) -> str:
