@@ -9,7 +9,6 @@ import re
 import shutil
 import sqlite3
 import sys
-import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from reader.core.annotations import Annotations
 from reader.core.backup import BackupInfo, list_backups, restore_backup
 from reader.core.digest import parse_file
 from reader.core.export import FORMATS, export_papers
+from reader.core.files import FileWriteError, MissingFolder, replacing, write_file
 from reader.core.index import IndexDamaged
 from reader.core.library import Library, SyncReport
 from reader.core.models import Paper, SavedView
@@ -60,6 +60,7 @@ class Context:
     def state(self) -> StateStore:
         if self._state is None:
             self._state, notices = open_state(self.dirs.data, self.args.profile)
+            self._state.on_wait = lambda: _err("reader: waiting for another reader to release the state file…")
             for notice in notices:
                 _err(f"reader: {notice}")
         return self._state
@@ -373,21 +374,14 @@ def cmd_export(ctx: Context) -> int:
     if ctx.args.output in (None, "-"):
         _write_raw(text)
         return 0
-    _write_atomically(Path(ctx.args.output), text)
+    try:
+        write_file(ctx.args.output, text)
+    except MissingFolder as error:
+        raise CommandError(f"not exported: {error}; create it first (nothing was written)") from error
+    except FileWriteError as error:
+        raise CommandError(f"not exported: {error}") from error
     _err(f"exported {len(papers)} paper{'s' if len(papers) != 1 else ''} to {ctx.args.output}")
     return 0
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    target = target.expanduser()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, target)
-    except OSError as error:
-        raise CommandError(f"{target}: {error.strerror or error}") from error
 
 
 def cmd_add(ctx: Context) -> int:
@@ -412,7 +406,11 @@ def cmd_add(ctx: Context) -> int:
                 f"{source}: not added: a different digest named {target.name} is already in {folder}; rename the file"
             )
         make_private_dirs(folder)  # the data folder is private (0700) whoever creates it
-        shutil.copyfile(source, target)
+        try:
+            with replacing(target) as temporary:
+                shutil.copyfile(source, temporary)
+        except FileWriteError as error:
+            raise CommandError(f"{source}: not added: {error}") from error
         added += 1
         _out(f"added {source.name}: {digest.label}, {len(digest.entries)} papers")
     if added:

@@ -19,13 +19,13 @@ open see the restored marks as one new commit.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from .files import FileWriteError, replacing
 from .state import StateError, StateStore, check_state_file, make_private_dirs
 
 KEEP = 7
@@ -85,37 +85,15 @@ def _backup_kind(name: str) -> tuple[str, datetime] | None:
 
 
 def _snapshot(store: StateStore, target: Path) -> None:
-    """Write a backup of `store` to `target` atomically (temporary file, fsync, rename)."""
+    """Write a backup of `store` to `target` atomically (through the one file writer)."""
     make_private_dirs(target.parent)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        os.close(os.open(temporary, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600))
-        store.backup_to(temporary)
-        os.chmod(temporary, 0o600)
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-        _fsync_dir(target.parent)
-    except (OSError, StateError) as exc:
-        try:
-            temporary.unlink()
-        except OSError:
-            pass
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise BackupError(f"could not back up the state to {target}: {reason}") from exc
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        with replacing(target) as temporary:
+            store.backup_to(temporary)
+    except FileWriteError as exc:
+        raise BackupError(f"could not back up the state: {exc}") from exc
+    except StateError as exc:
+        raise BackupError(f"could not back up the state to {target}: {exc}") from exc
 
 
 def _prune(folder: Path, kind: str) -> None:

@@ -37,7 +37,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from reader.core.annotations import Annotations, same_annotations
-from reader.core.export import export_papers, write_export
+from reader.core.export import export_papers
+from reader.core.files import write_file
 from reader.core.facets import Facets
 from reader.core.library import LibraryView, SyncReport
 from reader.core.listing import Listing, count_facets, list_papers
@@ -878,7 +879,8 @@ class MainScreen(Screen[None]):
 
         def write(marks) -> Path:
             papers = [paper for paper in map(library.paper, ids) if paper is not None]
-            return write_export(request.path, export_papers(papers, marks, request.fmt, annotations))
+            text = export_papers(papers, marks, request.fmt, annotations)
+            return write_file(request.path, text, create_folder=request.create_folder)
 
         try:
             marks = await self._state_call(self.reader_app.state.marks, ids)
