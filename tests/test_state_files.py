@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import stat
 from pathlib import Path
 
+from test_reader_app import FIXTURES, SIZE, make_app, ready, settle, wait_until
 from test_reliability import folder, paper_id, run, stats  # noqa: F401  (fixtures used by name)
 
-from reader.core.state import state_path
+from reader.core.state import StateStore, state_path
+
+
+def messages(app) -> str:
+    return " | ".join(str(n.message) for n in app._notifications)
 
 
 def objects(path: Path) -> list[tuple[str, str]]:
@@ -39,3 +46,46 @@ def test_restore_takes_marks_but_never_a_files_triggers(tmp_path, folder):
     run(home, *digests, "mark", "unstar", beta)
     after = stats(run(home, *digests, "stats", "--json"))
     assert (after["read"], after["starred"]) == (1, 1)
+
+
+def test_a_read_only_state_file_is_respected_and_said_in_the_cli(tmp_path, folder):
+    home = tmp_path / "home"
+    digests = ("--digests", str(folder))
+    alpha, beta = paper_id(home, folder, "alpha"), paper_id(home, folder, "beta")
+    run(home, *digests, "mark", "star", alpha)
+    path = state_path(home / "data", "default")
+    path.chmod(0o444)  # the user's wish; root (as in CI) could still write it, so the mode decides
+    before = path.read_bytes()
+
+    listed = run(home, *digests, "stats", "--json")
+    assert stats(listed)["starred"] == 1 and "read-only" in listed.stderr
+    refused = run(home, *digests, "mark", "star", beta, check=False)
+    assert refused.returncode == 1 and "marks cannot be changed" in refused.stderr and "read-only" in refused.stderr
+    assert run(home, *digests, "undo", check=False).returncode == 1
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert path.read_bytes() == before
+    path.chmod(0o600)
+    assert stats(run(home, *digests, "stats", "--json"))["starred"] == 1
+
+
+async def test_a_read_only_state_file_is_said_in_the_app_and_a_mark_is_refused(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("READER_HOME", str(home))
+    digests = tmp_path / "digests"
+    shutil.copytree(FIXTURES, digests)
+    with StateStore(state_path(home / "data", "default")) as state:
+        state.set_read(["not-a-paper"], True)
+    path = state_path(home / "data", "default")
+    path.chmod(0o444)
+    async with make_app(digests).run_test(size=SIZE, notifications=True) as pilot:
+        screen = await ready(pilot)
+        assert "read-only" in messages(pilot.app)
+        paper = screen.paper_list.highlighted
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "marks cannot be changed" in messages(pilot.app), timeout=5)
+        await settle(pilot)
+        assert paper not in screen.marks.starred
+        await pilot.press("q")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        assert conn.execute("SELECT count(*) FROM marks WHERE starred = 1").fetchone()[0] == 0

@@ -199,6 +199,10 @@ def restore_backup(
     while before.exists():
         before = folder / f"{stem}-{number}-before-restore.sqlite3"
         number += 1
+    try:
+        store.check_writable()
+    except StateError as exc:
+        raise BackupError(f"not restored: {exc}") from exc
     _snapshot(store, before)
     _prune(folder, "before-restore")
     try:

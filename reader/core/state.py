@@ -19,6 +19,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import threading
 import time
 import urllib.parse
@@ -142,6 +143,10 @@ class StateError(Exception):
         self.reason = reason or message  # the bare cause, without the file name
 
 
+class StateReadOnly(StateError):
+    """A change was asked of a state file the user made read-only; nothing was written."""
+
+
 def _is_corruption(exc: BaseException) -> bool:
     code = getattr(exc, "sqlite_errorcode", None)
     return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
@@ -199,6 +204,8 @@ class StateStore:
         self.path = Path(path)
         # Called (from the writing thread) when a write has to wait for another copy's lock.
         self.on_wait: Callable[[], None] | None = None
+        # Set when the file's mode denies writing (e.g. chmod 0444): marks are shown, never changed.
+        self.read_only_mode: int | None = None
         self._lock = threading.RLock()  # one connection shared by UI worker threads
         self._counter = 0
         self._data_version: int | None = None
@@ -206,10 +213,15 @@ class StateStore:
         try:
             self._prepare_file()
             self._conn = sqlite3.connect(
-                self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+                _read_only_uri(self.path) if self.read_only else self.path,
+                uri=self.read_only,
+                timeout=self.busy_timeout,
+                isolation_level=None,
+                check_same_thread=False,
             )
             self._conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
-            self._enable_wal()
+            if not self.read_only:
+                self._enable_wal()
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._init_schema()
             self._data_version = self._read_data_version()
@@ -223,8 +235,31 @@ class StateStore:
                 ) from exc
             raise
 
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_mode is not None
+
+    def read_only_notice(self) -> str | None:
+        """What to tell the user when the file is read-only (None when it is writable)."""
+        if self.read_only_mode is None:
+            return None
+        return (
+            f"the state file {self.path} is read-only (mode {self.read_only_mode:04o}): your marks are "
+            f"shown but cannot be changed; make it writable (chmod u+w) to change them"
+        )
+
+    def check_writable(self) -> None:
+        """StateReadOnly (before anything is written) when the file is read-only."""
+        if self.read_only_mode is not None:
+            raise StateReadOnly(f"marks cannot be changed: {self.read_only_notice()}")
+
     def _prepare_file(self) -> None:
         make_private_dirs(self.path.parent)
+        if self.path.exists():
+            # The user's own mode bits decide, not a failed write: root may write any file.
+            mode = self.path.stat().st_mode
+            if not mode & stat.S_IWUSR or not os.access(self.path, os.W_OK):
+                self.read_only_mode = stat.S_IMODE(mode)
         if self.path.exists() and self.path.stat().st_size > 0:
             # Refuse foreign files up front so SQLite never touches them.
             with open(self.path, "rb") as f:
@@ -235,8 +270,10 @@ class StateStore:
                         corrupt=True,
                         reason="not a SQLite database",
                     )
-        else:
+        elif not self.read_only:
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        if self.read_only:
+            return  # left as the user set it
         try:
             os.chmod(self.path, 0o600)
         except OSError:
@@ -246,6 +283,9 @@ class StateStore:
         enable_wal(self._db(), self.busy_timeout)
 
     def _init_schema(self) -> None:
+        if self.read_only:
+            self._check_read_only_schema()
+            return
         with self._transaction() as conn:
             found = conn.execute("PRAGMA user_version").fetchone()[0]
             if found > SCHEMA_VERSION:
@@ -285,6 +325,7 @@ class StateStore:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; rolled back on any error, never half-applied."""
+        self.check_writable()
         with self._lock:
             conn = self._db()
             self._begin(conn)
@@ -295,6 +336,22 @@ class StateStore:
                 if conn.in_transaction:  # e.g. COMMIT itself failed
                     conn.execute("ROLLBACK")
                 raise
+
+    def _check_read_only_schema(self) -> None:
+        """A read-only file cannot gain tables: it must have them all already."""
+        conn = self._db()
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if found > SCHEMA_VERSION:
+            raise StateError(
+                f"state file {self.path} has schema version {found}, newer than "
+                f"this program supports ({SCHEMA_VERSION}); please upgrade"
+            )
+        if found < SCHEMA_VERSION or not tables >= _KNOWN_TABLES.keys():
+            raise StateError(
+                f"state file {self.path} is read-only and lacks tables this version adds; "
+                f"make it writable once (chmod u+w) so the reader can add them"
+            )
 
     def _begin(self, conn: sqlite3.Connection) -> None:
         """BEGIN IMMEDIATE; if another copy holds the write lock, tell `on_wait`, then wait on."""
@@ -560,7 +617,7 @@ class StateStore:
     def record_known(self, paper_ids: Iterable[str]) -> int:
         """Remember papers as shown (first time kept); one transaction, not journaled."""
         ids = [paper_ids] if isinstance(paper_ids, str) else list(paper_ids)
-        if not ids:
+        if not ids or self.read_only:  # not a mark: a read-only file simply does not remember it
             return 0
         at = _now()
         with self._errors("remember the papers shown"), self._transaction() as conn:
@@ -664,6 +721,7 @@ class StateStore:
         copies of the app that have it open simply see a new commit.
         The source must be a healthy state database (see `check_state_file`).
         """
+        self.check_writable()
         check_state_file(source)
         src = _connect_read_only(Path(source))
         try:
@@ -702,6 +760,8 @@ class StateStore:
 
     def set_setting(self, key: str, value: Any) -> None:
         text = json.dumps(value)  # TypeError for non-JSON values, before any write
+        if self.read_only:
+            return  # session and theme are not marks: a read-only file keeps its own
         with self._errors("save settings"), self._transaction() as conn:
             conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
@@ -872,9 +932,12 @@ def _undo_annotations(conn: sqlite3.Connection, action_id: int) -> list[str]:
 # -- opening with recovery ----------------------------------------------------
 
 
+def _read_only_uri(path: Path) -> str:
+    return "file:" + urllib.parse.quote(str(Path(path).resolve())) + "?mode=ro"
+
+
 def _connect_read_only(path: Path) -> sqlite3.Connection:
-    uri = "file:" + urllib.parse.quote(str(Path(path).resolve())) + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10.0)
+    conn = sqlite3.connect(_read_only_uri(path), uri=True, isolation_level=None, timeout=10.0)
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
 
@@ -1016,6 +1079,8 @@ def open_state(
                     f"the state file {path} was damaged ({again.reason}); it was moved to "
                     f"{moved} (nothing was deleted) and the reader starts with no marks; {hint}"
                 )
+    if (read_only := store.read_only_notice()) is not None:
+        notices.append(read_only)
     try:
         backup.make_daily_backup(store, data_dir, profile, now)
     except StateError as exc:

@@ -50,6 +50,7 @@ from reader.core.tags import MAX_NOTE_CHARS, TagEdit, apply_tag_edit, normalise_
 from reader.core.mute import Muting, match_rules, without_muted
 from reader.core.provenance import Provenance, new_to_user, provenance, to_record
 from reader.core.similar import Similar, similar_papers
+from reader.core.state import StateReadOnly
 from reader.core.triage import (
     Highlight,
     Marks,
@@ -699,10 +700,8 @@ class MainScreen(Screen[None]):
         except Exception as error:
             if failed is not None:
                 failed()
-            self.notify(
-                f"Not saved, so not shown: {error}. Press the key again to retry.",
-                severity="error", markup=False, timeout=15,
-            )
+            retry = "" if isinstance(error, StateReadOnly) else " Press the key again to retry."
+            self.notify(f"Not saved, so not shown: {error}.{retry}", severity="error", markup=False, timeout=15)
             self._state_version = None  # the next poll re-reads every mark
             return
         if after is not None:
