@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 from test_reader_app import FIXTURES, SIZE, make_app, ready, settle, wait_until
@@ -89,3 +92,26 @@ async def test_a_read_only_state_file_is_said_in_the_app_and_a_mark_is_refused(t
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
         assert conn.execute("SELECT count(*) FROM marks WHERE starred = 1").fetchone()[0] == 0
+
+
+def test_the_cli_says_when_it_waits_for_another_reader_then_marks(tmp_path, folder):
+    home = tmp_path / "home"
+    digests = ("--digests", str(folder))
+    alpha, beta = paper_id(home, folder, "alpha"), paper_id(home, folder, "beta")
+    run(home, *digests, "mark", "star", alpha)
+    other = sqlite3.connect(state_path(home / "data", "default"), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another copy in the middle of a write
+    env = {**os.environ, "READER_HOME": str(home)}
+    command = [sys.executable, "-m", "reader", *digests, "mark", "star", beta]
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            said = process.stderr.readline()  # the first thing it says, while the lock is held
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        out, _ = process.communicate(timeout=60)
+    assert "waiting for another reader to release the state file" in said
+    assert process.returncode == 0
+    result = subprocess.CompletedProcess(command, 0, out, said)
+    assert "starred 1 paper" in result.stdout
+    assert stats(run(home, *digests, "stats", "--json"))["starred"] == 2

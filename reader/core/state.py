@@ -286,6 +286,8 @@ class StateStore:
         if self.read_only:
             self._check_read_only_schema()
             return
+        if self._schema_is_current():
+            return  # nothing to add: opening needs no write lock (another copy may hold it)
         with self._transaction() as conn:
             found = conn.execute("PRAGMA user_version").fetchone()[0]
             if found > SCHEMA_VERSION:
@@ -336,6 +338,12 @@ class StateStore:
                 if conn.in_transaction:  # e.g. COMMIT itself failed
                     conn.execute("ROLLBACK")
                 raise
+
+    def _schema_is_current(self) -> bool:
+        conn = self._db()
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        return version == SCHEMA_VERSION and names >= _KNOWN_TABLES.keys() | _OWN_INDEXES
 
     def _check_read_only_schema(self) -> None:
         """A read-only file cannot gain tables: it must have them all already."""
@@ -862,6 +870,7 @@ def _copy_known_rows(src: sqlite3.Connection, fresh: sqlite3.Connection) -> list
 
 
 _WITHOUT_ROWID = {"marks", "tags", "notes", "known", "mute_rules"}
+_OWN_INDEXES = {"changes_by_action", "tags_by_tag", "tag_changes_by_action", "note_changes_by_action"}
 
 
 def check_view_name(name: str) -> str:

@@ -98,7 +98,7 @@ class ReaderApp(App[None]):
         self._waited_for_lock = True
         self.notify(
             "Waiting for another reader to release the state file… "
-            "your change shows once it is saved.",
+            "marks show once they are saved.",
             title="Your marks",
             severity="warning",
             timeout=6,
