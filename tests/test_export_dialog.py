@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 
-from textual.widgets import Input, RadioSet
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
     SIZE,
     fixture_digests,
@@ -16,6 +15,7 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
     settle,
     wait_until,
 )
+from textual.widgets import Input, RadioSet
 
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.export import ExportScreen

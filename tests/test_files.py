@@ -119,7 +119,7 @@ def test_export_onto_a_fifo_a_folder_or_a_missing_folder_is_refused(tmp_path, fo
     ):
         result = export(home, folder, target)
         assert result.returncode == 1 and reason in result.stderr, result.stderr
-        assert not re.search(r"^exported \d", result.stderr, re.M)
+        assert not re.search(r"^exported \d", result.stderr, re.MULTILINE)
     assert stat.S_ISFIFO((out / "pipe").lstat().st_mode)
     assert not (out / "missing").exists()
     assert leftovers(out) == [] and sorted(p.name for p in out.iterdir()) == ["dir", "pipe"]

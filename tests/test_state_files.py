@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
-import os
 import stat
 import subprocess
 import sys
