@@ -15,6 +15,7 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
     settle,
     wait_until,
 )
+from test_tui_tags_notes import detail_text
 
 from reader.core.state import state_path
 
@@ -120,3 +121,19 @@ async def test_an_uncontended_star_shows_at_once(home, fixture_digests):
         await wait_until(pilot, lambda: paper in screen.marks.starred, timeout=5)
         assert time.monotonic() - started < 1.0  # a commit takes about a millisecond
         assert starred_on_disk(home) == frozenset({paper})
+
+
+async def test_a_note_waiting_for_the_lock_is_shown_only_once_saved(home, fixture_digests):
+    async with make_app(fixture_digests).run_test(size=SIZE, notifications=True) as pilot:
+        screen = await ready(pilot)
+        other = hold_write_lock(home)
+        try:
+            await pilot.press("N", *"kept for later", "ctrl+s")
+            await pilot.pause(0.5)
+            assert "kept for later" not in detail_text(screen)
+            assert "Note saved" not in messages(pilot.app)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await wait_until(pilot, lambda: "kept for later" in detail_text(screen), timeout=5)
+        assert "Note saved" in messages(pilot.app)
