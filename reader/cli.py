@@ -9,7 +9,6 @@ import re
 import shutil
 import sqlite3
 import sys
-import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ from reader.core.config import (
 )
 from reader.core.digest import MAX_FILE_BYTES, parse_read, read_digest
 from reader.core.export import FORMATS, export_papers
+from reader.core.files import FileWriteError, MissingFolder, write_file
 from reader.core.index import IndexDamaged
 from reader.core.library import Library, SyncReport, digest_file_name
 from reader.core.models import Paper, SavedView
@@ -75,6 +75,7 @@ class Context:
     def state(self) -> StateStore:
         if self._state is None:
             self._state, notices = open_state(self.dirs.data, self.args.profile)
+            self._state.on_wait = lambda: _err("reader: waiting for another reader to release the state file…")
             for notice in notices:
                 _err(f"reader: {notice}")
         return self._state
@@ -409,21 +410,14 @@ def cmd_export(ctx: Context) -> int:
     if ctx.args.output in (None, "-"):
         _write_raw(text)
         return 0
-    _write_atomically(Path(ctx.args.output), text)
+    try:
+        write_file(ctx.args.output, text)
+    except MissingFolder as error:
+        raise CommandError(f"not exported: {error}; create it first (nothing was written)") from error
+    except FileWriteError as error:
+        raise CommandError(f"not exported: {error}") from error
     _err(f"exported {len(papers)} paper{'s' if len(papers) != 1 else ''} to {escape_name(ctx.args.output)}")
     return 0
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    target = target.expanduser()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, target)
-    except OSError as error:
-        raise CommandError(f"{escape_name(target)}: {error.strerror or error}") from error
 
 
 def cmd_add(ctx: Context) -> int:
@@ -459,7 +453,10 @@ def cmd_add(ctx: Context) -> int:
                 f"{escape_name(folder)}; rename the file"
             )
         make_private_dirs(folder)  # the data folder is private (0700) whoever creates it
-        _write_new_file(target, read.data)
+        try:
+            write_file(target, read.data)  # only what the reader reads of it
+        except FileWriteError as error:
+            raise CommandError(f"{shown}: not added: {error}") from error
         added += 1
         _out(f"added {escape_name(source.name)}{_added_as(source, target)}: {escape_name(digest.label)}, "
              f"{len(digest.entries)} papers{_cut_note(read.cut_at_line)}")
@@ -482,18 +479,6 @@ def _cut_note(cut_at_line: int | None) -> str:
         return ""
     limit = MAX_FILE_BYTES // (1024 * 1024)
     return f"; only its first {limit} MiB (to line {cut_at_line:,}) was copied: the reader reads no further"
-
-
-def _write_new_file(target: Path, data: bytes) -> None:
-    """Create `target` with `data`; a failed write leaves no partial digest behind."""
-    try:
-        with target.open("xb") as out:
-            out.write(data)
-    except FileExistsError:
-        raise CommandError(f"{escape_name(target)}: not added: the file appeared meanwhile; try again") from None
-    except OSError as error:
-        target.unlink(missing_ok=True)
-        raise CommandError(f"{escape_name(target)}: not added: {error.strerror or error}") from error
 
 
 def cmd_index(ctx: Context) -> int:
@@ -589,6 +574,8 @@ def cmd_restore(ctx: Context) -> int:
     store = ctx.state()
     result = restore_backup(store, data, profile, ctx.args.backup)
     _out(f"restored {escape_name(result.source)}: now {result.read:,} read, {result.starred:,} starred")
+    if result.left_out:
+        _out(f"left behind (only the reader's own tables are restored): {', '.join(result.left_out)}")
     _out(f"your marks from just before were saved as {escape_name(result.before)}")
     _out(f"to take this back: reader{_profile_option(profile)} restore {escape_name(result.before.name)}")
     return 0

@@ -199,9 +199,13 @@ def test_a_busy_state_file_is_an_error_and_is_never_moved(tmp_path, monkeypatch)
     holder.execute("BEGIN IMMEDIATE")  # another copy in the middle of a long write
     monkeypatch.setattr(StateStore, "busy_timeout", 0.2)
     try:
+        # Opening needs no write lock (the marks can be read); the first change waits, then fails.
+        busy, _ = open_state(data, "default")
         with pytest.raises(StateError, match="locked") as caught:
-            open_state(data, "default")
+            busy.set_starred(["b"], True)
         assert not caught.value.corrupt
+        assert busy.read_ids() == {"a"}
+        busy.close()
     finally:
         holder.execute("ROLLBACK")
         holder.close()

@@ -10,6 +10,7 @@ from textual import events
 from textual.widgets import Input, TextArea
 
 from reader.core.state import StateStore, state_path
+from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.export import ExportScreen
 from reader.tui.screens.note import NoteScreen
 from reader.tui.screens.tags import TagScreen
@@ -206,15 +207,19 @@ async def test_note_text_is_never_markup(home, fixture_digests):
         assert "[bold red]x[/]" in detail_text(screen)
 
 
-async def palette_export(pilot, command: str, fmt_index: int, path) -> None:
+async def palette_export(pilot, command: str, fmt_index: int, path, create_folder: bool = False) -> None:
     await run_from_palette(pilot, command)
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ExportScreen))
     dialog = pilot.app.screen
     buttons = list(dialog.query("RadioButton"))
     buttons[fmt_index].value = True
     await pilot.pause()
+    await pilot.press("tab")  # from the format to the file
     dialog.query_one("#export-path", Input).value = str(path)
     await pilot.press("enter")
+    if create_folder:
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await pilot.press("y")
     await settle(pilot)
 
 
@@ -228,7 +233,7 @@ async def test_palette_exports_the_current_view_with_tags_and_notes(home, fixtur
         await search(pilot, "tag:moe")
         await pilot.press("escape")
         target = tmp_path / "out" / "view.json"
-        await palette_export(pilot, "export current view", 1, target)  # md, json, csv, bibtex
+        await palette_export(pilot, "export current view", 1, target, create_folder=True)  # md, json, csv, bibtex
         [record] = json.loads(target.read_text())
         assert record["id"] == paper and record["tags"] == ["moe"] and record["note"] == "see table 3"
         assert any(str(target) in str(n.message) for n in pilot.app._notifications)

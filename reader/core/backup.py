@@ -11,19 +11,21 @@ Backups live in ``<data dir>/backups/<profile>/`` (folder 0700, files 0600):
 Every copy is made with SQLite's backup API (a consistent snapshot even while
 another copy of the app writes), written to a temporary name and renamed into
 place, so a crash never leaves a half-written backup under a backup's name.
-Restoring also uses the backup API, into the live database, so copies of the
-app that have it open see the restored marks as one new commit.
+Restoring takes only the rows of the reader's own tables (never a file's triggers,
+views or other objects) into a fresh database with the reader's schema, then copies
+that into the live database with the backup API, so copies of the app that have it
+open see the restored marks as one new commit.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from .files import FileWriteError, replacing
 from .state import StateError, StateStore, check_state_file, make_private_dirs
 
 KEEP = 7
@@ -61,6 +63,7 @@ class RestoreResult:
     before: Path  # the copy of the state as it was just before the restore
     read: int
     starred: int
+    left_out: tuple[str, ...] = ()  # triggers, views and other objects not restored
 
 
 def backups_dir(data_dir: Path, profile: str) -> Path:
@@ -82,37 +85,15 @@ def _backup_kind(name: str) -> tuple[str, datetime] | None:
 
 
 def _snapshot(store: StateStore, target: Path) -> None:
-    """Write a backup of `store` to `target` atomically (temporary file, fsync, rename)."""
+    """Write a backup of `store` to `target` atomically (through the one file writer)."""
     make_private_dirs(target.parent)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        os.close(os.open(temporary, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600))
-        store.backup_to(temporary)
-        os.chmod(temporary, 0o600)
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-        _fsync_dir(target.parent)
-    except (OSError, StateError) as exc:
-        try:
-            temporary.unlink()
-        except OSError:
-            pass
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise BackupError(f"could not back up the state to {target}: {reason}") from exc
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        with replacing(target) as temporary:
+            store.backup_to(temporary)
+    except FileWriteError as exc:
+        raise BackupError(f"could not back up the state: {exc}") from exc
+    except StateError as exc:
+        raise BackupError(f"could not back up the state to {target}: {exc}") from exc
 
 
 def _prune(folder: Path, kind: str) -> None:
@@ -218,11 +199,15 @@ def restore_backup(
     while before.exists():
         before = folder / f"{stem}-{number}-before-restore.sqlite3"
         number += 1
+    try:
+        store.check_writable()
+    except StateError as exc:
+        raise BackupError(f"not restored: {exc}") from exc
     _snapshot(store, before)
     _prune(folder, "before-restore")
     try:
-        store.restore_from(source)
+        left_out = store.restore_from(source)
     except StateError as exc:
         raise BackupError(f"not restored: {exc}; your state is unchanged") from exc
     read, starred = store.counts()
-    return RestoreResult(Path(source), before, read, starred)
+    return RestoreResult(Path(source), before, read, starred, tuple(left_out))

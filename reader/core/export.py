@@ -10,12 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 
 from .annotations import Annotations
 from .models import Mark, Paper
@@ -277,37 +274,9 @@ _RENDERERS = {"md": _md, "json": _json, "csv": _csv, "bibtex": _bibtex}
 EXTENSIONS = {"md": ".md", "json": ".json", "csv": ".csv", "bibtex": ".bib"}
 
 
-class ExportError(Exception):
-    """The export file cannot be written; the message says why, naming the file."""
-
-
 def with_extension(path: str, fmt: str) -> str:
     """`path` with its export extension switched to ``fmt``'s (other names are kept)."""
     for extension in EXTENSIONS.values():
         if path.endswith(extension):
             return path[: -len(extension)] + EXTENSIONS[fmt]
     return path
-
-
-def write_export(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` to ``path`` (``~`` expanded) all at once: a crash leaves either the
-    old file or the new one. Returns the absolute path written."""
-    raw = os.fspath(path).strip()
-    if not raw:
-        raise ExportError("no file name given")
-    target = Path(raw).expanduser().absolute()
-    if target.is_dir():
-        raise ExportError(f"{target} is a folder; give a file name")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise ExportError(f"cannot write {target}: {error.strerror or error}") from error
-    return target

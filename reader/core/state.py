@@ -19,14 +19,14 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import textwrap
 import threading
-import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +144,10 @@ class StateError(Exception):
         self.reason = reason or message  # the bare cause, without the file name
 
 
+class StateReadOnly(StateError):
+    """A change was asked of a state file the user made read-only; nothing was written."""
+
+
 def _is_corruption(exc: BaseException) -> bool:
     code = getattr(exc, "sqlite_errorcode", None)
     return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
@@ -180,7 +184,7 @@ def state_path(data_dir: Path, profile: str) -> Path:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _plural(n: int) -> str:
@@ -192,9 +196,15 @@ class StateStore:
 
     # Seconds to wait for another copy's write lock before giving up (StateError).
     busy_timeout = 10.0
+    # Seconds a write waits for that lock before `on_wait` is told (a commit takes ~1 ms).
+    wait_notice_after = 0.2
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        # Called (from the writing thread) when a write has to wait for another copy's lock.
+        self.on_wait: Callable[[], None] | None = None
+        # Set when the file's mode denies writing (e.g. chmod 0444): marks are shown, never changed.
+        self.read_only_mode: int | None = None
         self._lock = threading.RLock()  # one connection shared by UI worker threads
         self._counter = 0
         self._data_version: int | None = None
@@ -202,10 +212,15 @@ class StateStore:
         try:
             self._prepare_file()
             self._conn = sqlite3.connect(
-                self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+                _read_only_uri(self.path) if self.read_only else self.path,
+                uri=self.read_only,
+                timeout=self.busy_timeout,
+                isolation_level=None,
+                check_same_thread=False,
             )
             self._conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
-            self._enable_wal()
+            if not self.read_only:
+                self._enable_wal()
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._init_schema()
             self._data_version = self._read_data_version()
@@ -219,8 +234,31 @@ class StateStore:
                 ) from exc
             raise
 
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_mode is not None
+
+    def read_only_notice(self) -> str | None:
+        """What to tell the user when the file is read-only (None when it is writable)."""
+        if self.read_only_mode is None:
+            return None
+        return (
+            f"the state file {self.path} is read-only (mode {self.read_only_mode:04o}): your marks are "
+            f"shown but cannot be changed; make it writable (chmod u+w) to change them"
+        )
+
+    def check_writable(self) -> None:
+        """StateReadOnly (before anything is written) when the file is read-only."""
+        if self.read_only_mode is not None:
+            raise StateReadOnly(f"marks cannot be changed: {self.read_only_notice()}")
+
     def _prepare_file(self) -> None:
         make_private_dirs(self.path.parent)
+        if self.path.exists():
+            # The user's own mode bits decide, not a failed write: root may write any file.
+            mode = self.path.stat().st_mode
+            if not mode & stat.S_IWUSR or not os.access(self.path, os.W_OK):
+                self.read_only_mode = stat.S_IMODE(mode)
         if self.path.exists() and self.path.stat().st_size > 0:
             # Refuse foreign files up front so SQLite never touches them.
             with open(self.path, "rb") as f:
@@ -231,8 +269,10 @@ class StateStore:
                         corrupt=True,
                         reason="not a SQLite database",
                     )
-        else:
+        elif not self.read_only:
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        if self.read_only:
+            return  # left as the user set it
         try:
             os.chmod(self.path, 0o600)
         except OSError:
@@ -242,6 +282,11 @@ class StateStore:
         enable_wal(self._db(), self.busy_timeout)
 
     def _init_schema(self) -> None:
+        if self.read_only:
+            self._check_read_only_schema()
+            return
+        if self._schema_is_current():
+            return  # nothing to add: opening needs no write lock (another copy may hold it)
         with self._transaction() as conn:
             found = conn.execute("PRAGMA user_version").fetchone()[0]
             if found > SCHEMA_VERSION:
@@ -281,9 +326,10 @@ class StateStore:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; rolled back on any error, never half-applied."""
+        self.check_writable()
         with self._lock:
             conn = self._db()
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin(conn)
             try:
                 yield conn
                 conn.execute("COMMIT")
@@ -292,12 +338,56 @@ class StateStore:
                     conn.execute("ROLLBACK")
                 raise
 
+    def _schema_is_current(self) -> bool:
+        conn = self._db()
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        return version == SCHEMA_VERSION and names >= _KNOWN_TABLES.keys() | _OWN_INDEXES
+
+    def _check_read_only_schema(self) -> None:
+        """A read-only file cannot gain tables: it must have them all already."""
+        conn = self._db()
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if found > SCHEMA_VERSION:
+            raise StateError(
+                f"state file {self.path} has schema version {found}, newer than "
+                f"this program supports ({SCHEMA_VERSION}); please upgrade"
+            )
+        if found < SCHEMA_VERSION or not tables >= _KNOWN_TABLES.keys():
+            raise StateError(
+                f"state file {self.path} is read-only and lacks tables this version adds; "
+                f"make it writable once (chmod u+w) so the reader can add them"
+            )
+
+    def _begin(self, conn: sqlite3.Connection) -> None:
+        """BEGIN IMMEDIATE; if another copy holds the write lock, tell `on_wait`, then wait on."""
+        if self.on_wait is None:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.wait_notice_after * 1000)}")
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
+                raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+        self.on_wait()
+        conn.execute("BEGIN IMMEDIATE")
+
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
         """Turn SQLite failures (locked too long, disk full…) into StateError."""
         try:
             yield
         except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY:
+                raise StateError(
+                    f"cannot {doing}: another copy of the reader kept the state file {self.path} "
+                    f"locked for over {self.busy_timeout:g} s; nothing was changed"
+                ) from exc
             raise StateError(f"cannot {doing} in state file {self.path}: {exc}") from exc
 
     def _read_data_version(self) -> int:
@@ -534,7 +624,7 @@ class StateStore:
     def record_known(self, paper_ids: Iterable[str]) -> int:
         """Remember papers as shown (first time kept); one transaction, not journaled."""
         ids = [paper_ids] if isinstance(paper_ids, str) else list(paper_ids)
-        if not ids:
+        if not ids or self.read_only:  # not a mark: a read-only file simply does not remember it
             return 0
         at = _now()
         with self._errors("remember the papers shown"), self._transaction() as conn:
@@ -628,30 +718,38 @@ class StateStore:
             finally:
                 dest.close()
 
-    def restore_from(self, source: Path) -> None:
+    def restore_from(self, source: Path) -> list[str]:
         """Replace every mark, journal entry and setting with those of `source`.
 
-        Uses the backup API into this live database (one write transaction),
-        so other copies of the app that have it open simply see a new commit.
+        Only the rows of the reader's own tables are taken, into a fresh database
+        with the reader's own schema: triggers, views and anything else in the
+        file are left behind (their names are returned). That fresh copy goes into
+        this live database with the backup API (one write transaction), so other
+        copies of the app that have it open simply see a new commit.
         The source must be a healthy state database (see `check_state_file`).
         """
+        self.check_writable()
         check_state_file(source)
         src = _connect_read_only(Path(source))
         try:
             with self._lock:
-                src_page = src.execute("PRAGMA page_size").fetchone()[0]
-                own_page = self._db().execute("PRAGMA page_size").fetchone()[0]
-                if src_page != own_page:
-                    raise StateError(
-                        f"cannot restore {source}: its page size ({src_page}) differs from "
-                        f"the state file's ({own_page})"
-                    )
-                with self._errors("restore"):
-                    src.backup(self._db())
-                    self._init_schema()
+                fresh = sqlite3.connect(":memory:", isolation_level=None)
+                try:
+                    page_size = self._db().execute("PRAGMA page_size").fetchone()[0]
+                    fresh.execute(f"PRAGMA page_size = {int(page_size)}")  # the backup API needs the same
+                    with self._errors("restore"):
+                        try:
+                            left_out = _copy_known_rows(src, fresh)
+                        except sqlite3.Error as exc:
+                            raise StateError(f"cannot restore {source}: {exc}") from exc
+                        fresh.backup(self._db())
+                        self._init_schema()
+                finally:
+                    fresh.close()
                 self._counter += 1
         finally:
             src.close()
+        return left_out
 
     # -- settings ---------------------------------------------------------
 
@@ -669,6 +767,8 @@ class StateStore:
 
     def set_setting(self, key: str, value: Any) -> None:
         text = json.dumps(value)  # TypeError for non-JSON values, before any write
+        if self.read_only:
+            return  # session and theme are not marks: a read-only file keeps its own
         with self._errors("save settings"), self._transaction() as conn:
             conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
@@ -715,6 +815,61 @@ class StateStore:
             deleted = conn.execute("DELETE FROM saved_views WHERE name = ?", (name,)).rowcount > 0
             self._counter += 1
         return deleted
+
+
+# Every table of a state file, with the columns restore copies (rowid order kept).
+_KNOWN_TABLES = {
+    "marks": "paper_id, read, read_at, starred, starred_at",
+    "actions": "id, at, description, undone",
+    "changes": "action_id, paper_id, field, old_value, old_at, new_value",
+    "settings": "key, value",
+    "saved_views": "name, query, view, created_at",
+    "tags": "paper_id, tag, added_at",
+    "notes": "paper_id, body, updated_at",
+    "tag_changes": "action_id, paper_id, tag, was_present, old_at",
+    "note_changes": "action_id, paper_id, old_body, old_at",
+    "known": "paper_id, first_seen",
+    "mute_rules": "query, created_at",
+}
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    """The reader's own tables and indexes, as a new file gets them."""
+    for schema in (_SCHEMA, _ANNOTATION_SCHEMA, _PROVENANCE_SCHEMA, _SAVED_VIEWS_SCHEMA):
+        for statement in schema.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _copy_known_rows(src: sqlite3.Connection, fresh: sqlite3.Connection) -> list[str]:
+    """Copy the rows of the reader's tables from `src` into `fresh` (given the reader's schema).
+
+    Returns the names of what was left behind: triggers, views, other tables.
+    """
+    _create_schema(fresh)
+    objects = src.execute(
+        "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+    ).fetchall()
+    tables = {name for kind, name in objects if kind == "table"}
+    own_indexes = {name for kind, name in fresh.execute("SELECT type, name FROM sqlite_master") if kind == "index"}
+    fresh.execute("BEGIN")
+    for table, columns in _KNOWN_TABLES.items():
+        if table in tables:  # older files lack the newer tables
+            rows = src.execute(f"SELECT {columns} FROM {table} ORDER BY rowid" if table not in _WITHOUT_ROWID
+                               else f"SELECT {columns} FROM {table}")
+            marks = ", ".join("?" * len(columns.split(",")))
+            fresh.executemany(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})", rows)
+    fresh.execute("COMMIT")
+    return [
+        f"{kind} {name}"
+        for kind, name in objects
+        if not (kind == "table" and name in _KNOWN_TABLES or kind == "index" and name in own_indexes)
+    ]
+
+
+_WITHOUT_ROWID = {"marks", "tags", "notes", "known", "mute_rules"}
+_OWN_INDEXES = {"changes_by_action", "tags_by_tag", "tag_changes_by_action", "note_changes_by_action"}
 
 
 def check_view_name(name: str) -> str:
@@ -785,9 +940,12 @@ def _undo_annotations(conn: sqlite3.Connection, action_id: int) -> list[str]:
 # -- opening with recovery ----------------------------------------------------
 
 
+def _read_only_uri(path: Path) -> str:
+    return "file:" + urllib.parse.quote(str(Path(path).resolve())) + "?mode=ro"
+
+
 def _connect_read_only(path: Path) -> sqlite3.Connection:
-    uri = "file:" + urllib.parse.quote(str(Path(path).resolve())) + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10.0)
+    conn = sqlite3.connect(_read_only_uri(path), uri=True, isolation_level=None, timeout=10.0)
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
 
@@ -929,6 +1087,8 @@ def open_state(
                     f"the state file {path} was damaged ({again.reason}); it was moved to "
                     f"{moved} (nothing was deleted) and the reader starts with no marks; {hint}"
                 )
+    if (read_only := store.read_only_notice()) is not None:
+        notices.append(read_only)
     try:
         backup.make_daily_backup(store, data_dir, profile, now)
     except StateError as exc:

@@ -76,6 +76,8 @@ class ReaderApp(App[None]):
         self.state_jobs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-state")
         self.closing = threading.Event()  # tells a running sync to stop
         self._restoring_theme = False
+        self._waited_for_lock = False
+        self._ui_loop: asyncio.AbstractEventLoop | None = None
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen()
@@ -84,6 +86,8 @@ class ReaderApp(App[None]):
         if self.startup_error is not None:
             self.exit(return_code=1, message=Text(self.startup_error))  # a path may hold "[...]"
             return
+        self._ui_loop = asyncio.get_running_loop()
+        self.state.on_wait = self._state_waits
         for notice in self.state_notices:
             self.notify(notice, title="Your marks", severity="warning", markup=False, timeout=15)
         for notice in self.folder_notices:
@@ -128,6 +132,30 @@ class ReaderApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_failed_job(self, event)
+
+    def _state_waits(self) -> None:
+        """Called from the state thread when a write waits for another copy's lock."""
+        try:
+            if self._ui_loop is not None:
+                self._ui_loop.call_soon_threadsafe(self._say_waiting)
+        except RuntimeError:  # the app is gone: the write still lands (or fails) on its own
+            pass
+
+    def _say_waiting(self) -> None:
+        self._waited_for_lock = True
+        self.notify(
+            "Waiting for another reader to release the state file… "
+            "marks show once they are saved.",
+            title="Your marks",
+            severity="warning",
+            timeout=6,
+        )
+
+    def lock_released(self) -> None:
+        """A write landed: if it had to wait, say the wait is over."""
+        if self._waited_for_lock:
+            self._waited_for_lock = False
+            self.notify("Saved: the other reader released the state file.", title="Your marks", timeout=4)
 
     def _restore_theme(self) -> None:
         # A WAL read never waits for another process's write, so this is safe on the UI thread.

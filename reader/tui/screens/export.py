@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,15 +14,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from reader.core.export import EXTENSIONS, FORMATS, with_extension
+from reader.core.files import FileWriteError, MissingFolder, writable_target
+from reader.tui.screens.confirm import ConfirmScreen
 
 FORMAT_NAMES = {"md": "Markdown", "bibtex": "BibTeX", "csv": "CSV", "json": "JSON"}
-HINT = "enter or the button exports · esc cancels · ~ is your home folder"
+HINT = "↑/↓ choose the format · tab to the file · enter exports · esc cancels · ~ is your home folder"
 
 
 @dataclass(frozen=True)
 class ExportRequest:
     fmt: str
     path: str
+    create_folder: bool = False  # the user agreed to create the missing folder
 
 
 class ExportScreen(ModalScreen[ExportRequest | None]):
@@ -48,7 +52,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 
     def on_mount(self) -> None:
         self.query_one("#export-dialog").border_title = "Export"
-        self.query_one("#export-path", Input).focus()
+        self.query_one("#export-format", RadioSet).focus()  # the order of the dialog: format, file, buttons
 
     @property
     def fmt(self) -> str:
@@ -66,6 +70,27 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         path = self.query_one("#export-path", Input).value.strip()
         if not path:
             self.notify("Type the file to write.", severity="warning")
+            self.query_one("#export-path", Input).focus()
+            return
+        self._check_and_export(path)
+
+    @work(exclusive=True, group="export-check", exit_on_error=False)
+    async def _check_and_export(self, path: str) -> None:
+        """Refuse what cannot be written here, in the dialog; ask before creating a folder."""
+        try:
+            await asyncio.to_thread(writable_target, path)
+        except MissingFolder as missing:
+            question = ConfirmScreen(
+                "That folder does not exist. Create it?", str(missing.folder), "Create and export"
+            )
+            if await self.app.push_screen_wait(question):
+                self.dismiss(ExportRequest(self.fmt, path, create_folder=True))
+            else:
+                self.query_one("#export-path", Input).focus()
+            return
+        except FileWriteError as problem:
+            self.notify(f"Not exported: {problem}", severity="error", markup=False, timeout=10)
+            self.query_one("#export-path", Input).focus()
             return
         self.dismiss(ExportRequest(self.fmt, path))
 

@@ -12,8 +12,9 @@ messages. All blocking work runs in workers:
 - provenance: first appearances, papers new to the user and mute rules, computed per
   library view off the UI thread; muted papers leave the view as one id set;
 - state: every read or write of the state database goes through the app's single state
-  thread, in order, and marks are shown before the write lands (optimistic, exact for
-  set_read / set_starred); a poll picks up other processes' changes.
+  thread, in order, and a mark is drawn only once its write has committed (~1 ms; while
+  another copy holds the file the app says so, and a failed write is reported and never
+  drawn); a poll picks up other processes' changes.
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ from textual.worker import Worker
 
 from reader.core.annotations import Annotations, same_annotations
 from reader.core.cancel import CancelToken
-from reader.core.export import export_papers, write_export
+from reader.core.export import export_papers
 from reader.core.facets import Facets
+from reader.core.files import write_file
 from reader.core.library import LibraryView, SyncReport
 from reader.core.listing import Listing, count_facets, list_papers
 from reader.core.models import Paper, SavedView
@@ -50,6 +52,7 @@ from reader.core.query import ParsedQuery
 from reader.core.saved_views import count_saved_views, find_saved_view, view_of
 from reader.core.similar import Similar, similar_papers
 from reader.core.snippets import SnippetCache, make_snippets
+from reader.core.state import StateReadOnly
 from reader.core.tags import (
     MAX_NOTE_CHARS,
     TagEdit,
@@ -133,6 +136,7 @@ class MainScreen(Screen[None]):
         self._restore: Session | None = None
         self._pending_digest_path: str | None = None
         self._kept_unread: set[str] = set()  # set unread by hand: read-on-open leaves them alone
+        self._unsaved: list[tuple[str, list[str], bool]] = []  # mark writes not yet committed
         self._read_timer: Timer | None = None
         self._session_timer: Timer | None = None
         self._submitted = 0  # state jobs sent; a poll result older than the newest is dropped
@@ -683,33 +687,65 @@ class MainScreen(Screen[None]):
     def _set_read(self, ids: list[str], read: bool, description: str | None = None) -> None:
         if not ids:
             return
-        self._change_marks(self.marks.with_read(ids, read), ids)
         if read:
             self._kept_unread.difference_update(ids)
         else:
             self._kept_unread.update(ids)
-        self._write(partial(self.reader_app.state.set_read, ids, read, description))
+        self._save_marks("read", ids, read, partial(self.reader_app.state.set_read, ids, read, description))
 
     def _set_starred(self, ids: list[str], starred: bool) -> None:
-        self._change_marks(self.marks.with_starred(ids, starred), ids)
-        self._write(partial(self.reader_app.state.set_starred, ids, starred))
+        self._save_marks("starred", ids, starred, partial(self.reader_app.state.set_starred, ids, starred))
 
-    def _write(self, job: Callable[[], Any], after: Callable[[Any], None] | None = None) -> None:
+    def _save_marks(
+        self, field: str, ids: list[str], value: bool, job: Callable[[], Any], saved_notice: str | None = None
+    ) -> None:
+        """Write marks, then draw them: the screen never shows a mark that is not on disk."""
+        change = (field, ids, value)
+        self._unsaved.append(change)
+
+        def saved(_: Any) -> None:
+            self._unsaved.remove(change)
+            marks = self.marks.with_read(ids, value) if field == "read" else self.marks.with_starred(ids, value)
+            self._change_marks(marks, ids)
+            if saved_notice:
+                self.notify(saved_notice)
+
+        self._write(job, saved, lambda: self._unsaved.remove(change))
+
+    def _marks_meant(self) -> Marks:
+        """The marks as the user made them: the saved ones and the writes still on their way."""
+        marks = self.marks
+        for field, ids, value in self._unsaved:
+            marks = marks.with_read(ids, value) if field == "read" else marks.with_starred(ids, value)
+        return marks
+
+    def _write(
+        self,
+        job: Callable[[], Any],
+        after: Callable[[Any], None] | None = None,
+        failed: Callable[[], None] | None = None,
+    ) -> None:
         """Queue a state job (writes land in the order they were made) and await it."""
         self._submitted += 1
-        self._await_job(self.reader_app.state_jobs.submit(job), after)
+        self._await_job(self.reader_app.state_jobs.submit(job), after, failed)
 
     @work(group="state", exit_on_error=False)
-    async def _await_job(self, future: Future[Any], after: Callable[[Any], None] | None) -> None:
+    async def _await_job(
+        self, future: Future[Any], after: Callable[[Any], None] | None, failed: Callable[[], None] | None = None
+    ) -> None:
         try:
             # shield: leaving the app must not cancel a queued write
             result = await asyncio.shield(asyncio.wrap_future(future))
         except Exception as error:
-            self.notify(f"Could not save the change: {error}", severity="error", markup=False, timeout=10)
+            if failed is not None:
+                failed()
+            retry = "" if isinstance(error, StateReadOnly) else " Press the key again to retry."
+            self.notify(f"Not saved, so not shown: {error}.{retry}", severity="error", markup=False, timeout=15)
             self._state_version = None  # the next poll re-reads every mark
             return
         if after is not None:
             after(result)
+        self.reader_app.lock_released()
 
     async def _state_call(self, function: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.shield(asyncio.wrap_future(self.reader_app.state_jobs.submit(function, *args)))
@@ -742,24 +778,24 @@ class MainScreen(Screen[None]):
     def action_toggle_read(self) -> None:
         paper_id = self._current()
         if paper_id is not None:
-            self._set_read([paper_id], paper_id not in self.marks.read)
+            self._set_read([paper_id], paper_id not in self._marks_meant().read)
 
     def action_toggle_star(self) -> None:
         paper_id = self._current()
         if paper_id is not None:
-            self._set_starred([paper_id], paper_id not in self.marks.starred)
+            self._set_starred([paper_id], paper_id not in self._marks_meant().starred)
 
     def action_read_and_next(self) -> None:
         paper_id = self._current()
         if paper_id is None:
             return
-        if paper_id not in self.marks.read:
+        if paper_id not in self._marks_meant().read:
             self._set_read([paper_id], True)
         papers = self.paper_list
         papers.set_cursor(after_mark(papers.cursor, papers.row_count))
 
     def action_mark_all_read(self) -> None:
-        targets = to_mark_read(self.paper_list.rows.ids, self.marks.read)
+        targets = to_mark_read(self.paper_list.rows.ids, self._marks_meant().read)
         if not targets:
             self.notify("Every paper shown is already read.")
             return
@@ -768,8 +804,9 @@ class MainScreen(Screen[None]):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self._set_read(targets, True, f"mark all shown read ({count:,} {noun})")
-                self.notify(f"Marked {count:,} {noun} read. u undoes it.")
+                self._kept_unread.difference_update(targets)
+                job = partial(self.reader_app.state.set_read, targets, True, f"mark all shown read ({count:,} {noun})")
+                self._save_marks("read", targets, True, job, f"Marked {count:,} {noun} read. u undoes it.")
 
         self.app.push_screen(
             ConfirmScreen(f"Mark {count:,} {noun} read?", f"Every unread paper in: {self._summary()}", "Mark read"),
@@ -823,8 +860,10 @@ class MainScreen(Screen[None]):
         if tags == tuple(sorted(current)):
             self.notify("No change to the tags.")
             return
-        self.annotations = self.annotations.with_tags(paper_id, tags)
-        self._write(partial(self.reader_app.state.change_tags, paper_id, edit.add, edit.remove))
+        self._write(  # shown once saved, like a mark
+            partial(self.reader_app.state.change_tags, paper_id, edit.add, edit.remove),
+            lambda _: setattr(self, "annotations", self.annotations.with_tags(paper_id, tags)),
+        )
 
     def action_edit_note(self) -> None:
         paper_id = self._current()
@@ -847,9 +886,12 @@ class MainScreen(Screen[None]):
             self.notify(f"The note is too long ({len(note):,} characters; at most {MAX_NOTE_CHARS:,}); not saved.",
                         severity="error", markup=False, timeout=10)
             return
-        self.annotations = self.annotations.with_note(paper_id, note)
-        self._write(partial(self.reader_app.state.set_note, paper_id, note))
-        self.notify("Note deleted. u undoes it." if not note else "Note saved.")
+
+        def saved(_: Any) -> None:  # shown once saved, like a mark
+            self.annotations = self.annotations.with_note(paper_id, note)
+            self.notify("Note deleted. u undoes it." if not note else "Note saved.")
+
+        self._write(partial(self.reader_app.state.set_note, paper_id, note), saved)
 
     def action_export(self, which: str) -> None:
         if self.library_view is None:
@@ -877,7 +919,8 @@ class MainScreen(Screen[None]):
 
         def write(marks) -> Path:
             papers = [paper for paper in map(library.paper, ids) if paper is not None]
-            return write_export(request.path, export_papers(papers, marks, request.fmt, annotations))
+            text = export_papers(papers, marks, request.fmt, annotations)
+            return write_file(request.path, text, create_folder=request.create_folder)
 
         try:
             marks = await self._state_call(self.reader_app.state.marks, ids)

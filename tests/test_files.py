@@ -1,0 +1,149 @@
+"""The one file writer (exports, backups, added digests): what it replaces, what it refuses,
+and that no temporary file is ever left behind."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from test_reliability import folder, run  # noqa: F401  (fixtures used by name)
+
+from reader import cli
+from reader.core.files import FileWriteError, MissingFolder, write_file
+
+
+def leftovers(where: Path) -> list[str]:
+    return sorted(p.name for p in where.iterdir() if p.name.startswith("."))
+
+
+# -- the writer ---------------------------------------------------------------------------
+
+
+def test_a_new_file_and_a_regular_file_are_written_whole(tmp_path):
+    target = tmp_path / "out.md"
+    assert write_file(target, "first") == target
+    target.chmod(0o644)
+    write_file(target, "second")
+    assert target.read_text() == "second"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # a replaced file keeps its mode
+    assert leftovers(tmp_path) == []
+
+
+def test_a_symbolic_link_is_followed_and_stays_a_link(tmp_path):
+    real = tmp_path / "real.md"
+    real.write_text("old")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    write_file(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+    dangling = tmp_path / "dangling.md"
+    dangling.symlink_to(tmp_path / "nowhere" / "x.md")
+    with pytest.raises(FileWriteError, match="symbolic link .* does not exist"):
+        write_file(dangling, "x")
+    assert leftovers(tmp_path) == []
+
+
+def test_devices_fifos_and_folders_are_refused_and_left_alone(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(FileWriteError, match="named pipe"):
+        write_file(fifo, "x")
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    null = tmp_path / "null"
+    null.symlink_to("/dev/null")  # followed: the device behind it is refused
+    with pytest.raises(FileWriteError, match="is a device"):
+        write_file(null, "x")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode) and null.is_symlink()
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    with pytest.raises(FileWriteError, match="is a folder"):
+        write_file(folder, "x")
+    assert leftovers(tmp_path) == []
+
+
+def test_a_read_only_file_is_refused_even_for_root(tmp_path):
+    target = tmp_path / "kept.md"
+    target.write_text("keep me")
+    target.chmod(0o444)
+    with pytest.raises(FileWriteError, match="read-only"):
+        write_file(target, "x")
+    assert target.read_text() == "keep me"
+
+
+def test_a_missing_folder_is_refused_unless_asked_to_create_it(tmp_path):
+    target = tmp_path / "new" / "dir" / "x.md"
+    with pytest.raises(MissingFolder, match="does not exist"):
+        write_file(target, "x")
+    assert not (tmp_path / "new").exists()
+    write_file(target, "x", create_folder=True)
+    assert target.read_text() == "x"
+
+
+def test_a_full_disk_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "out.md"
+    target.write_text("old")
+
+    def full_disk(path, data):
+        with open(path, "wb") as out:
+            out.write(data[:3])  # part of it reached the disk
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    with pytest.raises(FileWriteError, match="No space left"):
+        write_file(target, "new text")
+    assert target.read_text() == "old"
+    assert leftovers(tmp_path) == []
+
+
+# -- reader export -o ---------------------------------------------------------------------
+
+
+def export(home, folder, output, check=False):
+    return run(home, "--digests", str(folder), "export", "--format", "md", "-o", str(output), check=check)
+
+
+def test_export_onto_a_fifo_a_folder_or_a_missing_folder_is_refused(tmp_path, folder):
+    home = tmp_path / "home"
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / "pipe")
+    (out / "dir").mkdir()
+    for target, reason in (
+        (out / "pipe", "named pipe"),
+        (out / "dir", "is a folder"),
+        (out / "missing" / "x.md", "does not exist"),
+    ):
+        result = export(home, folder, target)
+        assert result.returncode == 1 and reason in result.stderr, result.stderr
+        assert not re.search(r"^exported \d", result.stderr, re.MULTILINE)
+    assert stat.S_ISFIFO((out / "pipe").lstat().st_mode)
+    assert not (out / "missing").exists()
+    assert leftovers(out) == [] and sorted(p.name for p in out.iterdir()) == ["dir", "pipe"]
+
+
+def test_export_through_a_symbolic_link_writes_the_file_it_points_to(tmp_path, folder):
+    home = tmp_path / "home"
+    real = tmp_path / "real.md"
+    real.write_text("old")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    export(home, folder, link, check=True)
+    assert link.is_symlink() and "Alpha Paper" in real.read_text()
+
+
+def test_a_failed_export_leaves_no_temporary_file(tmp_path, folder, monkeypatch, capsys):
+    monkeypatch.setenv("READER_HOME", str(tmp_path / "home"))
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def fails(*_):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "replace", fails)
+    code = cli.main(["--digests", str(folder), "export", "--format", "md", "-o", str(out / "x.md")])
+    assert code == 1 and "No space left" in capsys.readouterr().err
+    assert list(out.iterdir()) == []
