@@ -23,6 +23,8 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
 
 DELAY = 0.3
 BEYOND = 1.0  # seconds: more than three times the delay
+SLOW_DELAY = 1.0
+BEYOND_SLOW_DELAY = 2.5
 
 
 async def wait_beyond_the_delay(pilot) -> None:
@@ -86,33 +88,37 @@ async def test_typing_a_search_reads_none_of_its_hits(home, seed_digests):
 
 
 async def test_a_paper_reached_from_similar_papers_is_not_read(home, seed_digests):
-    async with make_app(seed_digests, read_on_open=1.0).run_test(size=SIZE) as pilot:
+    async with make_app(seed_digests, read_on_open=SLOW_DELAY).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await wait_until(pilot, lambda: len(screen.similar) == 5)
         target = screen.similar[1].id
         await pilot.press("enter", "enter", "j", "enter")  # the detail, its similar papers, the second one
         await wait_until(pilot, lambda: screen.selected == target)
         assert pilot.app.focused is screen.paper_list
-        await pilot.pause(2.0)
+        await pilot.pause(BEYOND_SLOW_DELAY)
         await settle(pilot)
         assert target not in screen.marks.read and target not in saved_marks(home)[0]
 
 
 async def test_a_dialog_or_the_search_box_stops_the_clock_and_coming_back_restarts_it(home, fixture_digests):
-    async with make_app(fixture_digests, read_on_open=DELAY).run_test(size=SIZE) as pilot:
+    # A longer delay: the move and the key that leaves must both land within it, even on a busy machine.
+    async with make_app(fixture_digests, read_on_open=SLOW_DELAY).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("j", "question_mark")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
-        await wait_beyond_the_delay(pilot)
+        await pilot.pause(BEYOND_SLOW_DELAY)
+        await settle(pilot)
         assert nothing_read(home, screen)
         await pilot.press("escape")  # back on the same paper: it counts from now
-        await wait_beyond_the_delay(pilot)
+        await pilot.pause(BEYOND_SLOW_DELAY)
+        await settle(pilot)
         second = screen.paper_list.highlighted
         assert saved_marks(home)[0] == frozenset({second})
         await pilot.press("j", "slash")
-        await wait_beyond_the_delay(pilot)
+        await pilot.pause(BEYOND_SLOW_DELAY)
+        await settle(pilot)
         third = screen.paper_list.highlighted
-        assert third not in screen.marks.read
+        assert third not in screen.marks.read and third not in saved_marks(home)[0]
 
 
 async def test_set_unread_by_hand_stays_unread_until_moved_onto_again(home, fixture_digests):

@@ -678,9 +678,10 @@ class MainScreen(Screen[None]):
     def _read_on_open(self, clock: ReadClock) -> None:
         self._read_timer = None
         paper_id = clock.paper_id
-        if clock is self._read_clock and paper_id is not None and paper_id == self.selected:
-            if clock.running(self.reader_app.config.read_on_open, self.marks.read):
-                self._set_read([paper_id], True, "read on open")
+        if clock is not self._read_clock or paper_id is None or paper_id != self.selected:
+            return  # moved on, or looked away, meanwhile
+        if clock.running(self.reader_app.config.read_on_open, self.marks.read):
+            self._set_read([paper_id], True, "read on open")
 
     # -- marks ---------------------------------------------------------------------------
 
