@@ -967,6 +967,7 @@ class MainScreen(Screen[None]):
             self.filters_shown = True
             self._revealed_for_search = True
         self.set_focus(search)
+        search.select_all()  # typing replaces the last search; an arrow key keeps it to edit
 
     def _leave_search(self) -> None:
         self.set_focus(self.paper_list)
