@@ -196,7 +196,10 @@ class MainScreen(Screen[None]):
         # ctrl+p), so the keys that matter still fit.
         footer = self.query_one(Footer)
         footer.compact = event.size.width < NARROW_BELOW
-        footer.show_command_palette = event.size.width >= NARROW_BELOW
+        wide = event.size.width >= NARROW_BELOW
+        if footer.show_command_palette != wide:
+            footer.show_command_palette = wide
+            footer.refresh(recompose=True)  # the footer adds or drops the hint only when composed
 
     def watch_filters_shown(self, shown: bool | None) -> None:
         self.set_class(shown is True, "-show-filters")
