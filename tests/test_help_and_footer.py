@@ -6,7 +6,6 @@ import io
 import re
 
 from rich.console import Console
-
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
     fixture_digests,
     home,
