@@ -128,3 +128,24 @@ def test_hostile_titles_show_literally_and_leave_the_terminal_intact(home, tmp_p
         terminal.keys("q")
     finally:
         terminal.close()
+
+
+def test_a_paper_only_shown_is_not_read(home):
+    """Launch, look at the first paper for 5 s (read_on_open is 2 s), quit: nothing was read."""
+    terminal = start(home, "reader-unread")
+    try:
+        terminal.wait_for("Aug 7")
+        terminal.wait_for("1 of ")  # the first paper is shown in the detail pane
+        time.sleep(5)
+        terminal.keys("q")
+        deadline = time.monotonic() + 10
+        while "1 of " in terminal.screen() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        terminal.close()
+    result = subprocess.run(
+        [str(READER), "search", "is:read", "--json"],
+        capture_output=True, text=True, env={**os.environ, "READER_HOME": str(home)}, check=False,
+    )  # exit status not checked: "no hits" may be an exit status of its own
+    assert "Traceback" not in result.stderr
+    assert json.loads(result.stdout) == []

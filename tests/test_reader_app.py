@@ -336,6 +336,24 @@ async def test_escape_leaves_search_then_clears_it(home, fixture_digests):
         assert screen.search_text == "" and screen.paper_list.row_count == 16
 
 
+async def test_slash_selects_the_restored_search_so_typing_replaces_it(home, fixture_digests):
+    async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
+        await search(pilot, "melange")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.search_text == "melange"
+        await pilot.press("slash", *"erdos")
+        await wait_until(pilot, lambda: screen.search_text == "erdos")
+        await pilot.press("escape", "slash", "end", *"ian")  # an arrow key or End keeps the text to edit
+        await wait_until(pilot, lambda: screen.search_text == "erdosian")
+        await pilot.press("escape", "slash", "left", "x")
+        await wait_until(pilot, lambda: screen.search_text == "xerdosian")
+
+
 async def test_filters_work_in_the_search_box_and_bad_queries_do_not_crash(home, fixture_digests):
     async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
         screen = await search(pilot, "digest:2025-03-17")
@@ -450,6 +468,8 @@ async def test_a_paper_shown_long_enough_counts_as_read(home, fixture_digests):
         screen = await ready(pilot)
         first = screen.paper_list.highlighted
         await pilot.pause(0.6)  # the first paper, shown at start, for longer than the delay
+        await settle(pilot)
+        assert first not in saved_marks(home)[0]  # shown, not chosen: not read
         await pilot.press("j")
         await pilot.pause(0.1)
         second = screen.paper_list.highlighted
@@ -457,7 +477,7 @@ async def test_a_paper_shown_long_enough_counts_as_read(home, fixture_digests):
         await settle(pilot)
         read, _ = saved_marks(home)
         assert second in read
-        assert first in read
+        assert first not in read
         await pilot.press("r")  # marked unread by hand: it stays unread however long it is shown
         await pilot.pause(0.6)
         await settle(pilot)

@@ -123,7 +123,7 @@ async def test_views_and_digests_show_the_query_hits_while_it_is_active(home, fi
         assert ("digest", "Mar 14", "2 of 6") in rows and ("digest", "Mar 17", "0 of 6") in rows
         await pilot.press("escape", "s")  # star one
         await settle(pilot)
-        await pilot.press("slash", "space")  # the next result counts it
+        await pilot.press("slash", "end", "space")  # the next result counts it
         await wait_until(pilot, lambda: screen.search_text == "quantization ")
         await pilot.pause(0.3)
         await settle(pilot)

@@ -14,6 +14,7 @@ from reader.core.triage import (
     SCHOLAR_SEARCH,
     Highlight,
     Marks,
+    ReadClock,
     Session,
     View,
     after_mark,
@@ -21,7 +22,6 @@ from reader.core.triage import (
     digest_counts,
     is_web_link,
     link_to_open,
-    read_on_open_due,
     retally,
     tally,
     step_unread,
@@ -85,12 +85,33 @@ def test_mark_all_read_changes_only_unread_papers_in_list_order():
     assert to_mark_read(["c", "a", "b"], {"a"}) == ["c", "b"]
 
 
-def test_read_on_open_only_for_unread_papers_not_kept_unread_by_hand():
-    assert read_on_open_due("a", 2.0, set(), set())
-    assert not read_on_open_due("a", None, set(), set())  # "never"
-    assert not read_on_open_due("a", 2.0, {"a"}, set())
-    assert not read_on_open_due("a", 2.0, set(), {"a"})
-    assert not read_on_open_due(None, 2.0, set(), set())
+def test_the_clock_runs_only_for_a_paper_the_user_moved_to_while_looking():
+    idle = ReadClock()
+    assert not idle.moved_to("a", by_user=False, looking=True).running(2.0, set())  # start-up, search
+    moved = idle.moved_to("a", by_user=True, looking=True)
+    assert moved.running(2.0, set())
+    assert not moved.running(None, set())  # read_on_open = "never"
+    assert not moved.running(2.0, {"a"})  # already read
+    assert not idle.moved_to("a", by_user=True, looking=False).running(2.0, set())  # from the search box
+    assert moved.moved_to("a", by_user=False, looking=True) is moved  # kept through a refilter
+    assert not moved.moved_to("b", by_user=False, looking=True).running(2.0, set())  # a jump, a new search
+    assert not moved.moved_to(None, by_user=True, looking=True).running(2.0, set())
+
+
+def test_leaving_stops_the_clock_and_coming_back_starts_it_again():
+    moved = ReadClock().moved_to("a", by_user=True, looking=True)
+    away = moved.attention(False)
+    assert not away.running(2.0, set())
+    assert away.attention(True) == moved
+    assert not ReadClock().attention(True).running(2.0, set())  # nothing was moved to
+
+
+def test_a_mark_by_hand_or_undo_ends_the_clock_until_the_next_move():
+    moved = ReadClock().moved_to("a", by_user=True, looking=True)
+    assert moved.marked(["b"]) is moved
+    ended = moved.marked(["a", "b"])
+    assert not ended.running(2.0, set()) and not ended.attention(True).running(2.0, set())
+    assert ended.moved_to("a", by_user=True, looking=True).running(2.0, set())
 
 
 def test_marks_change_without_touching_the_old_value():

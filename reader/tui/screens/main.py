@@ -63,6 +63,7 @@ from reader.core.tags import (
 from reader.core.triage import (
     Highlight,
     Marks,
+    ReadClock,
     Session,
     Tally,
     View,
@@ -70,7 +71,6 @@ from reader.core.triage import (
     clipboard_text,
     link_to_open,
     new_members,
-    read_on_open_due,
     retally,
     step_unread,
     tally,
@@ -135,9 +135,10 @@ class MainScreen(Screen[None]):
         self.notices: tuple[str, ...] = ()
         self._restore: Session | None = None
         self._pending_digest_path: str | None = None
-        self._kept_unread: set[str] = set()  # set unread by hand: read-on-open leaves them alone
+        self._read_clock = ReadClock()  # read-on-open: the paper the user moved to (core.triage)
         self._unsaved: list[tuple[str, list[str], bool]] = []  # mark writes not yet committed
         self._read_timer: Timer | None = None
+        self._moved_by_user = False  # set while a key or click moves the selection
         self._session_timer: Timer | None = None
         self._submitted = 0  # state jobs sent; a poll result older than the newest is dropped
         self._state_version: int | None = None
@@ -214,7 +215,10 @@ class MainScreen(Screen[None]):
         # ctrl+p), so the keys that matter still fit.
         footer = self.query_one(Footer)
         footer.compact = event.size.width < NARROW_BELOW
-        footer.show_command_palette = event.size.width >= NARROW_BELOW
+        wide = event.size.width >= NARROW_BELOW
+        if footer.show_command_palette != wide:
+            footer.show_command_palette = wide
+            footer.refresh(recompose=True)  # the footer adds or drops the hint only when composed
 
     def watch_filters_shown(self, shown: bool | None) -> None:
         self.set_class(shown is True, "-show-filters")
@@ -622,13 +626,19 @@ class MainScreen(Screen[None]):
 
     @on(VirtualList.Highlighted, "#papers")
     def _paper_highlighted(self, event: VirtualList.Highlighted) -> None:
-        self.selected = self.paper_list.paper_at(event.index)
+        self._moved_by_user = event.by_user
+        try:
+            self.selected = self.paper_list.paper_at(event.index)
+        finally:
+            self._moved_by_user = False
         self._update_titles()
 
+    @on(VirtualList.Chosen, "#papers")
+    def _paper_clicked(self) -> None:
+        self._opened_by_user()  # a click on the row already selected opens it too
+
     def watch_selected(self, paper_id: str | None) -> None:
-        if self._read_timer is not None:
-            self._read_timer.stop()
-            self._read_timer = None
+        self._follow_read_clock(self._read_clock.moved_to(paper_id, self._moved_by_user, self._looking()))
         self.similar = ()
         if paper_id is None:
             self.paper = None
@@ -637,9 +647,6 @@ class MainScreen(Screen[None]):
             return
         self.load_paper(paper_id)
         self.load_similar(paper_id)
-        delay = self.reader_app.config.read_on_open
-        if read_on_open_due(paper_id, delay, self.marks.read, self._kept_unread):
-            self._read_timer = self.set_timer(cast(float, delay), partial(self._read_on_open, paper_id))
         self._schedule_session_save()
 
     @work(exclusive=True, group="detail", exit_on_error=False)
@@ -677,9 +684,49 @@ class MainScreen(Screen[None]):
         self.current_view = View.ALL
         self.refilter()
 
-    def _read_on_open(self, paper_id: str) -> None:
+    # -- read on open: the rule is ReadClock's; the screen reports moves and focus ---------
+
+    def _looking(self) -> bool:
+        """The list or the detail has focus, and no dialog is open over the screen."""
+        focused = self.focused
+        if focused is None or not self.is_active:
+            return False
+        return focused is self.paper_list or self.detail in focused.ancestors_with_self
+
+    def _opened_by_user(self) -> None:
+        """The user chose the selected paper without moving (enter, a click on its row)."""
+        self._follow_read_clock(self._read_clock.moved_to(self.selected, True, self._looking()))
+
+    def _attention_changed(self) -> None:
+        self._follow_read_clock(self._read_clock.attention(self._looking()))
+
+    def watch_focused(self) -> None:
+        self._attention_changed()
+
+    def on_screen_suspend(self) -> None:
+        self._attention_changed()  # a dialog opened
+
+    def on_screen_resume(self) -> None:
+        self._attention_changed()
+
+    def _follow_read_clock(self, clock: ReadClock) -> None:
+        """Start, keep or stop the read-on-open timer as the clock says."""
+        if clock == self._read_clock:
+            return
+        self._read_clock = clock
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        delay = self.reader_app.config.read_on_open
+        if delay is not None and clock.running(delay, self.marks.read):
+            self._read_timer = self.set_timer(delay, partial(self._read_on_open, clock))
+
+    def _read_on_open(self, clock: ReadClock) -> None:
         self._read_timer = None
-        if paper_id == self.selected and read_on_open_due(paper_id, 0.0, self.marks.read, self._kept_unread):
+        paper_id = clock.paper_id
+        if clock is not self._read_clock or paper_id is None or paper_id != self.selected:
+            return  # moved on, or looked away, meanwhile
+        if clock.running(self.reader_app.config.read_on_open, self.marks.read):
             self._set_read([paper_id], True, "read on open")
 
     # -- marks ---------------------------------------------------------------------------
@@ -687,10 +734,7 @@ class MainScreen(Screen[None]):
     def _set_read(self, ids: list[str], read: bool, description: str | None = None) -> None:
         if not ids:
             return
-        if read:
-            self._kept_unread.difference_update(ids)
-        else:
-            self._kept_unread.update(ids)
+        self._follow_read_clock(self._read_clock.marked(ids))  # the user's decision, or the clock's
         self._save_marks("read", ids, read, partial(self.reader_app.state.set_read, ids, read, description))
 
     def _set_starred(self, ids: list[str], starred: bool) -> None:
@@ -792,7 +836,7 @@ class MainScreen(Screen[None]):
         if paper_id not in self._marks_meant().read:
             self._set_read([paper_id], True)
         papers = self.paper_list
-        papers.set_cursor(after_mark(papers.cursor, papers.row_count))
+        papers.set_cursor(after_mark(papers.cursor, papers.row_count), by_user=True)
 
     def action_mark_all_read(self) -> None:
         targets = to_mark_read(self.paper_list.rows.ids, self._marks_meant().read)
@@ -826,7 +870,7 @@ class MainScreen(Screen[None]):
         self.marks = self.marks.patched(marks)
         if not same_annotations(self.annotations, annotations):
             self.annotations = annotations
-        self._kept_unread.update(pid for pid, mark in marks.items() if not mark.read)
+        self._follow_read_clock(self._read_clock.marked(marks))
         papers = self._full_view.papers if self._full_view is not None else {}
         undone = result.naming_the_paper(lambda pid: papers[pid].title if pid in papers else None)
         self.notify(f"Undone: {undone}", markup=False)
@@ -967,7 +1011,7 @@ class MainScreen(Screen[None]):
         if index is None:
             self.notify(f"No unread paper {'below' if step > 0 else 'above'}.")
         else:
-            papers.set_cursor(index)
+            papers.set_cursor(index, by_user=True)
 
     def action_open(self) -> None:
         focused = self.focused
@@ -977,6 +1021,7 @@ class MainScreen(Screen[None]):
             self.set_focus(self.detail.query_one(SimilarList))  # enter again: pick a similar paper
         elif self.paper is not None:
             self.set_focus(self.detail)
+            self._opened_by_user()  # "read the paper": as deliberate as moving onto it
 
     def action_read_on(self) -> None:
         detail = self.detail
@@ -1009,6 +1054,7 @@ class MainScreen(Screen[None]):
             self.filters_shown = True
             self._revealed_for_search = True
         self.set_focus(search)
+        search.select_all()  # typing replaces the last search; an arrow key keeps it to edit
 
     def _leave_search(self) -> None:
         self.set_focus(self.paper_list)

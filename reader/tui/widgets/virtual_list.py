@@ -40,7 +40,11 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
             return self.virtual_list
 
     class Highlighted(_RowMessage):
-        """The cursor moved to row `index`."""
+        """The cursor moved to row `index`; `by_user` when a key or a click moved it."""
+
+        def __init__(self, virtual_list: VirtualList, index: int, by_user: bool = False) -> None:
+            super().__init__(virtual_list, index)
+            self.by_user = by_user
 
     class Chosen(_RowMessage):
         """Row `index` was chosen (clicked, or enter pressed on it)."""
@@ -50,6 +54,7 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self._row_count = 0
         self._row_height = 1
         self._strips: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(1024)
+        self._moving_by_user = False  # read by watch_cursor: who moved the cursor
 
     # -- what subclasses provide ----------------------------------------------------------
 
@@ -109,19 +114,26 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
     def validate_cursor(self, cursor: int) -> int:
         return max(0, min(cursor, self._row_count - 1)) if self._row_count else 0
 
-    def set_cursor(self, index: int, force: bool = False) -> None:
-        """Move the cursor; `force` announces it even when it stays on the same row."""
+    def set_cursor(self, index: int, force: bool = False, by_user: bool = False) -> None:
+        """Move the cursor; `force` announces it even when it stays on the same row; `by_user`
+        when a key or a click asked for it (else the program moved it, e.g. new rows)."""
         index = self.validate_cursor(index)
         if index == self.cursor and not force:
             return
-        self.cursor = index
+        self._moving_by_user = by_user
+        try:
+            self.cursor = index
+        finally:
+            self._moving_by_user = False
 
     def watch_cursor(self, previous: int, cursor: int) -> None:
         self._refresh_row(previous)
         self._refresh_row(cursor)
         self.scroll_cursor_visible()
         if self._row_count:
-            self.post_message(self.Highlighted(self, cursor))
+            self.post_message(self.Highlighted(self, cursor, self._moving_by_user))
+
+    # move, first, last and page are what the cursor keys call: the user's moves.
 
     def move(self, delta: int) -> None:
         """Move by `delta` rows, stepping over rows the cursor may not rest on."""
@@ -132,15 +144,15 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         while 0 <= index < self._row_count and not self.selectable(index):
             index += step
         if 0 <= index < self._row_count:
-            self.set_cursor(index)
+            self.set_cursor(index, by_user=True)
 
     def first(self) -> None:
-        self.set_cursor(0)
+        self.set_cursor(0, by_user=True)
         if self._row_count and not self.selectable(0):
             self.move(1)
 
     def last(self) -> None:
-        self.set_cursor(self._row_count - 1)
+        self.set_cursor(self._row_count - 1, by_user=True)
 
     def page(self, pages: int) -> None:
         self.move(pages * max(1, self.scrollable_content_region.height // self._row_height - 1))
@@ -204,5 +216,5 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         index = (offset.y + round(self.scroll_offset.y)) // self._row_height
         if 0 <= index < self._row_count and self.selectable(index):
             event.stop()
-            self.set_cursor(index)
+            self.set_cursor(index, by_user=True)
             self.choose(index)
