@@ -848,7 +848,7 @@ class MainScreen(Screen[None]):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self._kept_unread.difference_update(targets)
+                self._follow_read_clock(self._read_clock.marked(targets))
                 job = partial(self.reader_app.state.set_read, targets, True, f"mark all shown read ({count:,} {noun})")
                 self._save_marks("read", targets, True, job, f"Marked {count:,} {noun} read. u undoes it.")
 
