@@ -16,7 +16,7 @@ import reader.core.library as library_module
 from reader import paths
 from reader.core.library import Library
 from reader.core.renamed_ids import follow_renamed_ids
-from reader.core.state import StateStore, open_state
+from reader.core.state import StateStore, open_state, state_path
 from reader.core.text import clean_text, paper_id
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
@@ -239,3 +239,25 @@ def test_an_unchanged_file_carries_a_title_the_old_rules_could_not_keep(monkeypa
         library.close()
     assert report.renamed == 1
     assert state.starred_ids() == {NEW_ID}
+
+
+async def test_the_app_shows_the_star_and_tag_on_the_new_id_and_does_not_call_it_new(monkeypatch, digests, tmp_path):
+    from test_reader_app import SIZE, make_app, ready, settle
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("READER_HOME", str(home))
+    sync_with_old_rules(monkeypatch, digests, paths.index_dir(paths.user_dirs(), [digests]))
+    with StateStore(state_path(home / "data", "default")) as store:
+        mark_everything(store, OLD_ID)
+        store.record_known([paper_id(title) for title in OTHERS])
+    async with make_app(digests).run_test(size=SIZE, notifications=True) as pilot:
+        screen = await ready(pilot)
+        await settle(pilot)
+        assert NEW_ID in screen.library_view.papers
+        assert screen.marks.starred == {NEW_ID} and screen.marks.read == {NEW_ID}
+        assert screen.annotations.tags == {NEW_ID: ("moon",)}
+        messages = [str(notification.message) for notification in pilot.app._notifications]
+        assert "kept your marks on 1 paper whose titles are now cleaned up differently" in messages
+        await pilot.press("4")  # New: every paper was shown before, under one id or the other
+        await settle(pilot)
+        assert screen.paper_list.row_count == 0
