@@ -4,12 +4,10 @@ up differently (a zero-width space dropped instead of read as a word break)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_cli import run
 
 import reader.core.digest as digest_module
 import reader.core.library as library_module
@@ -97,9 +95,9 @@ def test_star_read_tag_note_and_sighting_follow_the_new_id(monkeypatch, digests,
     assert state.all_notes() == {NEW_ID: "read the appendix"}
     assert NEW_ID in state.known_ids()  # not shown as new again
     assert followed.carry(frozenset({OLD_ID})) == {OLD_ID, NEW_ID}
-    # The undo journal follows too: undoing the note, then the tag, acts on the paper shown.
-    assert state.undo().paper_ids == (NEW_ID,)
-    assert state.all_notes() == {}
+    # The undo journal follows too: each undo acts on the paper where its mark is now.
+    assert [state.undo().paper_ids for _ in range(4)] == [(NEW_ID,)] * 4
+    assert (state.all_notes(), state.all_tags(), state.read_ids(), state.starred_ids()) == ({}, {}, set(), set())
 
 
 def test_a_mark_made_on_the_new_id_is_kept_and_nothing_is_dropped(monkeypatch, digests, tmp_path, state):
@@ -195,16 +193,6 @@ def test_another_paper_at_the_same_place_is_not_taken_for_it(monkeypatch, digest
         library.close()
     assert report.renamed == 0 and followed.papers == 0
     assert state.starred_ids() == {OLD_ID}
-
-
-def run(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "READER_HOME": str(home)}
-    result = subprocess.run(
-        [sys.executable, "-m", "reader", *args], capture_output=True, text=True, env=env, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return result
 
 
 def test_cli_search_lists_the_starred_paper_under_its_new_id(monkeypatch, digests, tmp_path):

@@ -726,9 +726,9 @@ class StateStore:
         mark the user removes later is never brought back).
 
         Nothing is overwritten: what the new id has stays, and the old id keeps what could
-        not go (a different note). What went is taken off the old id, with its undo journal,
-        unless the old id is in `keep_on_old` (a paper still listed, or renamed to several).
-        Not journaled itself: undo must not send marks back to an id no paper has.
+        not go (a different note). What went is taken off the old id, and its undo journal
+        goes with it, unless the old id is in `keep_on_old` (a paper still listed, or renamed
+        to several). Not journaled itself: undo must not send marks back to an id no paper has.
         Returns (papers that gained something, the renames applied now)."""
         wanted = list(dict.fromkeys((old, new) for old, new in renames if old != new))
         if not wanted or not self._renames_pending(wanted):
@@ -738,7 +738,9 @@ class StateStore:
             conn.execute(_FOLLOWED_RENAMES_SCHEMA)
             done = set(conn.execute("SELECT old_id, new_id FROM followed_renames").fetchall())
             pending = [pair for pair in wanted if pair not in done]
-            gained = {new for old, new in pending if self._carry_to_new_id(conn, old, new, old not in kept)}
+            moved: dict[tuple[str, str, str], str] = {}  # (table, old id, field or tag) -> new id
+            gained = {new for old, new in pending if self._carry_to_new_id(conn, old, new, moved, old not in kept)}
+            _follow_in_journal(conn, moved)
             at = _now()
             conn.executemany(
                 "INSERT OR IGNORE INTO followed_renames VALUES (?, ?, ?)", ((old, new, at) for old, new in pending)
@@ -756,9 +758,12 @@ class StateStore:
         return any(pair not in done for pair in wanted)
 
     @staticmethod
-    def _carry_to_new_id(conn: sqlite3.Connection, old: str, new: str, move: bool) -> bool:
+    def _carry_to_new_id(
+        conn: sqlite3.Connection, old: str, new: str, moved: dict[tuple[str, str, str], str], move: bool
+    ) -> bool:
         """One paper's marks, tags, note and first sighting from `old` to `new` where `new`
-        has none of its own; True when `new` gained a mark, tag or note."""
+        has none of its own; with `move`, taken off `old` and noted in `moved` for the
+        journal. True when `new` gained a mark, tag or note."""
         gained = False
         old_marks = conn.execute(
             "SELECT read, read_at, starred, starred_at FROM marks WHERE paper_id = ?", (old,)
@@ -774,11 +779,9 @@ class StateStore:
                     (new, old_marks[2 * number + 1]),
                 )
                 gained = True
-                if move:  # undoing an old star now unstars the paper where it is
-                    conn.execute(
-                        "UPDATE changes SET paper_id = ? WHERE paper_id = ? AND field = ?", (new, old, field)
-                    )
-            if move:
+                if move:
+                    moved["changes", old, field] = new
+            if move:  # gone, or already on the new id
                 conn.execute(f"UPDATE marks SET {field} = 0, {field}_at = NULL WHERE paper_id = ?", (old,))
         new_tags = {row[0] for row in conn.execute("SELECT tag FROM tags WHERE paper_id = ?", (new,))}
         for tag, added_at in conn.execute("SELECT tag, added_at FROM tags WHERE paper_id = ?", (old,)).fetchall():
@@ -786,9 +789,7 @@ class StateStore:
                 conn.execute("INSERT INTO tags VALUES (?, ?, ?)", (new, tag, added_at))
                 gained = True
                 if move:
-                    conn.execute(
-                        "UPDATE tag_changes SET paper_id = ? WHERE paper_id = ? AND tag = ?", (new, old, tag)
-                    )
+                    moved["tag_changes", old, tag] = new
             if move:
                 conn.execute("DELETE FROM tags WHERE paper_id = ? AND tag = ?", (old, tag))
         old_note = conn.execute("SELECT body, updated_at FROM notes WHERE paper_id = ?", (old,)).fetchone()
@@ -797,7 +798,7 @@ class StateStore:
             conn.execute("INSERT INTO notes VALUES (?, ?, ?)", (new, *old_note))
             gained = True
             if move:
-                conn.execute("UPDATE note_changes SET paper_id = ? WHERE paper_id = ?", (new, old))
+                moved["note_changes", old, ""] = new
         if old_note and move and (not new_note or new_note[0] == old_note[0]):
             conn.execute("DELETE FROM notes WHERE paper_id = ?", (old,))
         # Seen before under its old id: not new to the user.
@@ -1033,3 +1034,26 @@ CREATE TABLE IF NOT EXISTS followed_renames (
     PRIMARY KEY (old_id, new_id)
 ) WITHOUT ROWID
 """
+
+
+def _follow_in_journal(conn: sqlite3.Connection, moved: dict[tuple[str, str, str], str]) -> None:
+    """Point the undo journal's entries for what moved at the new ids (so undoing an old
+    star unstars the paper where it is now), one pass per table whatever the number."""
+    columns = {"changes": "field", "tag_changes": "tag", "note_changes": "''"}
+    for table, column in columns.items():
+        olds = list(dict.fromkeys(old for kind, old, _ in moved if kind == table))
+        for start in range(0, len(olds), _CHUNK):
+            chunk = olds[start : start + _CHUNK]
+            rows = conn.execute(
+                f"SELECT rowid, paper_id, {column} FROM {table} WHERE paper_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            updates = []
+            for rowid, pid, what in rows:
+                target, seen = pid, {pid}
+                while (table, target, what) in moved and moved[table, target, what] not in seen:
+                    target = moved[table, target, what]  # a paper renamed twice: to the last id
+                    seen.add(target)
+                if target != pid:
+                    updates.append((target, rowid))
+            conn.executemany(f"UPDATE {table} SET paper_id = ? WHERE rowid = ?", updates)
