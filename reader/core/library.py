@@ -698,7 +698,7 @@ class Library:
             renames = _same_papers_renamed(listed_before, digest, sha1)
             self.catalog.add_renamed_ids(renames)
             report.renamed += len(renames)
-        self.catalog.forget_previous_places()  # read again, or gone: the transaction keeps both
+        self.catalog.forget_previous_places()  # compared above (or their file is gone): used up
         return affected
 
     # -- reading -------------------------------------------------------------------------
@@ -870,6 +870,8 @@ def _same_papers_renamed(
     is the new one; or the file is byte for byte the same (only the reading rules changed),
     the old id is gone from it and the new one was not there before."""
     old_sha1, places = before
+    if not places:  # a digest read for the first time
+        return []
     new_ids = [paper_id(entry.title) for entry in digest.entries]
     listed_now, listed_before = set(new_ids), {pid for _, pid, _ in places}
     renames = []
