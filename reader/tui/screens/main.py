@@ -268,8 +268,13 @@ class MainScreen(Screen[None]):
             return False
         if followed.notice:
             self.notify(followed.notice, markup=False, timeout=8)
-        self.marks, _, self._state_version = await self._state_call(_load_state, app.state)
-        self.annotations = await self._state_call(Annotations.load, app.state)
+        submitted = self._submitted
+        marks, _, version = await self._state_call(_load_state, app.state)
+        annotations = await self._state_call(Annotations.load, app.state)
+        if submitted == self._submitted:  # else a mark made meanwhile is on its way: the poll reads all
+            self.marks, self.annotations, self._state_version = marks, annotations, version
+        else:
+            self._state_version = None
         if self._known_load is not None:  # the session's snapshot, with the new ids of papers shown
             known = followed.carry(await asyncio.shield(self._known_load))
             self._known_load = asyncio.get_running_loop().create_future()
