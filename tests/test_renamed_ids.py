@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from test_cli import run
+from test_reader_app import SIZE, make_app, ready, settle
 
 import reader.core.digest as digest_module
 import reader.core.library as library_module
@@ -230,8 +231,6 @@ def test_an_unchanged_file_carries_a_title_the_old_rules_could_not_keep(monkeypa
 
 
 async def test_the_app_shows_the_star_and_tag_on_the_new_id_and_does_not_call_it_new(monkeypatch, digests, tmp_path):
-    from test_reader_app import SIZE, make_app, ready, settle
-
     home = tmp_path / "home"
     monkeypatch.setenv("READER_HOME", str(home))
     sync_with_old_rules(monkeypatch, digests, paths.index_dir(paths.user_dirs(), [digests]))
