@@ -31,6 +31,7 @@ from reader.core.models import Paper, SavedView
 from reader.core.mute import match_rules
 from reader.core.provenance import provenance
 from reader.core.query import parse_query
+from reader.core.renamed_ids import follow_renamed_ids
 from reader.core.saved_views import count_saved_views, find_saved_view, run_saved_view
 from reader.core.similar import similar_papers
 from reader.core.state import StateError, StateStore, make_private_dirs, open_state
@@ -70,6 +71,7 @@ class Context:
             report = self._library.sync(progress=_progress_printer(), rebuild=rebuild)
             _print_report(report)
             self.last_report = report
+            self._follow_renamed_ids()
         return self._library
 
     def state(self) -> StateStore:
@@ -78,7 +80,16 @@ class Context:
             self._state.on_wait = lambda: _err("reader: waiting for another reader to release the state file…")
             for notice in notices:
                 _err(f"reader: {notice}")
+            self._follow_renamed_ids()
         return self._state
+
+    def _follow_renamed_ids(self) -> None:
+        """Once both are open (commands open them in either order; one that needs no marks
+        leaves the state alone): marks follow papers whose id a new text clean-up changed."""
+        if self._library is not None and self._state is not None:
+            notice = follow_renamed_ids(self._library, self._state).notice
+            if notice:
+                _err(f"reader: {notice}")
 
     def muted(self) -> frozenset[str]:
         """The papers the user's mute rules hide, as in the reader (whatever --include-muted says)."""

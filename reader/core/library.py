@@ -35,7 +35,7 @@ from reader.core.cancel import CancelToken
 from reader.core.private import first_unsafe, make_private_dirs
 from reader.core.query import ParsedQuery, Vocabulary, expand_fuzzy, has_fuzzy, parse_query
 from reader.core.sqlite_wal import enable_wal
-from reader.core.text import escape_name, find_links, fold, paper_id
+from reader.core.text import clean_text, escape_name, find_links, fold, paper_id, title_key
 
 # 2: text clean-up removes invisible characters and inline-math dollars; file-name labels escaped.
 CATALOG_VERSION = 2
@@ -110,6 +110,7 @@ class SyncReport:
     warnings: list[ParseWarning] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     read_only: bool = False
+    renamed: int = 0  # places of papers read again under a new id (text cleaned up differently)
     # When the library has no papers: why, in one line naming the file ("no papers: x.txt:1:
     # binary file (NUL bytes); skipped"). Set at every sync, not only when a file was read.
     empty_reason: str | None = None
@@ -207,6 +208,15 @@ class Catalog:
                 digest_id INTEGER NOT NULL, position INTEGER NOT NULL, paper_id TEXT NOT NULL,
                 PRIMARY KEY (digest_id, position));
             CREATE INDEX IF NOT EXISTS appearances_paper ON appearances (paper_id);
+            -- What each digest listed before a rebuild, until the rebuild has read the files
+            -- again: the papers whose id a new text clean-up changes are found from it.
+            CREATE TABLE IF NOT EXISTS previous_places (
+                path TEXT NOT NULL, sha1 TEXT, position INTEGER NOT NULL, paper_id TEXT NOT NULL,
+                title TEXT NOT NULL, PRIMARY KEY (path, position));
+            -- Old id -> new id of the same paper, in the order found. Kept (never reset): the
+            -- state is per profile, and a profile opened later must still follow them.
+            CREATE TABLE IF NOT EXISTS renamed_ids (
+                old_id TEXT NOT NULL, new_id TEXT NOT NULL, UNIQUE (old_id, new_id));
             """
         )
 
@@ -236,8 +246,20 @@ class Catalog:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def reset(self) -> None:
+        """Forget every digest and paper, keeping where each paper was listed (unless the
+        catalog is empty: a rebuild cut short keeps the places it had not read yet)."""
         with self._lock:
-            self.db.executescript("BEGIN; DELETE FROM digests; DELETE FROM papers; DELETE FROM appearances; COMMIT;")
+            self.db.executescript(
+                """
+                BEGIN;
+                DELETE FROM previous_places WHERE EXISTS (SELECT 1 FROM appearances);
+                INSERT OR IGNORE INTO previous_places
+                    SELECT d.path, d.sha1, a.position, a.paper_id, p.title
+                    FROM appearances a JOIN digests d ON d.id = a.digest_id JOIN papers p ON p.id = a.paper_id;
+                DELETE FROM digests; DELETE FROM papers; DELETE FROM appearances;
+                COMMIT;
+                """
+            )
 
     def fingerprints(self) -> dict[str, tuple[int, int, int, str]]:
         """path -> (digest id, size, mtime_ns, sha1)"""
@@ -260,6 +282,39 @@ class Catalog:
         self.db.execute("DELETE FROM appearances WHERE digest_id = ?", (digest_id,))
         self.db.execute("DELETE FROM digests WHERE id = ?", (digest_id,))
         return ids
+
+    def places(self, path: str, digest_id: int | None) -> tuple[str | None, list[tuple[int, str, str]]]:
+        """What a digest listed when last read: (its sha1, [(position, paper id, title)]), from
+        the catalog, or from before a rebuild when the catalog no longer has it."""
+        if digest_id is not None:
+            sha1 = self.db.execute("SELECT sha1 FROM digests WHERE id = ?", (digest_id,)).fetchone()
+            rows = self.db.execute(
+                "SELECT a.position, a.paper_id, p.title FROM appearances a JOIN papers p ON p.id = a.paper_id "
+                "WHERE a.digest_id = ? ORDER BY a.position",
+                (digest_id,),
+            ).fetchall()
+            return (sha1[0] if sha1 else None), rows
+        rows = self.db.execute(
+            "SELECT sha1, position, paper_id, title FROM previous_places WHERE path = ? ORDER BY position", (path,)
+        ).fetchall()
+        return (rows[0][0] if rows else None), [row[1:] for row in rows]
+
+    def forget_previous_places(self) -> None:
+        self.db.execute("DELETE FROM previous_places")
+
+    def add_renamed_ids(self, renames: Iterable[tuple[str, str]]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO renamed_ids VALUES (?, ?)", renames)
+
+    def renamed_ids(self) -> list[tuple[str, str, bool]]:
+        """Every (old id, new id, whether a digest still lists the old id), oldest first."""
+        with self._lock:
+            return [
+                (old, new, bool(listed))
+                for old, new, listed in self.db.execute(
+                    "SELECT old_id, new_id, EXISTS (SELECT 1 FROM appearances WHERE paper_id = old_id) "
+                    "FROM renamed_ids ORDER BY rowid"
+                )
+            ]
 
     def put_digest(self, digest: Digest, size: int, mtime_ns: int, sha1: str) -> set[str]:
         """Record a parsed digest with its papers; returns the papers it lists."""
@@ -636,9 +691,14 @@ class Library:
             digest = parse_read(read, str(file))
             report.warnings.extend(digest.warnings)
             report.parsed += 1
+            listed_before = self.catalog.places(str(file), previous[0] if previous else None)
             if previous:
                 affected |= self.catalog.remove_digest(previous[0])
             affected |= self.catalog.put_digest(digest, *_size_and_time(stat), sha1)
+            renames = _same_papers_renamed(listed_before, digest, sha1)
+            self.catalog.add_renamed_ids(renames)
+            report.renamed += len(renames)
+        self.catalog.forget_previous_places()  # compared above (or their file is gone): used up
         return affected
 
     # -- reading -------------------------------------------------------------------------
@@ -659,6 +719,12 @@ class Library:
 
     def abstracts(self, ids: Sequence[str]) -> dict[str, str]:
         return self.catalog.abstracts(ids)
+
+    def renamed_ids(self) -> list[tuple[str, str, bool]]:
+        """Papers whose id changed when their digest was read again (a new text clean-up keys
+        their title differently): (old id, new id, whether a digest still lists the old id),
+        oldest first. Kept for good: the user's marks follow them (reader.core.renamed_ids)."""
+        return self.catalog.renamed_ids()
 
     def resolve_id(self, text: str) -> str:
         """A full id or a unique prefix of one; raises KeyError with a readable reason."""
@@ -794,6 +860,30 @@ class Library:
         return self.fast.search(
             parsed.query, allowed, view.order, limit, excluded=excluded, cancel=cancel.check if cancel else None
         )
+
+
+def _same_papers_renamed(
+    before: tuple[str | None, list[tuple[int, str, str]]], digest: Digest, sha1: str
+) -> list[tuple[str, str]]:
+    """(old id, new id) for each paper of a digest read again that is listed at the same
+    place under another id, and is the same paper: its old title, cleaned by today's rules,
+    is the new one; or the file is byte for byte the same (only the reading rules changed),
+    the old id is gone from it and the new one was not there before."""
+    old_sha1, places = before
+    if not places:  # a digest read for the first time
+        return []
+    new_ids = [paper_id(entry.title) for entry in digest.entries]
+    listed_now, listed_before = set(new_ids), {pid for _, pid, _ in places}
+    renames = []
+    for position, old_id, old_title in places:
+        if not 1 <= position <= len(new_ids) or new_ids[position - 1] == old_id:
+            continue
+        new_id, new_title = new_ids[position - 1], digest.entries[position - 1].title
+        same_title = title_key(clean_text(old_title)) == title_key(new_title)
+        same_file = old_sha1 == sha1 and old_id not in listed_now and new_id not in listed_before
+        if same_title or same_file:
+            renames.append((old_id, new_id))
+    return renames
 
 
 def _counted(documents: Iterable[Document], stage: str, total: int, progress: Progress | None) -> Iterable[Document]:

@@ -49,6 +49,7 @@ from reader.core.models import Paper, SavedView
 from reader.core.mute import Muting, match_rules, without_muted
 from reader.core.provenance import Provenance, new_to_user, provenance, to_record
 from reader.core.query import ParsedQuery
+from reader.core.renamed_ids import follow_renamed_ids
 from reader.core.saved_views import count_saved_views, find_saved_view, view_of
 from reader.core.similar import Similar, similar_papers
 from reader.core.snippets import SnippetCache, make_snippets
@@ -269,8 +270,35 @@ class MainScreen(Screen[None]):
             self.query_one(ProgressLine).finish()
         if report is not None:
             self._report_sync(report)
-        if report is None or report.changed or self.library_view is None:
+        followed = await self._follow_renamed_ids()
+        if report is None or report.changed or self.library_view is None or followed:
             await self.present(await asyncio.to_thread(app.library.view))
+
+    async def _follow_renamed_ids(self) -> bool:
+        """Marks, tags and notes follow papers whose id a new text clean-up changed; True
+        when some did (the marks and the papers already shown are read again)."""
+        app = self.reader_app
+        try:
+            followed = await self._state_call(follow_renamed_ids, app.library, app.state)
+        except Exception as error:  # noqa: BLE001 - the old ids keep the marks; tried again at the next start
+            self.notify(f"Could not move marks to renamed papers: {error}", severity="error", markup=False, timeout=10)
+            return False
+        if not followed.renamed:
+            return False
+        if followed.notice:
+            self.notify(followed.notice, markup=False, timeout=8)
+        submitted = self._submitted
+        marks, _, version = await self._state_call(_load_state, app.state)
+        annotations = await self._state_call(Annotations.load, app.state)
+        if submitted == self._submitted:  # else a mark made meanwhile is on its way: the poll reads all
+            self.marks, self.annotations, self._state_version = marks, annotations, version
+        else:
+            self._state_version = None
+        if self._known_load is not None:  # the session's snapshot, with the new ids of papers shown
+            known = followed.carry(await asyncio.shield(self._known_load))
+            self._known_load = asyncio.get_running_loop().create_future()
+            self._known_load.set_result(known)
+        return True
 
     def _sync_progress(self, stage: str, done: int, total: int) -> None:
         """Called in the sync thread."""
