@@ -169,7 +169,8 @@ async def test_marks_made_by_another_running_copy_show_up(home, fixture_digests)
 async def test_a_query_with_a_problem_says_so_and_still_searches(home, fixture_digests):
     async with make_app(fixture_digests).run_test(size=SIZE, notifications=True) as pilot:
         screen = await search(pilot, "is:bogus melange")
-        assert str(screen.query_one("#status").render()).startswith("⚠ unknown filter is:bogus")  # the status line
+        status = str(screen.query_one("#status").render()).splitlines()  # the status line
+        assert status[0] == "search: is:bogus melange" and status[1].startswith("⚠ unknown filter is:bogus")
         assert shown_titles(screen)[0].startswith("Mélange:")
         await pilot.press("enter")
         await settle(pilot)

@@ -118,7 +118,7 @@ def test_export_onto_a_fifo_a_folder_or_a_missing_folder_is_refused(tmp_path, fo
         (out / "missing" / "x.md", "does not exist"),
     ):
         result = export(home, folder, target)
-        assert result.returncode == 1 and reason in result.stderr, result.stderr
+        assert result.returncode == 2 and reason in result.stderr, result.stderr
         assert not re.search(r"^exported \d", result.stderr, re.MULTILINE)
     assert stat.S_ISFIFO((out / "pipe").lstat().st_mode)
     assert not (out / "missing").exists()
@@ -145,5 +145,5 @@ def test_a_failed_export_leaves_no_temporary_file(tmp_path, folder, monkeypatch,
 
     monkeypatch.setattr(os, "replace", fails)
     code = cli.main(["--digests", str(folder), "export", "--format", "md", "-o", str(out / "x.md")])
-    assert code == 1 and "No space left" in capsys.readouterr().err
+    assert code == 2 and "No space left" in capsys.readouterr().err
     assert list(out.iterdir()) == []

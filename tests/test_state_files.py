@@ -63,8 +63,8 @@ def test_a_read_only_state_file_is_respected_and_said_in_the_cli(tmp_path, folde
     listed = run(home, *digests, "stats", "--json")
     assert stats(listed)["starred"] == 1 and "read-only" in listed.stderr
     refused = run(home, *digests, "mark", "star", beta, check=False)
-    assert refused.returncode == 1 and "marks cannot be changed" in refused.stderr and "read-only" in refused.stderr
-    assert run(home, *digests, "undo", check=False).returncode == 1
+    assert refused.returncode == 2 and "marks cannot be changed" in refused.stderr and "read-only" in refused.stderr
+    assert run(home, *digests, "undo", check=False).returncode == 2
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
     assert path.read_bytes() == before
     path.chmod(0o600)

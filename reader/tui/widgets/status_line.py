@@ -1,5 +1,5 @@
-"""The status line across the bottom of the main screen: every notice about the search (a
-query that could not be parsed, an unknown field), in full; else the active search.
+"""The status line across the bottom of the main screen: the active search, then every notice
+about it (a query that could not be read as typed, an unknown field), in full.
 
 It spans the whole window, so at 120 columns a notice is not cut as it was in the list's
 border; a longer one wraps onto a second line. Hidden while there is nothing to say.
@@ -18,10 +18,12 @@ NOTICE_MARK = "⚠"
 
 
 def status_content(search: str, notices: Sequence[str]) -> Content:
-    """The notices when there are any (they quote what they are about), else the search."""
+    """The search as typed, then the notices about it on a line of their own (so a notice
+    starts at the left edge and is cut nowhere at 120 columns)."""
+    lines = [Content("search: ") + plain_line(search)] if search else []
     if notices:
-        return Content("  ·  ").join(plain_line(f"{NOTICE_MARK} {notice}") for notice in notices)
-    return Content("search: ") + plain_line(search) if search else Content("")
+        lines.append(Content("  ·  ").join(plain_line(f"{NOTICE_MARK} {notice}") for notice in notices))
+    return Content("\n").join(lines)
 
 
 class StatusLine(Static):
