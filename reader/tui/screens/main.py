@@ -150,6 +150,7 @@ class MainScreen(Screen[None]):
         self._empty_reason: str | None = None  # why the last sync found no paper
         self._tally: Tally | None = None
         self._facets: Facets | None = None  # hits per view and digest while a query is active
+        self._facets_of: Listing | None = None  # the search they were counted for
         self._snippets = SnippetCache()
         self.saved_views: tuple[SavedView, ...] = ()
         self._saved_counts: dict[str, int] = {}
@@ -442,7 +443,25 @@ class MainScreen(Screen[None]):
             lambda: count_facets(library, library_view, listing, marks.read, marks.starred, cancel=token), token
         )
         if library_view is self.library_view and (facets is not None or self._facets is not None):
-            self._facets = facets  # without a query there are none: the pane is already right
+            self._facets, self._facets_of = facets, listing  # without a query: none, the pane is right
+            self._update_filters()
+            if self.marks is not marks:  # a mark changed while they were counted
+                self.recount_facets()
+
+    @work(exclusive=True, group="facets", exit_on_error=False)
+    async def recount_facets(self) -> None:
+        """The search's hits per view and digest again after a mark changed: a paper read or
+        starred moves between the Unread and Starred hits."""
+        listing, library_view, marks = self._facets_of, self.library_view, self.marks
+        if listing is None or library_view is None or self._facets is None:
+            return
+        library = self.reader_app.library
+        token = CancelToken()
+        facets = await self._in_search_thread(
+            lambda: count_facets(library, library_view, listing, marks.read, marks.starred, cancel=token), token
+        )
+        if self._facets_of is listing and self.library_view is library_view and self.marks is marks:
+            self._facets = facets  # else a newer search or mark counts them again
             self._update_filters()
 
     async def _in_search_thread(self, job: Callable[[], Any], token: CancelToken) -> Any:
@@ -555,6 +574,8 @@ class MainScreen(Screen[None]):
     # -- what the panes show -------------------------------------------------------------
 
     def watch_marks(self) -> None:
+        if self._facets is not None and self.search_text.strip():
+            self.recount_facets()
         self._update_filters()
         self.count_saved_views(SAVED_COUNT_DELAY)
 
