@@ -61,6 +61,7 @@ from reader.core.tags import (
     normalise_note,
     tag_title,
 )
+from reader.core.text import strip_controls
 from reader.core.triage import (
     Highlight,
     Marks,
@@ -487,7 +488,9 @@ class MainScreen(Screen[None]):
             keep = self._jump_target
             self._jump_target = None
         parsed, result, ids = listing.parsed, listing.result, listing.ids
-        self.notices = tuple(dict.fromkeys(parsed.notices + result.notices))
+        notices = tuple(dict.fromkeys(parsed.notices + result.notices))
+        self._log_new_notices(notices)
+        self.notices = notices
         if listing.snippets:
             self._snippets.put(listing.highlight, listing.snippets)
         rows = PaperRows(
@@ -502,6 +505,13 @@ class MainScreen(Screen[None]):
         self._update_filters()
         if self._restore_query:
             self.call_after_refresh(self._search_restored_query)
+
+    def _log_new_notices(self, notices: tuple[str, ...]) -> None:
+        """A query notice goes to the message log when the status line starts showing it, not
+        again on each keystroke that keeps it there (a toast would get in the way of typing)."""
+        for notice in notices:
+            if notice not in self.notices:
+                self.reader_app.message_log.add(strip_controls(notice), "warning", "Search")
 
     def _search_restored_query(self) -> None:
         """The session's query, searched once the list is up (a slow one never holds up the start)."""
