@@ -83,3 +83,20 @@ def test_titles_with_invisible_characters_keep_the_pane_borders_aligned(tmp_path
         terminal.keys("q")
     finally:
         terminal.close()
+
+
+async def test_a_long_rejection_wraps_within_the_list_pane(home, tmp_path):
+    folder = tmp_path / "a_folder_with_a_long_name_for_digests"
+    folder.mkdir()
+    binary = folder / "some_binary_file_with_a_long_name.txt"
+    binary.write_bytes(b"\x00\x01\x02" * 10)
+    async with make_app(binary).run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        await wait_until(pilot, lambda: "binary" in screen.paper_list.rows.empty_text)
+        await pilot.pause()
+        papers = screen.paper_list
+        room = papers.scrollable_content_region.width
+        lines = [papers.render_line(y).text.rstrip() for y in range(papers.size.height)]
+        assert all(len(line) <= room for line in lines)
+        shown = "".join("".join(lines).split())  # a long path is folded mid-name
+        assert shown == "".join(f"No papers: {binary}:1: binary file (NUL bytes); skipped.".split())

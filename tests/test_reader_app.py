@@ -542,3 +542,20 @@ async def test_every_help_key_has_a_test_here():
     tested |= {"view_new", "mute", "toggle_muted"}  # tests/test_tui_provenance.py
     tested |= {"message_log"}  # tests/test_tui_messages.py
     assert {command.id for command in COMMANDS} <= tested
+
+
+async def test_the_paper_restored_at_start_is_scrolled_into_view(home, seed_digests):
+    app = make_app(seed_digests)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("G", "k", "k", "k")
+        await settle(pilot)
+        chosen, index = screen.paper_list.highlighted, screen.paper_list.cursor
+        await pilot.press("q")
+        await pilot.pause()
+    async with make_app(seed_digests).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        papers = screen.paper_list
+        assert papers.highlighted == chosen and papers.cursor == index
+        top = round(papers.scroll_offset.y)
+        assert top <= index < top + papers.scrollable_content_region.height  # the cursor row is on screen

@@ -102,6 +102,36 @@ async def test_new_shows_its_hits_during_a_search_like_the_other_views(home, fix
         assert row(screen, "view", "New")[1].count == "5"
 
 
+# -- hits after a mark ------------------------------------------------------------------------
+
+
+async def test_the_hit_counts_follow_a_star_and_a_read_during_a_search(home, fixture_digests):
+    async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await search(pilot, "quantization")
+        await pilot.press("escape")
+        assert row(screen, "view", "Unread")[1].count == "2 of 16"
+        assert row(screen, "view", "Starred")[1].count == "0 of 0"
+        await pilot.press("s")  # the top hit starred
+        await settle(pilot)
+        assert row(screen, "view", "Starred")[1].count == "1 of 1"
+        await pilot.press("r")  # ... and read
+        await settle(pilot)
+        assert row(screen, "view", "Unread")[1].count == "1 of 15"
+
+
+async def test_the_hit_counts_follow_a_paper_read_on_open_during_a_search(home, fixture_digests):
+    async with make_app(fixture_digests, read_on_open=0.3).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await search(pilot, "quantization")
+        await pilot.press("escape")
+        assert row(screen, "view", "Unread")[1].count == "2 of 16"
+        await pilot.press("j")  # the second hit, looked at for longer than the delay
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert row(screen, "view", "Unread")[1].count == "1 of 15"
+
+
 # -- a digest's numbers with muted papers ----------------------------------------------------
 
 

@@ -167,3 +167,17 @@ async def test_a_long_query_notice_is_shown_whole_at_120_columns(home, fixture_d
         assert len(notice) > 90
         lines = screen_text(pilot.app).splitlines()
         assert any(f"⚠ {notice}" in line for line in lines)
+
+
+async def test_a_query_notice_is_logged_once_without_a_toast(home, fixture_digests):
+    async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
+        screen = await search(pilot, "model is:bogus")
+        (notice,) = screen.notices
+        await pilot.press(*" transformer")  # more words: the same notice stays in the status line
+        await wait_until(pilot, lambda: screen.search_text == "model is:bogus transformer")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert screen.notices == (notice,)
+        logged = [line for line in log_lines(pilot.app) if notice in line]
+        assert len(logged) == 1 and "warning" in logged[0]
+        assert not any(notice in str(toast.message) for toast in pilot.app._notifications)  # no toast

@@ -61,6 +61,7 @@ from reader.core.tags import (
     normalise_note,
     tag_title,
 )
+from reader.core.text import strip_controls
 from reader.core.triage import (
     Highlight,
     Marks,
@@ -150,6 +151,7 @@ class MainScreen(Screen[None]):
         self._empty_reason: str | None = None  # why the last sync found no paper
         self._tally: Tally | None = None
         self._facets: Facets | None = None  # hits per view and digest while a query is active
+        self._facets_of: Listing | None = None  # the search they were counted for
         self._snippets = SnippetCache()
         self.saved_views: tuple[SavedView, ...] = ()
         self._saved_counts: dict[str, int] = {}
@@ -442,7 +444,25 @@ class MainScreen(Screen[None]):
             lambda: count_facets(library, library_view, listing, marks.read, marks.starred, cancel=token), token
         )
         if library_view is self.library_view and (facets is not None or self._facets is not None):
-            self._facets = facets  # without a query there are none: the pane is already right
+            self._facets, self._facets_of = facets, listing  # without a query: none, the pane is right
+            self._update_filters()
+            if self.marks is not marks:  # a mark changed while they were counted
+                self.recount_facets()
+
+    @work(exclusive=True, group="facets", exit_on_error=False)
+    async def recount_facets(self) -> None:
+        """The search's hits per view and digest again after a mark changed: a paper read or
+        starred moves between the Unread and Starred hits."""
+        listing, library_view, marks = self._facets_of, self.library_view, self.marks
+        if listing is None or library_view is None or self._facets is None:
+            return
+        library = self.reader_app.library
+        token = CancelToken()
+        facets = await self._in_search_thread(
+            lambda: count_facets(library, library_view, listing, marks.read, marks.starred, cancel=token), token
+        )
+        if self._facets_of is listing and self.library_view is library_view and self.marks is marks:
+            self._facets = facets  # else a newer search or mark counts them again
             self._update_filters()
 
     async def _in_search_thread(self, job: Callable[[], Any], token: CancelToken) -> Any:
@@ -468,7 +488,9 @@ class MainScreen(Screen[None]):
             keep = self._jump_target
             self._jump_target = None
         parsed, result, ids = listing.parsed, listing.result, listing.ids
-        self.notices = tuple(dict.fromkeys(parsed.notices + result.notices))
+        notices = tuple(dict.fromkeys(parsed.notices + result.notices))
+        self._log_new_notices(notices)
+        self.notices = notices
         if listing.snippets:
             self._snippets.put(listing.highlight, listing.snippets)
         rows = PaperRows(
@@ -483,6 +505,13 @@ class MainScreen(Screen[None]):
         self._update_filters()
         if self._restore_query:
             self.call_after_refresh(self._search_restored_query)
+
+    def _log_new_notices(self, notices: tuple[str, ...]) -> None:
+        """A query notice goes to the message log when the status line starts showing it, not
+        again on each keystroke that keeps it there (a toast would get in the way of typing)."""
+        for notice in notices:
+            if notice not in self.notices:
+                self.reader_app.message_log.add(strip_controls(notice), "warning", "Search")
 
     def _search_restored_query(self) -> None:
         """The session's query, searched once the list is up (a slow one never holds up the start)."""
@@ -555,6 +584,8 @@ class MainScreen(Screen[None]):
     # -- what the panes show -------------------------------------------------------------
 
     def watch_marks(self) -> None:
+        if self._facets is not None and self.search_text.strip():
+            self.recount_facets()
         self._update_filters()
         self.count_saved_views(SAVED_COUNT_DELAY)
 

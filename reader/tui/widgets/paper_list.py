@@ -201,7 +201,15 @@ class PaperList(VirtualList):
 
     def render_blank(self, y: int, width: int) -> Strip:
         style = self.get_visual_style()
-        if self._row_count == 0 and y == 1 and self._rows.empty_text:
-            text = Content(f"  {self._rows.empty_text}").stylize(self.get_visual_style("paper-list--empty", partial=True))
+        lines = self._empty_lines(width) if self._row_count == 0 else []
+        if 1 <= y <= len(lines):
+            text = lines[y - 1].stylize(self.get_visual_style("paper-list--empty", partial=True))
             return Strip(text.render_segments(style)).adjust_cell_length(width, style.rich_style)
         return Strip.blank(width, style.rich_style)
+
+    def _empty_lines(self, width: int) -> list[Content]:
+        """Why the list is empty, wrapped within the pane (a rejected digest's reason names a
+        file and can be long), each line indented."""
+        if not self._rows.empty_text:
+            return []
+        return [Content("  ") + line for line in Content(self._rows.empty_text).wrap(max(1, width - 3))]

@@ -85,6 +85,9 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips.clear()
         self.virtual_size = Size(self._row_width(), count * self._row_height)
         self.set_cursor(cursor, force=True)
+        # A list that had no scrollbar cannot scroll until the new rows' scrollbar is laid out
+        # (e.g. the cursor restored far down at start): bring the cursor into view again then.
+        self.call_after_refresh(self.scroll_cursor_visible)
         self.refresh()
 
     def refresh_rows(self) -> None:
