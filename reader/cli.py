@@ -324,7 +324,7 @@ def cmd_show(ctx: Context) -> int:
     _out(paper.title)
     _out(f"id {paper.id} · {status}")
     _out(f"seen in {len(paper.appearances)} digest{'s' if len(paper.appearances) != 1 else ''}: "
-         + ", ".join(f"{a.label} (#{a.position})" for a in paper.appearances))
+         + ", ".join(f"{a.dated_label} (#{a.position})" for a in paper.appearances))
     if tags:
         _out("tags: " + " ".join(f"#{tag}" for tag in tags))
     if note:

@@ -38,7 +38,8 @@ from reader.core.sqlite_wal import enable_wal
 from reader.core.text import clean_text, escape_name, find_links, fold, paper_id, title_key
 
 # 2: text clean-up removes invisible characters and inline-math dollars; file-name labels escaped.
-CATALOG_VERSION = 2
+# 3: braces around converted TeX macros go (`{\rho}` -> `ρ`).
+CATALOG_VERSION = 3
 CATALOG_FILE = "catalog.sqlite3"
 DIGEST_SUFFIXES = (".txt", ".md", ".text")
 # About a thousand papers: below this a single-process index writer is quicker.
