@@ -293,7 +293,9 @@ def cmd_views(ctx: Context) -> int:
     state = ctx.state()
     saved = state.saved_views()
     library = ctx.library()
-    counts = count_saved_views(library, saved, state.read_ids(), state.starred_ids(), Annotations.load(state))
+    counts = count_saved_views(
+        library, saved, state.read_ids(), state.starred_ids(), Annotations.load(state), ctx.hidden()
+    )
     if ctx.args.json:
         _print_json([{"name": v.name, "query": v.query, "view": v.view, "papers": counts[v.name]} for v in saved])
         return 0
@@ -640,6 +642,7 @@ def build_parser() -> argparse.ArgumentParser:
     _include_muted_option(sub)
     sub = command("views", "list the saved views with how many papers each lists", cmd_views)
     sub.add_argument("--json", action="store_true")
+    _include_muted_option(sub)
     sub = command("show", "everything about one paper", cmd_show)
     sub.add_argument("id", help="paper id (or a unique prefix of at least 4 characters)")
     sub.add_argument("--json", action="store_true")
