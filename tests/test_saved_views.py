@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.models import SavedView
 from reader.core.library import Library
+from reader.core.models import SavedView
 from reader.core.mute import match_rules
 from reader.core.saved_views import count_saved_views, find_saved_view, view_of
 from reader.core.state import StateStore, state_path
