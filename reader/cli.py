@@ -24,7 +24,7 @@ from reader.core.config import (
 )
 from reader.core.digest import MAX_FILE_BYTES, parse_read, read_digest
 from reader.core.export import FORMATS, export_papers
-from reader.core.files import FileWriteError, MissingFolder, write_file
+from reader.core.files import FileWriteError, MissingFolder, writable_target, write_file
 from reader.core.index import IndexDamaged
 from reader.core.library import Library, SyncReport, digest_file_name
 from reader.core.models import Paper, SavedView
@@ -293,7 +293,9 @@ def cmd_views(ctx: Context) -> int:
     state = ctx.state()
     saved = state.saved_views()
     library = ctx.library()
-    counts = count_saved_views(library, saved, state.read_ids(), state.starred_ids(), Annotations.load(state))
+    counts = count_saved_views(
+        library, saved, state.read_ids(), state.starred_ids(), Annotations.load(state), ctx.hidden()
+    )
     if ctx.args.json:
         _print_json([{"name": v.name, "query": v.query, "view": v.view, "papers": counts[v.name]} for v in saved])
         return 0
@@ -324,7 +326,7 @@ def cmd_show(ctx: Context) -> int:
     _out(paper.title)
     _out(f"id {paper.id} · {status}")
     _out(f"seen in {len(paper.appearances)} digest{'s' if len(paper.appearances) != 1 else ''}: "
-         + ", ".join(f"{a.label} (#{a.position})" for a in paper.appearances))
+         + ", ".join(f"{a.dated_label} (#{a.position})" for a in paper.appearances))
     if tags:
         _out("tags: " + " ".join(f"#{tag}" for tag in tags))
     if note:
@@ -401,6 +403,12 @@ def cmd_undo(ctx: Context) -> int:
 
 
 def cmd_export(ctx: Context) -> int:
+    to_file = ctx.args.output not in (None, "-")
+    if to_file:
+        try:
+            writable_target(ctx.args.output)  # first: a path that cannot be written costs no work and no other message
+        except FileWriteError as error:
+            raise _not_exported(error) from error
     library = ctx.library()
     state = ctx.state()
     read_ids, starred_ids = state.read_ids(), state.starred_ids()
@@ -418,17 +426,21 @@ def cmd_export(ctx: Context) -> int:
     ids = [pid for pid in result.ids if pid not in hidden]
     papers = [paper for paper in (library.paper(pid) for pid in ids) if paper is not None]
     text = export_papers(papers, state.marks([paper.id for paper in papers]), ctx.args.format, annotations)
-    if ctx.args.output in (None, "-"):
+    if not to_file:
         _write_raw(text)
         return 0
     try:
         write_file(ctx.args.output, text)
-    except MissingFolder as error:
-        raise CommandError(f"not exported: {error}; create it first (nothing was written)") from error
     except FileWriteError as error:
-        raise CommandError(f"not exported: {error}") from error
+        raise _not_exported(error) from error
     _err(f"exported {len(papers)} paper{'s' if len(papers) != 1 else ''} to {escape_name(ctx.args.output)}")
     return 0
+
+
+def _not_exported(error: FileWriteError) -> CommandError:
+    if isinstance(error, MissingFolder):
+        return CommandError(f"not exported: {error}; create it first (nothing was written)")
+    return CommandError(f"not exported: {error}")
 
 
 def cmd_add(ctx: Context) -> int:
@@ -607,7 +619,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader", parents=[common],
         description="A keyboard-driven terminal reader for daily ML-paper digests. With no command, opens the reader.",
-        epilog="exit status: 0 done; 1 nothing found (search) or problems found (config --check); 2 an error",
+        epilog=(
+            "exit status: 0 done; 1 nothing found (search) or problems found (config --check); 2 an error; "
+            "130 interrupted (ctrl+c)"
+        ),
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -627,6 +642,7 @@ def build_parser() -> argparse.ArgumentParser:
     _include_muted_option(sub)
     sub = command("views", "list the saved views with how many papers each lists", cmd_views)
     sub.add_argument("--json", action="store_true")
+    _include_muted_option(sub)
     sub = command("show", "everything about one paper", cmd_show)
     sub.add_argument("id", help="paper id (or a unique prefix of at least 4 characters)")
     sub.add_argument("--json", action="store_true")
@@ -637,7 +653,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("mark", "mark papers read, unread, starred or unstarred", cmd_mark)
     sub.add_argument("action", choices=MARK_ACTIONS)
     sub.add_argument("ids", nargs="+", metavar="ID")
-    command("undo", "undo the last change to your marks", cmd_undo)
+    command("undo", "undo the last change to your marks, tags or notes", cmd_undo)
     sub = command("export", "export papers as Markdown, JSON, CSV or BibTeX", cmd_export)
     sub.add_argument("--starred", action="store_true", help="only starred papers")
     sub.add_argument("--unread", action="store_true", help="only unread papers")

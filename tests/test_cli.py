@@ -146,5 +146,14 @@ def test_missing_digests_path_is_an_error(tmp_path):
     assert result.returncode == 2 and result.stderr.strip() == f"reader: {tmp_path / 'nope'}: no such file or folder"
 
 
+def test_show_names_each_digest_with_its_year(home):
+    hit = as_json(run(home, "search", "mixturegrowth", "--json"))[0]
+    appearances = as_json(run(home, "show", hit["id"], "--json"))["digests"]
+    shown = run(home, "show", hit["id"]).stdout
+    for appearance in appearances:
+        year = appearance["date"][:4]
+        assert f"{appearance['label']} {year} (#{appearance['position']})" in shown
+
+
 def test_version():
     assert run(Path("/nonexistent-home"), "--version").stdout.startswith("reader ")

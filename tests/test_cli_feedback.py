@@ -100,6 +100,23 @@ def test_search_stats_and_export_leave_muted_papers_out_unless_asked(home, muted
     assert len(json.loads(run(home, "search", "survey OR model", "--json", "--limit", "10").stdout)) == 10
 
 
+def test_export_to_a_missing_folder_refuses_before_anything_else(home, muted, tmp_path):
+    target = tmp_path / "missing" / "x.md"
+    result = run(home, "export", "--format", "md", "-o", str(target), check=False)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"reader: not exported: the folder {target.parent} does not exist; create it first (nothing was written)"
+    ]
+    assert result.stdout == "" and not target.parent.exists()
+
+
+def test_help_names_every_exit_code_and_what_undo_takes_back(home):
+    epilog = " ".join(run(home, "--help").stdout.split())
+    for code in ("0", "1", "2", "130"):
+        assert re.search(rf"\b{code} ", epilog.split("exit status:", 1)[1]), code
+    assert "undo the last change to your marks, tags or notes" in " ".join(run(home, "--help").stdout.split())
+
+
 def test_undo_names_the_paper(home):
     [hit] = json.loads(run(home, "search", "melange", "--json", "--limit", "1").stdout)
     run(home, "mark", "read", hit["id"])

@@ -4,6 +4,7 @@ file names that try to forge output. Each gets a clear answer and costs no other
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import re
 import subprocess
@@ -236,6 +237,35 @@ def test_a_library_of_rejected_digests_says_which_and_why(tmp_path):
         library.close()
 
 
+def test_a_rejected_file_is_not_counted_as_a_digest(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02" * 10)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "good.txt").write_text(digest("Good Paper"), encoding="utf-8")
+    library, report = synced(folder, tmp_path)
+    try:
+        assert [Path(info.path).name for info in library.view().digests] == ["good.txt"]
+        assert sorted(Path(info.path).name for info in library.view().rejected) == ["binary.txt", "empty.txt"]
+        assert any("binary file" in warning.message for warning in report.warnings)  # still warned about
+    finally:
+        library.close()
+
+
+def test_the_cli_counts_no_rejected_file_as_a_digest(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "some_binary_file.txt").write_bytes(b"\x00\x01\x02" * 10)
+    (folder / "good.txt").write_text(digest("Good Paper"), encoding="utf-8")
+    listed = run(tmp_path / "home", "--digests", str(folder), "digests")
+    assert "binary file (NUL bytes); skipped" in listed.stderr
+    assert "some_binary_file" not in listed.stdout and "good.txt" in listed.stdout
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    stats = run(tmp_path / "home2", "--digests", str(empty), "stats", "--json")
+    assert json.loads(stats.stdout)["digests"] == 0
+
+
 def test_an_empty_folder_says_what_a_digest_file_is(tmp_path):
     library, report = synced(tmp_path, tmp_path / "cache")
     try:
@@ -263,7 +293,7 @@ def test_rejected_digests_say_why_at_every_run(tmp_path):
     binary.write_bytes(b"\x00\x01\x02" * 10)
     reason = f"reader: no papers: {binary}:1: binary file (NUL bytes); skipped"
     first = run(tmp_path / "home", "--digests", str(binary), "digests")
-    assert first.stdout.count("\n") == 1 and reason in first.stderr.splitlines()
+    assert first.stdout == "" and reason in first.stderr.splitlines()  # rejected: listed as no digest
     second = run(tmp_path / "home", "--digests", str(binary), "stats")
     assert second.stderr.splitlines() == [reason]
 

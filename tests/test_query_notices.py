@@ -43,6 +43,15 @@ def test_an_unknown_field_is_named_with_the_fields_there_are_and_searched_as_wor
     assert parsed.query is not None
 
 
+@pytest.mark.parametrize("query", ["a:b:c )", "a:b:c", "x:y )", "a:b c:d"])
+def test_an_unknown_field_with_no_words_left_is_not_said_to_be_searched(query):
+    parsed = finished(query)
+    assert parsed.query is None
+    assert any("no words" in notice for notice in parsed.notices)
+    assert not any("was searched as plain words" in notice for notice in parsed.notices)
+    assert any(notice.startswith(f"{query[0]} is not a field") for notice in parsed.notices)
+
+
 def test_an_unclosed_quote_is_dropped_and_its_words_searched_one_by_one():
     parsed = finished('"unclosed phrase')
     assert parsed.notices == ("in the query: an unclosed quote (its words are searched one by one)",)

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.library import Library
 from reader.core.models import SavedView
-from reader.core.saved_views import find_saved_view, view_of
+from reader.core.mute import match_rules
+from reader.core.saved_views import count_saved_views, find_saved_view, view_of
 from reader.core.state import StateStore, state_path
 from reader.core.triage import View
 
@@ -136,3 +138,26 @@ def test_a_saved_view_of_a_tag_counts_the_tagged_papers(tmp_path):
     assert [paper["id"] for paper in json.loads(run(home, "search", "--view", "low bit", "--json").stdout)] == [
         found[0]["id"]
     ]
+
+
+def test_saved_view_counts_leave_muted_papers_out(tmp_path):
+    library = Library([FIXTURES], tmp_path / "cache")
+    try:
+        library.sync()
+        saved = [SavedView("Quant", "quantization", "all")]
+        muted = match_rules(library, ["title:floating"]).ids
+        assert count_saved_views(library, saved, frozenset(), frozenset()) == {"Quant": 2}
+        assert count_saved_views(library, saved, frozenset(), frozenset(), muted=muted) == {"Quant": 1}
+    finally:
+        library.close()
+
+
+def test_views_counts_as_many_papers_as_the_view_lists_with_mute_rules(tmp_path):
+    home = tmp_path / "home"
+    with store(home) as state:
+        state.save_view(SavedView("Quant", "quantization", "all"))
+        state.add_mute_rule("title:floating")
+    listed = json.loads(run(home, "search", "--view", "Quant", "--json").stdout)
+    assert len(listed) == 1
+    assert json.loads(run(home, "views", "--json").stdout)[0]["papers"] == 1
+    assert json.loads(run(home, "views", "--json", "--include-muted").stdout)[0]["papers"] == 2

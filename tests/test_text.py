@@ -25,6 +25,23 @@ def test_clean_text(raw, clean):
     assert clean_text(raw) == clean
 
 
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        (r"Spearman's {\rho} for ranking", "Spearman's ρ for ranking"),
+        (r"{\alpha}-{\beta} tuning and {\rho}{\sigma}", "α-β tuning and ρσ"),
+        (r"\sqrt{\pi} and x^{\alpha \beta}", "√π and x^(α β)"),
+        (r"a set $\{\rho\}$ and {BERT}", "a set {ρ} and {BERT}"),  # escaped or not a macro: kept
+    ],
+)
+def test_braces_around_converted_macros_go(raw, clean):
+    assert clean_text(raw) == clean
+
+
+def test_dropping_braces_keeps_the_paper_id():
+    assert paper_id(clean_text(r"Spearman's {\rho} for Ranking")) == paper_id(r"Spearman's {ρ} for Ranking")
+
+
 def test_unknown_macros_stay_as_typed():
     assert clean_text(r"we introduce \framework, a system") == r"we introduce \framework, a system"
 

@@ -38,7 +38,8 @@ from reader.core.sqlite_wal import enable_wal
 from reader.core.text import clean_text, escape_name, find_links, fold, paper_id, title_key
 
 # 2: text clean-up removes invisible characters and inline-math dollars; file-name labels escaped.
-CATALOG_VERSION = 2
+# 3: braces around converted TeX macros go (`{\rho}` -> `ρ`).
+CATALOG_VERSION = 3
 CATALOG_FILE = "catalog.sqlite3"
 DIGEST_SUFFIXES = (".txt", ".md", ".text")
 # About a thousand papers: below this a single-process index writer is quicker.
@@ -77,10 +78,13 @@ class PaperSummary(NamedTuple):
 class LibraryView:
     """An in-memory snapshot of the catalog, in the default order (newest digest first)."""
 
-    digests: list[DigestInfo]
+    digests: list[DigestInfo]  # the files that gave papers: the only ones listed and counted
     papers: dict[str, PaperSummary]
     order: list[str]
     papers_in_digest: dict[int, frozenset[str]]
+    # Files read that gave no paper (binary, empty): kept in the catalog so they are not read
+    # again at every start, and named when the library is empty, but never counted as digests.
+    rejected: list[DigestInfo] = field(default_factory=list)
 
     def digest(self, digest_id: int) -> DigestInfo | None:
         return next((info for info in self.digests if info.id == digest_id), None)
@@ -369,7 +373,7 @@ class Catalog:
             # In primary-key order, so each digest's papers come out in their listed order.
             rows = self.db.execute("SELECT digest_id, paper_id FROM appearances ORDER BY digest_id, position").fetchall()
             all_titles = dict(self.db.execute("SELECT id, title FROM papers").fetchall())
-        digests = sorted(
+        every_file = sorted(
             (
                 DigestInfo(row[0], row[1], row[2], date.fromisoformat(row[3]) if row[3] else None, row[4],
                            tuple(json.loads(row[5] or "[]")))
@@ -377,6 +381,8 @@ class Catalog:
             ),
             key=lambda info: info.sort_key,
         )
+        digests = [info for info in every_file if info.entries]
+        rejected = [info for info in every_file if not info.entries]
         listed: dict[int, list[str]] = {info.id: [] for info in digests}
         for digest_id, pid in rows:
             listed[digest_id].append(pid)
@@ -393,7 +399,7 @@ class Catalog:
         dates = {info.id: info.date for info in digests}
         papers = {pid: PaperSummary(pid, all_titles[pid], dates[ids[0]], tuple(ids)) for pid, ids in digest_ids.items()}
         members = {digest_id: frozenset(entries) for digest_id, entries in listed.items()}
-        return LibraryView(digests, papers, list(papers), members)
+        return LibraryView(digests, papers, list(papers), members, rejected)
 
     def paper(self, pid: str) -> Paper | None:
         with self._lock:
@@ -613,7 +619,7 @@ class Library:
     def _why_empty(self, skipped: Sequence[ParseWarning]) -> str:
         """Why the sources gave no paper: the files that were rejected and the first reason."""
         rejected = [str(warning) for warning in skipped]
-        rejected += [info.warnings[0] if info.warnings else escape_name(info.path) for info in self.view().digests]
+        rejected += [info.warnings[0] if info.warnings else escape_name(info.path) for info in self.view().rejected]
         if not rejected:
             places = ", ".join(escape_name(source) for source in self.sources)
             return f"no digest files in {places} (a digest is a .txt, .md or .text file)"

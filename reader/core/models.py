@@ -50,6 +50,14 @@ class Appearance:
     path: str
     position: int
 
+    @property
+    def dated_label(self) -> str:
+        """The digest's label with its year (`Aug 9 2026`), as every view shows it: most
+        digests' date lines leave the year out."""
+        if self.date is None or str(self.date.year) in self.label:
+            return self.label
+        return f"{self.label} {self.date.year}"
+
 
 @dataclass(frozen=True)
 class Paper:

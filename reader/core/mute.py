@@ -89,4 +89,4 @@ def without_muted(view: LibraryView, muted: frozenset[str]) -> LibraryView:
     papers = {pid: summary for pid, summary in view.papers.items() if pid not in muted}
     order = [pid for pid in view.order if pid not in muted]
     members = {digest_id: ids - muted for digest_id, ids in view.papers_in_digest.items()}
-    return LibraryView(view.digests, papers, order, members)
+    return LibraryView(view.digests, papers, order, members, view.rejected)

@@ -147,10 +147,11 @@ def parse_query(raw: str, known_term: Callable[[str], bool] | None = None) -> Pa
     typing = bool(text) and not raw.endswith(" ")
     if text:
         searched, closing, syntax_notice = _without_syntax_errors(text)
-        notices.extend(_unknown_field_notices(text))
+        field_notices_at = len(notices)
         if searched:
             searched = _with_last_word_as_prefix(searched, known_term) if typing else searched
             query = _parse_text(searched + closing, notices)
+        notices[field_notices_at:field_notices_at] = _unknown_field_notices(text, searched=query is not None)
         if syntax_notice:
             notices.insert(0, syntax_notice if query is not None else f"{syntax_notice}; no words left to search for")
         elif query is None:
@@ -243,16 +244,18 @@ def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _unknown_field_notices(text: str) -> list[str]:
-    """`foo:bar` where foo is not a field: Whoosh searches it as plain words; say so."""
+def _unknown_field_notices(text: str, searched: bool) -> list[str]:
+    """`foo:bar` where foo is not a field: Whoosh searches it as plain words; say so, but only
+    when words were `searched` (else another notice says that none were left)."""
     notices: list[str] = []
     for match in _TOKEN.finditer(text):
         field_match = _FIELD_NAME.match(match.group())
         if field_match is None or field_match.group(1) in _FIELDS or field_match.group(1).lower() in _FILTER_NAMES:
             continue
+        plain_words = f"; {match.group()} was searched as plain words" if searched else ""
         notices.append(
-            f"{field_match.group(1)} is not a field (fields: title:, abstract:; filters: is:, digest:, tag:, note:); "
-            f"{match.group()} was searched as plain words"
+            f"{field_match.group(1)} is not a field (fields: title:, abstract:; filters: is:, digest:, tag:, note:)"
+            + plain_words
         )
     return list(dict.fromkeys(notices))
 

@@ -37,11 +37,15 @@ def count_saved_views(
     read: frozenset[str],
     starred: frozenset[str],
     annotations: Annotations | None = None,
+    muted: frozenset[str] = frozenset(),
 ) -> dict[str, int]:
-    """name -> how many papers each saved view lists now (one search each, off the UI thread)."""
-    return {
-        view.name: len(run_saved_view(library, view, read, starred, annotations=annotations).ids) for view in saved
-    }
+    """name -> how many papers each saved view lists now, the `muted` ones (see mute.py) left
+    out as the view leaves them out (one search each, off the UI thread)."""
+    counts: dict[str, int] = {}
+    for view in saved:
+        ids = run_saved_view(library, view, read, starred, annotations=annotations).ids
+        counts[view.name] = len(ids) - len(muted.intersection(ids)) if muted else len(ids)
+    return counts
 
 
 def find_saved_view(saved: Sequence[SavedView], name: str) -> SavedView | None:

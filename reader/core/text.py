@@ -91,6 +91,10 @@ _SYMBOLS = {
     **dict.fromkeys(("left", "right", "big", "Big", "bigg", "Bigg", "displaystyle", "limits"), ""),
 }
 _SYMBOL_MACRO = re.compile(r"\\(" + "|".join(sorted(_SYMBOLS, key=len, reverse=True)) + r")(?![A-Za-z])")
+# `{\rho}` -> `ρ`: braces left grouping nothing but symbols that macros became (`{ρ}`,
+# `√{π}`), once scripts and fractions no longer need them. Not an escaped brace (`\{ρ\}`).
+_MACRO_SYMBOLS = "".join(sorted({value for value in (*_GREEK.values(), *_SYMBOLS.values()) if len(value) == 1} - {" "}))
+_MACRO_GROUP = re.compile(r"(?<!\\)\{\s*([" + re.escape(_MACRO_SYMBOLS) + r"](?:\s*[" + re.escape(_MACRO_SYMBOLS) + r"])*)\s*\}")
 _SPACING = re.compile(r"\\[,;:! ]")
 _DEGREES = re.compile(r"\^\{?\\circ\}?")
 _FRACTION = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")
@@ -171,7 +175,7 @@ def clean_tex(text: str) -> str:
         text, fractions = _FRACTION.subn(_fraction, text)
         if not scripts + fractions:
             break
-    return _BRACE.sub(r"\1", text)
+    return _BRACE.sub(r"\1", _MACRO_GROUP.sub(r"\1", text))
 
 
 def clean_text(text: str) -> str:

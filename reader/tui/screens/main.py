@@ -1218,7 +1218,8 @@ class MainScreen(Screen[None]):
         if not saved or self.library_view is None:
             return
         counts = await self._in_search_thread(
-            lambda: count_saved_views(library, saved, marks.read, marks.starred, annotations), CancelToken()
+            partial(count_saved_views, library, saved, marks.read, marks.starred, annotations, self.muting.ids),
+            CancelToken(),
         )
         if saved is self.saved_views:
             self._saved_counts = counts
