@@ -17,7 +17,7 @@ from textual.style import Style
 from textual.widgets import Static
 
 from reader.core.annotations import Annotations
-from reader.core.models import Appearance, Paper
+from reader.core.models import Paper
 from reader.core.similar import Similar
 from reader.core.triage import Highlight, Marks
 from reader.tui.widgets.similar_list import SimilarList
@@ -25,15 +25,9 @@ from reader.tui.widgets.similar_list import SimilarList
 StyleFor = Callable[[str], Style]
 
 
-def appearance_label(appearance: Appearance) -> str:
-    if appearance.date is None:
-        return appearance.label
-    return f"{appearance.label} {appearance.date.year}" if str(appearance.date.year) not in appearance.label else appearance.label
-
-
 def seen_in(paper: Paper) -> str:
     count = len(paper.appearances)
-    places = ", ".join(appearance_label(appearance) for appearance in paper.appearances)
+    places = ", ".join(appearance.dated_label for appearance in paper.appearances)
     return f"seen in {count} digest{'s' if count != 1 else ''}: {places}" if count else "in no digest"
 
 
