@@ -136,4 +136,5 @@ async def test_a_note_waiting_for_the_lock_is_shown_only_once_saved(home, fixtur
             other.execute("ROLLBACK")
             other.close()
         await wait_until(pilot, lambda: "kept for later" in detail_text(screen), timeout=5)
-        assert "Note saved" in messages(pilot.app)
+        # the notice is posted with the note drawn and lands a message-loop turn later
+        await wait_until(pilot, lambda: "Note saved" in messages(pilot.app), timeout=5)
