@@ -43,6 +43,7 @@ async def test_a_file_name_with_a_newline_is_one_escaped_label(home, tmp_path):
             return "\n".join(filters.render_line(y).text for y in range(filters.size.height))
 
         await wait_until(pilot, lambda: "   a\\n\\x1b\\u202eb  " in shown())
+        assert "\x1b" not in shown() and "\u202e" not in shown()  # nothing raw reaches the terminal
 
 
 def border_columns(line: str) -> list[int]:

@@ -13,6 +13,7 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
     settle,
     wait_until,
 )
+from test_tui_tags_notes import tag
 
 from reader.core.state import StateStore, state_path
 from reader.tui.screens.confirm import ConfirmScreen
@@ -50,13 +51,6 @@ def shown_text(widget) -> str:
 
 def notices(pilot) -> list[str]:
     return [str(notice.message) for notice in pilot.app._notifications]
-
-
-async def tag(pilot, text: str) -> None:
-    await pilot.press("t")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, TagScreen))
-    await pilot.press(*text, "enter")
-    await settle(pilot)
 
 
 # -- Any tag ----------------------------------------------------------------------------------

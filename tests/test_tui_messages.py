@@ -69,6 +69,7 @@ async def test_the_log_opens_from_the_palette_and_records_every_notice(home, fix
         await run_from_palette(pilot, "messages")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, MessageLogScreen))
         await shows(pilot, "Nothing to undo.")
+        assert any(line.endswith("Nothing to undo.") for line in log_lines(pilot.app))
 
 
 async def test_a_background_job_that_fails_is_reported_and_logged(home, fixture_digests, monkeypatch):
