@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reader.core.library import Library
-    from reader.core.state import StateStore
+    from reader.library.library import Library
+    from reader.state.store import StateStore
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Runnable as a script from a fresh clone: `benchmarks` is not an installed package.
@@ -138,7 +138,7 @@ class Workdir:
         return paths.index_dir(self.dirs(), sources or self.sources())
 
     def state_path(self) -> Path:
-        from reader.core.state import state_path
+        from reader.state.store import state_path
 
         return state_path(self.dirs().data, PROFILE)
 
@@ -186,7 +186,7 @@ def write_extra_digest(folder: Path, first_number: int, papers: int = 100) -> Pa
 
 def child_build(work: Workdir) -> dict:
     """Index build from nothing: a fresh cache folder, one sync."""
-    from reader.core.library import Library
+    from reader.library.library import Library
 
     library = Library(work.sources(), work.index_folder())
     started = time.perf_counter()
@@ -199,7 +199,7 @@ def child_build(work: Workdir) -> dict:
 
 def child_add(work: Workdir, papers: int) -> dict:
     """One new 100-paper digest into a copy of the built index (the original stays clean)."""
-    from reader.core.library import Library
+    from reader.library.library import Library
 
     shutil.copytree(work.index_folder(), work.add_index)
     write_extra_digest(work.incoming, first_number=papers)
@@ -398,8 +398,8 @@ class Opened:
 
 
 def open_library(work: Workdir) -> Opened:
-    from reader.core.library import Library
-    from reader.core.state import StateStore
+    from reader.library.library import Library
+    from reader.state.store import StateStore
 
     library = Library(work.sources(), work.index_folder())
     report = library.sync()
@@ -411,8 +411,8 @@ def open_library(work: Workdir) -> Opened:
 
 def set_marks(work: Workdir) -> tuple[int, int]:
     """Mark a fixed share of papers read and starred, as a user with history would have."""
-    from reader.core.library import Library
-    from reader.core.state import StateStore
+    from reader.library.library import Library
+    from reader.state.store import StateStore
 
     library = Library(work.sources(), work.index_folder())
     order = library.view().order
@@ -430,8 +430,8 @@ def time_app_query(opened: Opened, text: str, view_name: str = "all") -> tuple[f
     (the list is virtual and shows the count), the snippets of the rows on screen, the titles
     with their match highlights. Then, as the worker does next, the facet counts (hits per
     view and per digest). Returns (seconds to the rows, hits, seconds to rows and counts)."""
-    from reader.core.listing import count_facets, list_papers
-    from reader.core.triage import View
+    from reader.library.listing import count_facets, list_papers
+    from reader.domain.triage import View
 
     started = time.perf_counter()
     library_view = opened.library.view()
@@ -499,7 +499,7 @@ def measure_star_toggle(opened: Opened) -> dict:
     brought up to date for the one paper that changed); on
     the state thread one transaction writes it and the starred set is read back.
     """
-    from reader.core.triage import Marks, retally, tally
+    from reader.domain.triage import Marks, retally, tally
 
     view = opened.library.view()
     order = view.order
@@ -531,8 +531,8 @@ def measure_star_toggle(opened: Opened) -> dict:
 
 def parsed_papers(corpus: Path) -> list[tuple[str, str, str]]:
     """(id, title, abstract) of every distinct paper, parsed exactly as the library parses them."""
-    from reader.core.digest import parse_file
-    from reader.core.text import paper_id
+    from reader.ingest.digest import parse_file
+    from reader.domain.text import paper_id
 
     papers: dict[str, tuple[str, str, str]] = {}
     for file in sorted(corpus.glob("*.txt")):
@@ -669,10 +669,10 @@ def measure_app(work: Workdir, phase: str, runs: int) -> dict:
 
 def reset_session(work: Workdir) -> None:
     """Forget the app's saved session (search text, view, selection) between runs."""
-    from reader.core.state import StateStore
+    from reader.state.store import StateStore
 
     try:
-        from reader.core.triage import Session
+        from reader.domain.triage import Session
         from reader.tui.screens.main import SESSION_KEY
     except ImportError:
         return
@@ -850,7 +850,7 @@ def run_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
 
 def measure_seeds_app(work: Workdir, runs: int) -> dict:
     """First paint on the bundled seeds, with their index already built."""
-    from reader.core.library import Library
+    from reader.library.library import Library
 
     seeds = [paths.seeds_dir()]
     library = Library(seeds, work.index_folder(seeds))

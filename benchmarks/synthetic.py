@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from reader import paths
-from reader.core.digest import parse_file
+from reader.ingest.digest import parse_file
 
 HEADER = (
     "new",

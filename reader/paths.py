@@ -11,7 +11,7 @@ from pathlib import Path
 
 import platformdirs
 
-from reader.core.private import UnsafeFolder, secure_folder
+from reader.system.private import UnsafeFolder, secure_folder
 
 APP_NAME = "reader"
 _PACKAGE_DIR = Path(__file__).resolve().parent

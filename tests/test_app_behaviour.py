@@ -8,7 +8,7 @@ import threading
 from textual.widgets import Input, Label
 
 from reader import paths
-from reader.core.state import StateStore, state_path
+from reader.state.store import StateStore, state_path
 from reader.tui.app import ReaderApp
 from reader.tui.widgets.filter_list import FilterList
 from reader.tui.widgets.paper_list import UNREAD_MARK

@@ -21,8 +21,8 @@ from whoosh.index import _CURRENT_TOC_VERSION, _FLOAT_SIZE, _INT_SIZE, _LONG_SIZ
 
 from benchmarks.synthetic import write_corpus
 from reader import paths
-from reader.core.config import Config
-from reader.core.index_lock import OwnedLock
+from reader.domain.config import Config
+from reader.search.index_lock import OwnedLock
 from reader.tui.app import ReaderApp
 from reader.tui.screens.main import MainScreen
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_cli import run
 
-from reader.core.state import StateStore, state_path
+from reader.state.store import StateStore, state_path
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 MUTE_RULE = "title:survey"  # hides 7 of the 383 seed papers

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.state import StateStore, state_path
+from reader.state.store import StateStore, state_path
 
 ROOT = Path(__file__).resolve().parents[1]
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -24,7 +24,7 @@ ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with ca
 _COPY = """
 import sys, time
 from pathlib import Path
-from reader.core.state import open_state
+from reader.state.store import open_state
 data, prefix, count, start = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 while time.time() < start:
     time.sleep(0.001)
@@ -94,7 +94,7 @@ _INDEXING = """
 import sys
 from pathlib import Path
 from reader import paths
-from reader.core.library import Library
+from reader.library.library import Library
 sources = [Path(sys.argv[1])]
 library = Library(sources, paths.index_dir(paths.user_dirs(), sources))
 real = Library._record_changes

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.config import DEFAULT_READ_ON_OPEN, Config, load_config, parse_read_on_open
+from reader.domain.config import DEFAULT_READ_ON_OPEN, Config, load_config, parse_read_on_open
 
 
 def write(folder: Path, text: str) -> Path:

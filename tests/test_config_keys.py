@@ -7,7 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from reader.core.config import (
+from reader.domain.config import (
     all_problems,
     default_config_text,
     load_config,

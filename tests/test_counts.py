@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from test_provenance import small_view
 
-from reader.core.annotations import Annotations
-from reader.core.facets import facet_counts
-from reader.core.mute import without_muted
-from reader.core.provenance import DigestNews, provenance
-from reader.core.tags import ANY_TAG, parse_tag_edit, tag_title
-from reader.core.triage import View
+from reader.domain.annotations import Annotations
+from reader.search.facets import facet_counts
+from reader.library.mute import without_muted
+from reader.library.provenance import DigestNews, provenance
+from reader.domain.tags import ANY_TAG, parse_tag_edit, tag_title
+from reader.domain.triage import View
 
 
 def test_a_digests_new_and_seen_count_the_papers_the_view_lists():

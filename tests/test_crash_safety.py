@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import backup
-from reader.core.state import StateStore, state_path
-from reader.core.text import paper_id
+from reader.state import backup
+from reader.state.store import StateStore, state_path
+from reader.domain.text import paper_id
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 KILLS = int(os.environ.get("READER_TEST_KILLS", 40 if CI else 200))

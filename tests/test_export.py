@@ -12,8 +12,8 @@ from datetime import date
 import pytest
 from markdown_it import MarkdownIt
 
-from reader.core.export import FORMATS, export_papers
-from reader.core.models import Appearance, Mark, Paper
+from reader.library.export import FORMATS, export_papers
+from reader.domain.models import Appearance, Mark, Paper
 
 
 def _paper(

@@ -15,11 +15,11 @@ from whoosh import query as wq
 
 from benchmarks.queries import query_sets
 from benchmarks.synthetic import write_corpus
-from reader.core import fastsearch
-from reader.core.fastsearch import FastSearch, make_term_function
-from reader.core.index import ANALYZER, Document
-from reader.core.library import Library
-from reader.core.query import parse_query
+from reader.search import fastsearch
+from reader.search.fastsearch import FastSearch, make_term_function
+from reader.search.index import ANALYZER, Document
+from reader.library.library import Library
+from reader.search.query import parse_query
 from reader.paths import seeds_dir
 
 TERMS = make_term_function()
@@ -415,8 +415,8 @@ def test_an_update_survives_a_new_process(synthetic, tmp_path):
     script = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "from reader.core.fastsearch import FastSearch\n"
-        "from reader.core.query import parse_query\n"
+        "from reader.search.fastsearch import FastSearch\n"
+        "from reader.search.query import parse_query\n"
         "fast = FastSearch(Path(sys.argv[1]))\n"
         "assert fast.load()\n"
         "order = json.loads(sys.argv[2])\n"

@@ -13,7 +13,7 @@ import pytest
 from test_reliability import folder, run  # noqa: F401  (fixtures used by name)
 
 from reader import cli
-from reader.core.files import FileWriteError, MissingFolder, write_file
+from reader.system.files import FileWriteError, MissingFolder, write_file
 
 
 def leftovers(where: Path) -> list[str]:

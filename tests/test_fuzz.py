@@ -12,8 +12,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.core.digest import MAX_FILE_BYTES, MAX_LINE_CHARS, parse_bytes
-from reader.core.text import title_key
+from reader.ingest.digest import MAX_FILE_BYTES, MAX_LINE_CHARS, parse_bytes
+from reader.domain.text import title_key
 
 ROOT = Path(__file__).resolve().parents[1]
 PATH = "fuzz/2025-08-07.txt"
@@ -116,7 +116,7 @@ def test_every_well_formed_paper_with_a_real_title_is_found(papers):
 _MEASURE = """
 import json, resource, sys, time
 from pathlib import Path
-from reader.core.digest import parse_file
+from reader.ingest.digest import parse_file
 
 def peak_kib():
     # VmHWM is this program's own high-water mark; ru_maxrss can carry the parent's

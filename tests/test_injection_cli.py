@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.text import paper_id
+from reader.domain.text import paper_id
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 MARKUP_TITLE = "[bold red]Bold Claim[/] About Models"

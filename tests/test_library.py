@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.library import Library, discover_digest_files
-from reader.core.query import parse_query
+from reader.library.library import Library, discover_digest_files
+from reader.search.query import parse_query
 from reader.paths import seeds_dir
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
@@ -288,7 +288,7 @@ def test_second_copy_goes_read_only_while_the_first_indexes(small, tmp_path):
 
 
 def test_bulk_writer_in_two_processes_gives_the_same_results(small, monkeypatch):
-    import reader.core.library as library_module
+    import reader.library.library as library_module
 
     monkeypatch.setattr(library_module, "BULK_BYTES", 0)  # every sync takes the two-process path
     library, folder = small

@@ -17,7 +17,7 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
 )
 from test_tui_tags_notes import detail_text
 
-from reader.core.state import state_path
+from reader.state.store import state_path
 
 STAR = "★"
 

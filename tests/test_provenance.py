@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 
 from reader import paths
-from reader.core.library import DigestInfo, Library, LibraryView, PaperSummary
-from reader.core.mute import BadRule, match_rules, parse_rule, without_muted
-from reader.core.provenance import new_to_user, provenance, to_record
-from reader.core.similar import similar_papers
-from reader.core.state import StateStore
-from reader.core.triage import View, new_members, tally, Marks
+from reader.library.library import DigestInfo, Library, LibraryView, PaperSummary
+from reader.library.mute import BadRule, match_rules, parse_rule, without_muted
+from reader.library.provenance import new_to_user, provenance, to_record
+from reader.search.similar import similar_papers
+from reader.state.store import StateStore
+from reader.domain.triage import View, new_members, tally, Marks
 
 CHEAPLY = "Cheaply Evaluating Inference Efficiency Metrics for Autoregressive Transformer APIs"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.query import parse_query
+from reader.search.query import parse_query
 
 
 def finished(text: str):

@@ -19,8 +19,8 @@ from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
 from reader import paths
-from reader.core.config import Config
-from reader.core.state import StateStore, state_path
+from reader.domain.config import Config
+from reader.state.store import StateStore, state_path
 from reader.tui.app import ReaderApp
 from reader.tui.bindings import COMMANDS
 from reader.tui.screens.confirm import ConfirmScreen

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import backup
-from reader.core.library import Library
-from reader.core.query import parse_query
-from reader.core.state import StateError, StateStore, open_state, state_path
+from reader.state import backup
+from reader.library.library import Library
+from reader.search.query import parse_query
+from reader.state.store import StateError, StateStore, open_state, state_path
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 
@@ -99,7 +99,7 @@ def test_a_file_without_read_permission_is_skipped_and_the_rest_loads(tmp_path, 
 def test_a_file_that_cannot_be_opened_is_skipped_and_the_rest_loads(tmp_path, folder, monkeypatch):
     # A file replaced by a folder between discovery and reading: open() raises OSError
     # (IsADirectoryError) even for root, like a file without read permission does.
-    import reader.core.library as library_module
+    import reader.library.library as library_module
 
     replaced = folder / "2026-01-03.txt"
     real_discover = library_module.discover_digest_files

@@ -10,13 +10,13 @@ import pytest
 from test_cli import run
 from test_reader_app import SIZE, make_app, ready, settle
 
-import reader.core.digest as digest_module
-import reader.core.library as library_module
+import reader.ingest.digest as digest_module
+import reader.library.library as library_module
 from reader import paths
-from reader.core.library import Library
-from reader.core.renamed_ids import follow_renamed_ids
-from reader.core.state import StateStore, open_state, state_path
-from reader.core.text import clean_text, paper_id
+from reader.library.library import Library
+from reader.library.renamed_ids import follow_renamed_ids
+from reader.state.store import StateStore, open_state, state_path
+from reader.domain.text import clean_text, paper_id
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 # The zero-width space used to survive the clean-up and key as a word break ("foo bar");

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.library import Library
-from reader.core.models import SavedView
-from reader.core.mute import match_rules
-from reader.core.saved_views import count_saved_views, find_saved_view, view_of
-from reader.core.state import StateStore, state_path
-from reader.core.triage import View
+from reader.library.library import Library
+from reader.domain.models import SavedView
+from reader.library.mute import match_rules
+from reader.library.saved_views import count_saved_views, find_saved_view, view_of
+from reader.state.store import StateStore, state_path
+from reader.domain.triage import View
 
 FIXTURES = Path(__file__).parent / "fixtures" / "digests"
 

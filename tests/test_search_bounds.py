@@ -12,10 +12,10 @@ import pytest
 from whoosh.query import FuzzyTerm, Term
 
 from reader import paths
-from reader.core.cancel import CancelToken, SearchCancelled
-from reader.core.library import Library
-from reader.core.mute import match_rules
-from reader.core.query import (
+from reader.domain.cancel import CancelToken, SearchCancelled
+from reader.library.library import Library
+from reader.library.mute import match_rules
+from reader.search.query import (
     MAX_EDIT_DISTANCE,
     MAX_FUZZY_TERMS,
     MAX_FUZZY_WORDS,

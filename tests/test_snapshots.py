@@ -14,7 +14,7 @@ import pytest
 from textual.widgets import Input
 
 from reader import paths
-from reader.core.config import Config
+from reader.domain.config import Config
 from reader.tui.app import ReaderApp
 from reader.tui.screens.main import MainScreen
 

@@ -1,9 +1,9 @@
 """Snippets for the list's second line and live facet counts: pure core functions."""
 
-from reader.core.facets import facet_counts
-from reader.core.query import parse_query
-from reader.core.snippets import ELLIPSIS, SnippetCache, best_window, make_snippet, make_snippets
-from reader.core.triage import Highlight, View
+from reader.search.facets import facet_counts
+from reader.search.query import parse_query
+from reader.search.snippets import ELLIPSIS, SnippetCache, best_window, make_snippet, make_snippets
+from reader.domain.triage import Highlight, View
 
 
 def highlight(text: str) -> Highlight:
@@ -96,7 +96,7 @@ def test_facets_of_no_hits_are_zero():
 
 
 def test_match_spans_find_what_the_highlight_finds():
-    from reader.core.snippets import match_spans
+    from reader.search.snippets import match_spans
 
     text = ("Mélange of quantized experts, the QUANTIZATION of learners and learning-rate "
             "schedules; is it the best? Diffusion.models and e.g. re-ranking.")
@@ -107,7 +107,7 @@ def test_match_spans_find_what_the_highlight_finds():
 
 
 def test_opening_page_is_the_top_or_the_page_ending_at_the_kept_paper():
-    from reader.core.listing import opening_page
+    from reader.library.listing import opening_page
 
     ids = [str(number) for number in range(10)]
     assert opening_page(ids, None, 3) == ["0", "1", "2"]
@@ -120,8 +120,8 @@ def test_opening_page_is_the_top_or_the_page_ending_at_the_kept_paper():
 def test_list_papers_narrows_to_the_view_snippets_the_opening_rows_and_counts_facets(tmp_path):
     from pathlib import Path
 
-    from reader.core.library import Library
-    from reader.core.listing import count_facets, list_papers
+    from reader.library.library import Library
+    from reader.library.listing import count_facets, list_papers
 
     library = Library([Path(__file__).parent / "fixtures" / "digests"], tmp_path / "index")
     library.sync()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.models import Mark
-from reader.core.state import StateError, StateStore, UndoResult, state_path
+from reader.domain.models import Mark
+from reader.state.store import StateError, StateStore, UndoResult, state_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -151,7 +151,7 @@ def test_corrupt_database_is_refused_and_untouched(tmp_path):
 _WORKER = """
 import sys, time
 from pathlib import Path
-from reader.core.state import StateStore
+from reader.state.store import StateStore
 db, prefix, start = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
 while time.time() < start:
     time.sleep(0.001)

@@ -13,7 +13,7 @@ from pathlib import Path
 from test_reader_app import FIXTURES, SIZE, make_app, ready, settle, wait_until
 from test_reliability import folder, paper_id, run, stats  # noqa: F401  (fixtures used by name)
 
-from reader.core.state import StateStore, state_path
+from reader.state.store import StateStore, state_path
 
 
 def messages(app) -> str:

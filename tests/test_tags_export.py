@@ -12,10 +12,10 @@ from datetime import date
 
 import pytest
 
-from reader.core.annotations import Annotations
-from reader.core.export import export_papers
-from reader.core.models import Appearance, Paper
-from reader.core.state import StateStore, state_path
+from reader.domain.annotations import Annotations
+from reader.library.export import export_papers
+from reader.domain.models import Appearance, Paper
+from reader.state.store import StateStore, state_path
 
 PAPER = Paper(
     "p1",

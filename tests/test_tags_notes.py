@@ -7,11 +7,11 @@ import sqlite3
 
 import pytest
 
-from reader.core.annotations import Annotations, merge_note_hits
-from reader.core.library import Library
-from reader.core.query import parse_query
-from reader.core.state import JOURNAL_LIMIT, StateStore
-from reader.core.tags import (
+from reader.domain.annotations import Annotations, merge_note_hits
+from reader.library.library import Library
+from reader.search.query import parse_query
+from reader.state.store import JOURNAL_LIMIT, StateStore
+from reader.domain.tags import (
     TagEdit,
     apply_tag_edit,
     complete_tag,
@@ -258,8 +258,8 @@ def test_merging_note_hits_respects_the_limit():
 
 
 def test_a_half_typed_word_keeps_the_chosen_tag_and_the_view(seeds_library):
-    from reader.core.annotations import with_tag
-    from reader.core.triage import View, with_view
+    from reader.domain.annotations import with_tag
+    from reader.domain.triage import View, with_view
 
     hits = seeds_library.search(parse_query("quantized")).ids
     annotations = Annotations({pid: ("q",) for pid in hits[:4]}, {})

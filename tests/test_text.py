@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.text import clean_text, find_links, paper_id, title_key
+from reader.domain.text import clean_text, find_links, paper_id, title_key
 
 
 @pytest.mark.parametrize(

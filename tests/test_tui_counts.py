@@ -15,7 +15,7 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
 )
 from test_tui_tags_notes import tag
 
-from reader.core.state import StateStore, state_path
+from reader.state.store import StateStore, state_path
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.tags import TagScreen
 from reader.tui.screens.view_name import ViewNameScreen

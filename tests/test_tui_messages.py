@@ -18,7 +18,7 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
 )
 from test_tui_plain_text import screen_text, shows, still_running, toasts
 
-from reader.core import desktop
+from reader.system import desktop
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.message_log import MessageLogScreen

@@ -20,9 +20,9 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
 from textual.command import CommandPalette
 
 from reader import paths
-from reader.core.config import Config
-from reader.core.models import SavedView
-from reader.core.state import StateStore, state_path
+from reader.domain.config import Config
+from reader.domain.models import SavedView
+from reader.state.store import StateStore, state_path
 from reader.tui.app import ReaderApp
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.help import HelpScreen

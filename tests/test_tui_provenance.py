@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.core.state import StateStore, state_path
+from reader.state.store import StateStore, state_path
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.mute import MuteScreen
 from reader.tui.widgets.filter_list import FilterList

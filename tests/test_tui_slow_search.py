@@ -14,10 +14,10 @@ import time
 from functools import partial
 from pathlib import Path
 
-from reader.core import mute
-from reader.core.library import Library
-from reader.core.state import StateStore, state_path
-from reader.core.triage import Session
+from reader.library import mute
+from reader.library.library import Library
+from reader.state.store import StateStore, state_path
+from reader.domain.triage import Session
 from reader.tui.screens.main import SESSION_KEY
 
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
@@ -114,8 +114,8 @@ QUIT_WHILE_SEARCHING = r"""
 import sys, threading, time
 from pathlib import Path
 from reader import paths
-from reader.core.config import Config
-from reader.core.library import Library
+from reader.domain.config import Config
+from reader.library.library import Library
 from reader.tui.app import ReaderApp
 
 started = threading.Event()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from reader.core.models import SavedView
-from reader.core.state import StateStore, state_path
+from reader.domain.models import SavedView
+from reader.state.store import StateStore, state_path
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.view_name import ViewNameScreen

@@ -9,7 +9,7 @@ from textual import events
 
 from textual.widgets import Input, TextArea
 
-from reader.core.state import StateStore, state_path
+from reader.state.store import StateStore, state_path
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.export import ExportScreen
 from reader.tui.screens.note import NoteScreen

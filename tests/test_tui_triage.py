@@ -1,4 +1,4 @@
-"""The triage rules the reader follows (reader/core/triage.py), without a terminal."""
+"""The triage rules the reader follows (reader/domain/triage.py), without a terminal."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from reader.core.library import DigestInfo, LibraryView, PaperSummary
-from reader.core.models import Mark
-from reader.core.query import parse_query
-from reader.core.triage import (
+from reader.library.library import DigestInfo, LibraryView, PaperSummary
+from reader.domain.models import Mark
+from reader.search.query import parse_query
+from reader.domain.triage import (
     SCHOLAR_SEARCH,
     Highlight,
     Marks,

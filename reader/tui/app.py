@@ -14,12 +14,12 @@ from textual.notifications import SeverityLevel
 from textual.worker import Worker
 
 from reader import paths
-from reader.core.config import Config, load_config, resolve_keys
-from reader.core.library import Library
-from reader.core.message_log import MessageLog
-from reader.core.private import UnsafeFolder
-from reader.core.state import StateError, StateStore, open_state
-from reader.core.text import strip_controls
+from reader.domain.config import Config, load_config, resolve_keys
+from reader.library.library import Library
+from reader.domain.message_log import MessageLog
+from reader.system.private import UnsafeFolder
+from reader.state.store import StateError, StateStore, open_state
+from reader.domain.text import strip_controls
 from reader.tui import bindings, handoff
 from reader.tui.commands import ReaderCommands, SavedViewCommands
 from reader.tui.export_commands import ExportCommands

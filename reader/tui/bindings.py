@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-from reader.core.config import KeyBinding
+from reader.domain.config import KeyBinding
 
 MOVE = "Move"
 TRIAGE = "Triage"

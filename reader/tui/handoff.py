@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from reader.core.desktop import copy_with_system_tool, open_in_browser
+from reader.system.desktop import copy_with_system_tool, open_in_browser
 from reader.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:

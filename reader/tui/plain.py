@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from reader.core.text import strip_controls
+from reader.domain.text import strip_controls
 
 LINE_BREAK = "↵"  # shown for a line break in text that must stay on one line
 

@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from reader.core.export import EXTENSIONS, FORMATS, with_extension
-from reader.core.files import FileWriteError, MissingFolder, writable_target
+from reader.library.export import EXTENSIONS, FORMATS, with_extension
+from reader.system.files import FileWriteError, MissingFolder, writable_target
 from reader.tui.screens.confirm import ConfirmScreen
 
 FORMAT_NAMES = {"md": "Markdown", "bibtex": "BibTeX", "csv": "CSV", "json": "JSON"}

@@ -38,31 +38,31 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import Worker
 
-from reader.core.annotations import Annotations, same_annotations
-from reader.core.cancel import CancelToken
-from reader.core.export import export_papers
-from reader.core.facets import Facets
-from reader.core.files import write_file
-from reader.core.library import LibraryView, SyncReport
-from reader.core.listing import Listing, count_facets, list_papers
-from reader.core.models import Paper, SavedView
-from reader.core.mute import Muting, match_rules, without_muted
-from reader.core.provenance import Provenance, new_to_user, provenance, to_record
-from reader.core.query import ParsedQuery
-from reader.core.renamed_ids import follow_renamed_ids
-from reader.core.saved_views import count_saved_views, find_saved_view, view_of
-from reader.core.similar import Similar, similar_papers
-from reader.core.snippets import SnippetCache, make_snippets
-from reader.core.state import StateReadOnly
-from reader.core.tags import (
+from reader.domain.annotations import Annotations, same_annotations
+from reader.domain.cancel import CancelToken
+from reader.library.export import export_papers
+from reader.search.facets import Facets
+from reader.system.files import write_file
+from reader.library.library import LibraryView, SyncReport
+from reader.library.listing import Listing, count_facets, list_papers
+from reader.domain.models import Paper, SavedView
+from reader.library.mute import Muting, match_rules, without_muted
+from reader.library.provenance import Provenance, new_to_user, provenance, to_record
+from reader.search.query import ParsedQuery
+from reader.library.renamed_ids import follow_renamed_ids
+from reader.library.saved_views import count_saved_views, find_saved_view, view_of
+from reader.search.similar import Similar, similar_papers
+from reader.search.snippets import SnippetCache, make_snippets
+from reader.state.store import StateReadOnly
+from reader.domain.tags import (
     MAX_NOTE_CHARS,
     TagEdit,
     apply_tag_edit,
     normalise_note,
     tag_title,
 )
-from reader.core.text import strip_controls
-from reader.core.triage import (
+from reader.domain.text import strip_controls
+from reader.domain.triage import (
     Highlight,
     Marks,
     ReadClock,

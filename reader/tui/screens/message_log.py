@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.style import Style
 from textual.widgets import Static
 
-from reader.core.message_log import LogEntry
+from reader.domain.message_log import LogEntry
 from reader.tui.plain import plain
 
 EMPTY = "No messages yet. Warnings, errors and every notice shown this session are kept here."

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from reader.core.mute import BadRule, parse_rule
+from reader.library.mute import BadRule, parse_rule
 
 MUTE_HINT = "e.g. title:survey · enter mutes, esc cancels · H shows muted papers again"
 

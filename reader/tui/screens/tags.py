@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
 
-from reader.core.tags import TagEdit, apply_tag_edit, complete_tag, parse_tag_edit, tags_label
+from reader.domain.tags import TagEdit, apply_tag_edit, complete_tag, parse_tag_edit, tags_label
 
 HINT = "moe adds, -moe removes (spaces or commas between tags) · → completes · enter saves · esc cancels"
 

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from reader.core.state import SAVED_VIEW_NAME_MAX, check_view_name
+from reader.state.store import SAVED_VIEW_NAME_MAX, check_view_name
 
 
 class ViewNameScreen(ModalScreen[str | None]):

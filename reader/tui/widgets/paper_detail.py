@@ -16,10 +16,10 @@ from textual.reactive import reactive
 from textual.style import Style
 from textual.widgets import Static
 
-from reader.core.annotations import Annotations
-from reader.core.models import Paper
-from reader.core.similar import Similar
-from reader.core.triage import Highlight, Marks
+from reader.domain.annotations import Annotations
+from reader.domain.models import Paper
+from reader.search.similar import Similar
+from reader.domain.triage import Highlight, Marks
 from reader.tui.widgets.similar_list import SimilarList
 
 StyleFor = Callable[[str], Style]

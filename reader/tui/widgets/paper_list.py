@@ -12,11 +12,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from reader.core.annotations import Annotations
-from reader.core.library import PaperSummary
-from reader.core.snippets import Snippet
-from reader.core.tags import tags_label
-from reader.core.triage import Highlight, Marks
+from reader.domain.annotations import Annotations
+from reader.library.library import PaperSummary
+from reader.search.snippets import Snippet
+from reader.domain.tags import tags_label
+from reader.domain.triage import Highlight, Marks
 from reader.tui.widgets.virtual_list import VirtualList
 
 UNREAD_MARK = "•"

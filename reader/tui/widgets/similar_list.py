@@ -7,7 +7,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from reader.core.similar import Similar
+from reader.search.similar import Similar
 from reader.tui.widgets.virtual_list import VirtualList
 
 

@@ -13,10 +13,10 @@ from enum import Enum
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
-from reader.core.index import highlight_spans
-from reader.core.library import LibraryView
-from reader.core.models import Mark
-from reader.core.query import ParsedQuery, query_terms
+from reader.search.index import highlight_spans
+from reader.library.library import LibraryView
+from reader.domain.models import Mark
+from reader.search.query import ParsedQuery, query_terms
 
 
 class View(str, Enum):

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reader.core.library import Library
-    from reader.core.state import StateStore
+    from reader.library.library import Library
+    from reader.state.store import StateStore
 
 
 @dataclass(frozen=True)

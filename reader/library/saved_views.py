@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reader.core.annotations import Annotations
-from reader.core.library import Library, SearchResult
-from reader.core.models import SavedView
-from reader.core.query import parse_query
-from reader.core.triage import View, with_view
+from reader.domain.annotations import Annotations
+from reader.library.library import Library, SearchResult
+from reader.domain.models import SavedView
+from reader.search.query import parse_query
+from reader.domain.triage import View, with_view
 
 
 def view_of(saved: SavedView) -> View:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from whoosh import qparser
 from whoosh.query import FuzzyTerm, NullQuery, Or, Prefix, Query, Term
 
-from reader.core.cancel import CancelToken, check
-from reader.core.index import make_schema
-from reader.core.text import fold
+from reader.domain.cancel import CancelToken, check
+from reader.search.index import make_schema
+from reader.domain.text import fold
 
 STATUS_FILTERS = ("read", "unread", "starred", "unstarred")
 # Typing "tr" should not expand to every term starting with "tr": prefixes start at this length.

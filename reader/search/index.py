@@ -23,8 +23,8 @@ from whoosh.index import LockError
 from whoosh.query import Query
 from whoosh.support.charset import accent_map
 
-from reader.core.index_lock import BulkWriter, PrivateStorage
-from reader.core.private import make_private_dirs
+from reader.search.index_lock import BulkWriter, PrivateStorage
+from reader.system.private import make_private_dirs
 
 SCHEMA_VERSION = 1
 INDEX_NAME = "papers"

@@ -10,7 +10,7 @@ The CLI and the TUI open it with `open_state`, which never loses the user's
 data: a damaged file is moved aside as ``state.sqlite3.corrupt-<time>`` (never
 deleted or overwritten) and an empty one started, with a notice naming where
 the old one went; a busy or newer-version file is an error and left alone.
-`open_state` also makes the daily backup (see `reader.core.backup`).
+`open_state` also makes the daily backup (see `reader.state.backup`).
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .models import Mark, SavedView
-from .private import make_private_dirs
-from .sqlite_wal import enable_wal
-from .tags import MAX_NOTE_CHARS, normalise_note, normalise_tag
+from reader.domain.models import Mark, SavedView
+from reader.system.private import make_private_dirs
+from reader.system.sqlite_wal import enable_wal
+from reader.domain.tags import MAX_NOTE_CHARS, normalise_note, normalise_tag
 
 SCHEMA_VERSION = 1
 # Older actions are pruned so the journal cannot grow without bound.
@@ -617,7 +617,7 @@ class StateStore:
     # -- papers the user has been shown, and mute rules ---------------------
 
     def known_ids(self) -> frozenset[str]:
-        """Every paper the reader has listed to this profile (see reader.core.provenance)."""
+        """Every paper the reader has listed to this profile (see reader.library.provenance)."""
         with self._lock, self._errors("read the papers already shown"):
             return frozenset(row[0] for row in self._db().execute("SELECT paper_id FROM known"))
 
@@ -1149,7 +1149,7 @@ def open_state(
     Errors that are not damage (busy, permissions, newer schema) raise
     StateError and leave the file alone.
     """
-    from . import backup  # backup imports this module
+    from reader.state import backup  # backup imports this module
 
     path = state_path(data_dir, profile)
     notices: list[str] = []

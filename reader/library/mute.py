@@ -12,9 +12,9 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from reader.core.cancel import CancelToken, SearchTimedOut
-from reader.core.library import Library, LibraryView
-from reader.core.query import ParsedQuery, parse_query
+from reader.domain.cancel import CancelToken, SearchTimedOut
+from reader.library.library import Library, LibraryView
+from reader.search.query import ParsedQuery, parse_query
 
 # A rule is run on every start: one that takes longer than this is stopped (it hides nothing
 # until it is made narrower) and reported by name.

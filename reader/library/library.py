@@ -25,17 +25,17 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from reader.core.annotations import Annotations, NoteIndex, merge_note_hits
-from reader.core.digest import MAX_FILE_BYTES, parse_read, read_digest
-from reader.core.fastsearch import FastSearch
-from reader.core.index import SCHEMA_VERSION as INDEX_SCHEMA_VERSION
-from reader.core.index import Document, IndexDamaged, IndexLocked, SearchIndex
-from reader.core.models import Appearance, Digest, Paper, ParseWarning
-from reader.core.cancel import CancelToken
-from reader.core.private import first_unsafe, make_private_dirs
-from reader.core.query import ParsedQuery, Vocabulary, expand_fuzzy, has_fuzzy, parse_query
-from reader.core.sqlite_wal import enable_wal
-from reader.core.text import clean_text, escape_name, find_links, fold, paper_id, title_key
+from reader.domain.annotations import Annotations, NoteIndex, merge_note_hits
+from reader.ingest.digest import MAX_FILE_BYTES, parse_read, read_digest
+from reader.search.fastsearch import FastSearch
+from reader.search.index import SCHEMA_VERSION as INDEX_SCHEMA_VERSION
+from reader.search.index import Document, IndexDamaged, IndexLocked, SearchIndex
+from reader.domain.models import Appearance, Digest, Paper, ParseWarning
+from reader.domain.cancel import CancelToken
+from reader.system.private import first_unsafe, make_private_dirs
+from reader.search.query import ParsedQuery, Vocabulary, expand_fuzzy, has_fuzzy, parse_query
+from reader.system.sqlite_wal import enable_wal
+from reader.domain.text import clean_text, escape_name, find_links, fold, paper_id, title_key
 
 # 2: text clean-up removes invisible characters and inline-math dollars; file-name labels escaped.
 # 3: braces around converted TeX macros go (`{\rho}` -> `ρ`).
@@ -729,7 +729,7 @@ class Library:
     def renamed_ids(self) -> list[tuple[str, str, bool]]:
         """Papers whose id changed when their digest was read again (a new text clean-up keys
         their title differently): (old id, new id, whether a digest still lists the old id),
-        oldest first. Kept for good: the user's marks follow them (reader.core.renamed_ids)."""
+        oldest first. Kept for good: the user's marks follow them (reader.library.renamed_ids)."""
         return self.catalog.renamed_ids()
 
     def resolve_id(self, text: str) -> str:

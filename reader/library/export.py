@@ -14,8 +14,8 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 
-from .annotations import Annotations
-from .models import Mark, Paper
+from reader.domain.annotations import Annotations
+from reader.domain.models import Mark, Paper
 
 FORMATS = ("md", "json", "csv", "bibtex")
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from reader.core.text import fold, strip_controls
+from reader.domain.text import fold, strip_controls
 
 ANY_TAG = "*"  # the filter pane's "Any tag": as `tag:*`, every paper with a tag
 MAX_TAG_CHARS = 40

@@ -16,8 +16,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from reader.core.models import Digest, Entry, ParseWarning
-from reader.core.text import clean_text, escape_name, title_key
+from reader.domain.models import Digest, Entry, ParseWarning
+from reader.domain.text import clean_text, escape_name, title_key
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_LINE_CHARS = 100_000

@@ -56,8 +56,8 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.tokenizers import default_pattern
 
-from reader.core.index import ANALYZER, Document, make_schema
-from reader.core.private import make_private_dirs, open_private
+from reader.search.index import ANALYZER, Document, make_schema
+from reader.system.private import make_private_dirs, open_private
 
 try:  # serialises writers across processes; readers never lock
     import fcntl

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from reader.core.text import escape_name
+from reader.domain.text import escape_name
 
 
 @dataclass(frozen=True)

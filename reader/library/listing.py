@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
-from reader.core.annotations import Annotations, with_tag
-from reader.core.cancel import CancelToken
-from reader.core.facets import Facets, facet_counts
-from reader.core.library import Library, LibraryView, SearchResult
-from reader.core.query import ParsedQuery, parse_query
-from reader.core.snippets import Snippet, SnippetCache, make_snippets
-from reader.core.triage import VIEW_STATUSES, Highlight, View, with_view, within
+from reader.domain.annotations import Annotations, with_tag
+from reader.domain.cancel import CancelToken
+from reader.search.facets import Facets, facet_counts
+from reader.library.library import Library, LibraryView, SearchResult
+from reader.search.query import ParsedQuery, parse_query
+from reader.search.snippets import Snippet, SnippetCache, make_snippets
+from reader.domain.triage import VIEW_STATUSES, Highlight, View, with_view, within
 
 
 @dataclass(frozen=True)

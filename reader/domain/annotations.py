@@ -18,10 +18,10 @@ from functools import cached_property
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Query
 
-from reader.core.index import ANALYZER, Document, make_schema
-from reader.core.query import ParsedQuery
-from reader.core.tags import ANY_TAG, tag_counts, tag_key
-from reader.core.text import fold
+from reader.search.index import ANALYZER, Document, make_schema
+from reader.search.query import ParsedQuery
+from reader.domain.tags import ANY_TAG, tag_counts, tag_key
+from reader.domain.text import fold
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: a new snapshot is a change

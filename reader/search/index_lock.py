@@ -25,7 +25,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.multiproc import MpWriter, SubWriterTask
 
-from reader.core.private import make_private_dirs, open_private
+from reader.system.private import make_private_dirs, open_private
 
 Notice = Callable[[str], None]
 

@@ -1,1 +1,0 @@
-"""Data and logic: parsing, library, index, search, state and export. No Textual here."""
