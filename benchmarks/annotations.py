@@ -24,13 +24,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from benchmarks import synthetic  # noqa: E402
-from benchmarks.queries import query_sets  # noqa: E402
-from benchmarks.run import summarize_ms  # noqa: E402
 from reader.domain.annotations import Annotations, with_tag  # noqa: E402
 from reader.library.library import Library  # noqa: E402
 from reader.search.query import parse_query  # noqa: E402
 from reader.state.store import StateStore  # noqa: E402
+
+from benchmarks import synthetic  # noqa: E402
+from benchmarks.queries import query_sets  # noqa: E402
+from benchmarks.run import summarize_ms  # noqa: E402
 
 TAGS = tuple(f"topic-{number}" for number in range(20))
 NOTE_WORD = "zygomorphic"  # in no synthetic abstract

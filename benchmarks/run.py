@@ -41,9 +41,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from reader import paths  # noqa: E402
+
 from benchmarks import synthetic  # noqa: E402
 from benchmarks.queries import FILTER, KINDS, PER_KIND, QuerySets, query_sets  # noqa: E402
-from reader import paths  # noqa: E402
 
 # What the paper list shows at once: rows on a typical terminal; their titles are fetched.
 VISIBLE_ROWS = 40
@@ -430,8 +431,8 @@ def time_app_query(opened: Opened, text: str, view_name: str = "all") -> tuple[f
     (the list is virtual and shows the count), the snippets of the rows on screen, the titles
     with their match highlights. Then, as the worker does next, the facet counts (hits per
     view and per digest). Returns (seconds to the rows, hits, seconds to rows and counts)."""
-    from reader.library.listing import count_facets, list_papers
     from reader.domain.triage import View
+    from reader.library.listing import count_facets, list_papers
 
     started = time.perf_counter()
     library_view = opened.library.view()
@@ -531,8 +532,8 @@ def measure_star_toggle(opened: Opened) -> dict:
 
 def parsed_papers(corpus: Path) -> list[tuple[str, str, str]]:
     """(id, title, abstract) of every distinct paper, parsed exactly as the library parses them."""
-    from reader.ingest.digest import parse_file
     from reader.domain.text import paper_id
+    from reader.ingest.digest import parse_file
 
     papers: dict[str, tuple[str, str, str]] = {}
     for file in sorted(corpus.glob("*.txt")):

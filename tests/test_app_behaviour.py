@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import threading
 
-from textual.widgets import Input, Label
-
 from reader import paths
 from reader.state.store import StateStore, state_path
 from reader.tui.app import ReaderApp
 from reader.tui.widgets.filter_list import FilterList
 from reader.tui.widgets.paper_list import UNREAD_MARK
 from reader.tui.widgets.progress_line import ProgressLine
+from textual.widgets import Input, Label
 
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
     SIZE,

@@ -16,15 +16,14 @@ from pathlib import Path
 
 import pytest
 import whoosh
-from whoosh.filedb.structfile import StructFile
-from whoosh.index import _CURRENT_TOC_VERSION, _FLOAT_SIZE, _INT_SIZE, _LONG_SIZE
-
 from benchmarks.synthetic import write_corpus
 from reader import paths
 from reader.domain.config import Config
 from reader.search.index_lock import OwnedLock
 from reader.tui.app import ReaderApp
 from reader.tui.screens.main import MainScreen
+from whoosh.filedb.structfile import StructFile
+from whoosh.index import _CURRENT_TOC_VERSION, _FLOAT_SIZE, _INT_SIZE, _LONG_SIZE
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 FOREIGN_UID = 12345

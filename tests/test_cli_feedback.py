@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_cli import run
-
 from reader.state.store import StateStore, state_path
+
+from test_cli import run
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 MUTE_RULE = "title:survey"  # hides 7 of the 383 seed papers

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from reader.state.store import StateStore, state_path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from reader.domain.config import DEFAULT_READ_ON_OPEN, Config, load_config, parse_read_on_open
 
 

@@ -3,14 +3,14 @@ lists, the New view's hits, papers with any tag, and what normalising did to a t
 
 from __future__ import annotations
 
-from test_provenance import small_view
-
 from reader.domain.annotations import Annotations
-from reader.search.facets import facet_counts
-from reader.library.mute import without_muted
-from reader.library.provenance import DigestNews, provenance
 from reader.domain.tags import ANY_TAG, parse_tag_edit, tag_title
 from reader.domain.triage import View
+from reader.library.mute import without_muted
+from reader.library.provenance import DigestNews, provenance
+from reader.search.facets import facet_counts
+
+from test_provenance import small_view
 
 
 def test_a_digests_new_and_seen_count_the_papers_the_view_lists():

@@ -10,13 +10,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-
+from reader.domain.text import paper_id
 from reader.state import backup
 from reader.state.store import StateStore, state_path
-from reader.domain.text import paper_id
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 KILLS = int(os.environ.get("READER_TEST_KILLS", 40 if CI else 200))

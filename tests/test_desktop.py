@@ -10,12 +10,12 @@ import webbrowser
 from datetime import datetime, timedelta
 from functools import partial
 
+from reader.domain.message_log import MessageLog
 from reader.system.desktop import (
     clipboard_commands,
     copy_with_system_tool,
     open_in_browser,
 )
-from reader.domain.message_log import MessageLog
 
 
 def fake_tool(folder, name: str, body: str = 'cat > "$(dirname "$0")/copied"') -> None:

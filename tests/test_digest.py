@@ -7,8 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-
-from reader.ingest.digest import parse_bytes, parse_file, parse_text, resolve_date, parse_date_line
+from reader.ingest.digest import parse_bytes, parse_date_line, parse_file, parse_text, resolve_date
 from reader.paths import seeds_dir
 
 HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\nbyAK and the research community\n\n"

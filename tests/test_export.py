@@ -11,9 +11,8 @@ from datetime import date
 
 import pytest
 from markdown_it import MarkdownIt
-
-from reader.library.export import FORMATS, export_papers
 from reader.domain.models import Appearance, Mark, Paper
+from reader.library.export import FORMATS, export_papers
 
 
 def _paper(

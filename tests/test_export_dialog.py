@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import os
 
+from reader.tui.screens.confirm import ConfirmScreen
+from reader.tui.screens.export import ExportScreen
+from textual.widgets import Input, RadioSet
+
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
     SIZE,
     fixture_digests,
@@ -15,10 +19,6 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
     settle,
     wait_until,
 )
-from textual.widgets import Input, RadioSet
-
-from reader.tui.screens.confirm import ConfirmScreen
-from reader.tui.screens.export import ExportScreen
 
 
 def messages(app) -> str:

@@ -11,16 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from whoosh import query as wq
-
 from benchmarks.queries import query_sets
 from benchmarks.synthetic import write_corpus
+from reader.library.library import Library
+from reader.paths import seeds_dir
 from reader.search import fastsearch
 from reader.search.fastsearch import FastSearch, make_term_function
 from reader.search.index import ANALYZER, Document
-from reader.library.library import Library
 from reader.search.query import parse_query
-from reader.paths import seeds_dir
+from whoosh import query as wq
 
 TERMS = make_term_function()
 

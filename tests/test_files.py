@@ -10,10 +10,10 @@ import stat
 from pathlib import Path
 
 import pytest
-from test_reliability import folder, run  # noqa: F401  (fixtures used by name)
-
 from reader import cli
 from reader.system.files import FileWriteError, MissingFolder, write_file
+
+from test_reliability import folder, run  # noqa: F401  (fixtures used by name)
 
 
 def leftovers(where: Path) -> list[str]:

@@ -11,9 +11,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from reader.ingest.digest import MAX_FILE_BYTES, MAX_LINE_CHARS, parse_bytes
 from reader.domain.text import title_key
+from reader.ingest.digest import MAX_FILE_BYTES, MAX_LINE_CHARS, parse_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 PATH = "fuzz/2025-08-07.txt"

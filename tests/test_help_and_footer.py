@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import re
 
+from reader.tui.bindings import COMMANDS, keys_label
+from reader.tui.screens.help import HelpScreen, help_content
 from rich.console import Console
+
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
     fixture_digests,
     home,
@@ -14,9 +17,6 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
     settle,
     wait_until,
 )
-
-from reader.tui.bindings import COMMANDS, keys_label
-from reader.tui.screens.help import HelpScreen, help_content
 
 
 def screen_lines(app) -> list[str]:

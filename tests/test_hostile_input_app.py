@@ -7,12 +7,12 @@ import shutil
 import time
 
 import pytest
-from rich.cells import cell_len
-from test_e2e_tmux import start
-from test_reader_app import home, make_app, wait_until  # noqa: F401  (fixtures used by name)
-
 from reader.tui.screens.main import MainScreen
 from reader.tui.widgets.filter_list import FilterList
+from rich.cells import cell_len
+
+from test_e2e_tmux import start
+from test_reader_app import home, make_app, wait_until  # noqa: F401  (fixtures used by name)
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 SIZE = (120, 36)

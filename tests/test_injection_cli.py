@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from reader.domain.text import paper_id
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."

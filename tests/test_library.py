@@ -7,10 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from reader.library.library import Library, discover_digest_files
-from reader.search.query import parse_query
 from reader.paths import seeds_dir
+from reader.search.query import parse_query
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 

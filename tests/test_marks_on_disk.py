@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 import time
 
+from reader.state.store import state_path
+
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
     SIZE,
     fixture_digests,
@@ -16,8 +18,6 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
     wait_until,
 )
 from test_tui_tags_notes import detail_text
-
-from reader.state.store import state_path
 
 STAR = "★"
 

@@ -6,14 +6,14 @@ import sqlite3
 from datetime import date
 
 import pytest
-
 from reader import paths
-from reader.library.library import DigestInfo, Library, LibraryView, PaperSummary
+from reader.domain.library_view import DigestInfo, LibraryView, PaperSummary
+from reader.domain.triage import Marks, View, new_members, tally
+from reader.library.library import Library
 from reader.library.mute import BadRule, match_rules, parse_rule, without_muted
 from reader.library.provenance import new_to_user, provenance, to_record
 from reader.search.similar import similar_papers
 from reader.state.store import StateStore
-from reader.domain.triage import View, new_members, tally, Marks
 
 CHEAPLY = "Cheaply Evaluating Inference Efficiency Metrics for Autoregressive Transformer APIs"
 

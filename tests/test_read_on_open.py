@@ -6,6 +6,8 @@ then checks the marks shown and the marks saved.
 
 from __future__ import annotations
 
+from reader.tui.screens.help import HelpScreen
+
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
     SIZE,
     fixture_digests,
@@ -18,8 +20,6 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
     settle,
     wait_until,
 )
-
-from reader.tui.screens.help import HelpScreen
 
 DELAY = 0.3
 BEYOND = 1.0  # seconds: more than three times the delay

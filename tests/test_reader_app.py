@@ -13,11 +13,6 @@ from contextlib import suppress
 from pathlib import Path
 
 import pytest
-from textual import events
-from textual.command import CommandPalette
-from textual.widgets import Input
-from textual.worker import WorkerCancelled
-
 from reader import paths
 from reader.domain.config import Config
 from reader.state.store import StateStore, state_path
@@ -26,6 +21,10 @@ from reader.tui.bindings import COMMANDS
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.main import MainScreen
+from textual import events
+from textual.command import CommandPalette
+from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 FIXTURES = Path(__file__).parent / "fixtures" / "digests"
 SIZE = (120, 36)

@@ -13,10 +13,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from reader.state import backup
 from reader.library.library import Library
-from reader.search.query import parse_query
+from reader.state import backup
 from reader.state.store import StateError, StateStore, open_state, state_path
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."

@@ -7,16 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
-from test_cli import run
-from test_reader_app import SIZE, make_app, ready, settle
-
 import reader.ingest.digest as digest_module
 import reader.library.library as library_module
 from reader import paths
+from reader.domain.text import clean_text, paper_id
 from reader.library.library import Library
 from reader.library.renamed_ids import follow_renamed_ids
 from reader.state.store import StateStore, open_state, state_path
-from reader.domain.text import clean_text, paper_id
+
+from test_cli import run
+from test_reader_app import SIZE, make_app, ready, settle
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 # The zero-width space used to survive the clean-up and key as a word break ("foo bar");

@@ -11,13 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from reader.library.library import Library
 from reader.domain.models import SavedView
+from reader.domain.triage import View
+from reader.library.library import Library
 from reader.library.mute import match_rules
 from reader.library.saved_views import count_saved_views, find_saved_view, view_of
 from reader.state.store import StateStore, state_path
-from reader.domain.triage import View
 
 FIXTURES = Path(__file__).parent / "fixtures" / "digests"
 

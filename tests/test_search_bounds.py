@@ -9,8 +9,6 @@ import shutil
 import time
 
 import pytest
-from whoosh.query import FuzzyTerm, Term
-
 from reader import paths
 from reader.domain.cancel import CancelToken, SearchCancelled
 from reader.library.library import Library
@@ -24,6 +22,7 @@ from reader.search.query import (
     expand_fuzzy,
     parse_query,
 )
+from whoosh.query import FuzzyTerm, Term
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
-
 from reader import paths
 from reader.domain.config import Config
 from reader.tui.app import ReaderApp
 from reader.tui.screens.main import MainScreen
+from textual.widgets import Input
 
 FIXTURES = Path(__file__).parent / "fixtures" / "digests"
 

@@ -1,9 +1,10 @@
 """Snippets for the list's second line and live facet counts: pure core functions."""
 
+from reader.domain.triage import View
 from reader.search.facets import facet_counts
+from reader.search.highlight import Highlight
 from reader.search.query import parse_query
 from reader.search.snippets import ELLIPSIS, SnippetCache, best_window, make_snippet, make_snippets
-from reader.domain.triage import Highlight, View
 
 
 def highlight(text: str) -> Highlight:

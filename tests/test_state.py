@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from reader.domain.models import Mark
 from reader.state.store import StateError, StateStore, UndoResult, state_path
 

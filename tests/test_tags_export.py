@@ -11,10 +11,9 @@ import sys
 from datetime import date
 
 import pytest
-
 from reader.domain.annotations import Annotations
-from reader.library.export import export_papers
 from reader.domain.models import Appearance, Paper
+from reader.library.export import export_papers
 from reader.state.store import StateStore, state_path
 
 PAPER = Paper(

@@ -6,11 +6,7 @@ import shutil
 import sqlite3
 
 import pytest
-
-from reader.domain.annotations import Annotations, merge_note_hits
-from reader.library.library import Library
-from reader.search.query import parse_query
-from reader.state.store import JOURNAL_LIMIT, StateStore
+from reader.domain.annotations import Annotations
 from reader.domain.tags import (
     TagEdit,
     apply_tag_edit,
@@ -21,7 +17,11 @@ from reader.domain.tags import (
     tag_counts,
     tags_label,
 )
+from reader.library.library import Library
 from reader.paths import seeds_dir
+from reader.search.notes import merge_note_hits
+from reader.search.query import parse_query
+from reader.state.store import JOURNAL_LIMIT, StateStore
 
 # In no abstract or title of the seeds (checked below), so only a note can find it.
 NOTE_WORD = "zygomorphic"
@@ -258,8 +258,9 @@ def test_merging_note_hits_respects_the_limit():
 
 
 def test_a_half_typed_word_keeps_the_chosen_tag_and_the_view(seeds_library):
-    from reader.domain.annotations import with_tag
-    from reader.domain.triage import View, with_view
+    from reader.domain.triage import View
+    from reader.search.highlight import with_view
+    from reader.search.notes import with_tag
 
     hits = seeds_library.search(parse_query("quantized")).ids
     annotations = Annotations({pid: ("q",) for pid in hits[:4]}, {})

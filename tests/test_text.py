@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from reader.domain.text import clean_text, find_links, paper_id, title_key
 
 

@@ -3,6 +3,12 @@ text, and a tag typed one way and kept another says so: driven through Pilot."""
 
 from __future__ import annotations
 
+from reader.state.store import StateStore, state_path
+from reader.tui.screens.confirm import ConfirmScreen
+from reader.tui.screens.tags import TagScreen
+from reader.tui.screens.view_name import ViewNameScreen
+from reader.tui.widgets.filter_list import FilterList
+
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
     SIZE,
     fixture_digests,
@@ -14,12 +20,6 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
     wait_until,
 )
 from test_tui_tags_notes import tag
-
-from reader.state.store import StateStore, state_path
-from reader.tui.screens.confirm import ConfirmScreen
-from reader.tui.screens.tags import TagScreen
-from reader.tui.screens.view_name import ViewNameScreen
-from reader.tui.widgets.filter_list import FilterList
 
 NARROW = (80, 24)
 

@@ -3,6 +3,9 @@ the undo toast names the paper it gave back."""
 
 from __future__ import annotations
 
+from reader import paths
+from reader.tui.app import ReaderApp
+
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
     SIZE,
     current_title,
@@ -13,9 +16,6 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
     saved_marks,
     settle,
 )
-
-from reader import paths
-from reader.tui.app import ReaderApp
 
 
 async def test_a_key_claimed_from_another_binding_stays_with_it_and_is_reported(home, fixture_digests):

@@ -6,6 +6,11 @@ from __future__ import annotations
 import shutil
 import webbrowser
 
+from reader.system import desktop
+from reader.tui.screens.confirm import ConfirmScreen
+from reader.tui.screens.main import MainScreen
+from reader.tui.screens.message_log import MessageLogScreen
+
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
     SIZE,
     fixture_digests,
@@ -17,11 +22,6 @@ from test_reader_app import (  # noqa: F401  (fixtures used by name)
     wait_until,
 )
 from test_tui_plain_text import screen_text, shows, still_running, toasts
-
-from reader.system import desktop
-from reader.tui.screens.confirm import ConfirmScreen
-from reader.tui.screens.main import MainScreen
-from reader.tui.screens.message_log import MessageLogScreen
 
 MELANGE_LINK = "https://github.com/tyler-griggs/melange-release"
 

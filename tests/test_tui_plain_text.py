@@ -8,17 +8,6 @@ the help screen and the message log.
 
 from __future__ import annotations
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    settle,
-    wait_until,
-)
-from textual.command import CommandPalette
-
 from reader import paths
 from reader.domain.config import Config
 from reader.domain.models import SavedView
@@ -33,6 +22,17 @@ from reader.tui.screens.note import NoteScreen
 from reader.tui.screens.tags import TagScreen
 from reader.tui.screens.view_name import ViewNameScreen
 from reader.tui.widgets.filter_list import FilterList
+from textual.command import CommandPalette
+
+from test_reader_app import (  # noqa: F401  (fixtures used by name)
+    SIZE,
+    fixture_digests,
+    home,
+    make_app,
+    ready,
+    settle,
+    wait_until,
+)
 
 HOSTILE = ("[/]", "[a=b c=d]", "[@click=app.quit]x[/]")
 WIDE = (160, 40)  # room for every toast and palette entry on one line
@@ -236,9 +236,8 @@ async def test_markup_typed_as_a_view_name_is_saved_confirmed_and_deleted_as_typ
 
 
 async def test_markup_typed_as_the_export_path_is_written_and_reported_as_typed(home, fixture_digests, tmp_path):
-    from textual.widgets import Input
-
     from reader.tui.screens.export import ExportScreen
+    from textual.widgets import Input
 
     async with make_app(fixture_digests).run_test(size=(200, 40), notifications=True) as pilot:
         await ready(pilot)

@@ -9,12 +9,12 @@ from reader.tui.widgets.filter_list import FilterList
 from reader.tui.widgets.similar_list import SimilarList
 
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    run_from_palette,
     SIZE,
     fixture_digests,
     home,
     make_app,
     ready,
+    run_from_palette,
     search,
     seed_digests,
     settle,

@@ -14,10 +14,10 @@ import time
 from functools import partial
 from pathlib import Path
 
+from reader.domain.triage import Session
 from reader.library import mute
 from reader.library.library import Library
 from reader.state.store import StateStore, state_path
-from reader.domain.triage import Session
 from reader.tui.screens.main import SESSION_KEY
 
 from test_reader_app import (  # noqa: F401  (fixtures used by name)

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
-
 from reader.domain.models import SavedView
 from reader.state.store import StateStore, state_path
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.view_name import ViewNameScreen
 from reader.tui.widgets.filter_list import FilterList
+from textual.widgets import Input
 
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    run_from_palette,
     SIZE,
     fixture_digests,
     home,
     make_app,
     ready,
+    run_from_palette,
     search,
     settle,
     shown_titles,

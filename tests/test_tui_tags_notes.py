@@ -5,24 +5,22 @@ from __future__ import annotations
 
 import json
 
-from textual import events
-
-from textual.widgets import Input, TextArea
-
 from reader.state.store import StateStore, state_path
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.export import ExportScreen
 from reader.tui.screens.note import NoteScreen
 from reader.tui.screens.tags import TagScreen
 from reader.tui.widgets.filter_list import FilterList
+from textual import events
+from textual.widgets import Input, TextArea
 
 from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    run_from_palette,
     SIZE,
     fixture_digests,
     home,
     make_app,
     ready,
+    run_from_palette,
     search,
     settle,
     wait_until,

@@ -6,13 +6,10 @@ from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-from reader.library.library import DigestInfo, LibraryView, PaperSummary
+from reader.domain.library_view import DigestInfo, LibraryView, PaperSummary
 from reader.domain.models import Mark
-from reader.search.query import parse_query
 from reader.domain.triage import (
     SCHOLAR_SEARCH,
-    Highlight,
     Marks,
     ReadClock,
     Session,
@@ -23,13 +20,14 @@ from reader.domain.triage import (
     is_web_link,
     link_to_open,
     retally,
-    tally,
     step_unread,
+    tally,
     to_mark_read,
     view_counts,
-    with_view,
     within,
 )
+from reader.search.highlight import Highlight, with_view
+from reader.search.query import parse_query
 
 IDS = ["a", "b", "c", "d", "e"]
 

@@ -15,27 +15,27 @@ from pathlib import Path
 
 from reader import __version__, paths
 from reader.domain.annotations import Annotations
-from reader.state.backup import BackupInfo, list_backups, restore_backup
 from reader.domain.config import (
     CONFIG_FILE,
     all_problems,
     default_config_text,
     read_config_file,
 )
+from reader.domain.models import Paper, SavedView
+from reader.domain.text import escape_name, strip_controls
 from reader.ingest.digest import MAX_FILE_BYTES, parse_read, read_digest
 from reader.library.export import FORMATS, export_papers
-from reader.system.files import FileWriteError, MissingFolder, writable_target, write_file
-from reader.search.index import IndexDamaged
 from reader.library.library import Library, SyncReport, digest_file_name
-from reader.domain.models import Paper, SavedView
 from reader.library.mute import match_rules
 from reader.library.provenance import provenance
-from reader.search.query import parse_query
 from reader.library.renamed_ids import follow_renamed_ids
 from reader.library.saved_views import count_saved_views, find_saved_view, run_saved_view
+from reader.search.index import IndexDamaged
+from reader.search.query import parse_query
 from reader.search.similar import similar_papers
+from reader.state.backup import BackupInfo, list_backups, restore_backup
 from reader.state.store import StateError, StateStore, make_private_dirs, open_state
-from reader.domain.text import escape_name, strip_controls
+from reader.system.files import FileWriteError, MissingFolder, writable_target, write_file
 
 MARK_ACTIONS = ("read", "unread", "star", "unstar")
 

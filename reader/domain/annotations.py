@@ -9,19 +9,11 @@ stop words dropped, stemmed).
 
 from __future__ import annotations
 
-import dataclasses
-from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from whoosh.filedb.filestore import RamStorage
-from whoosh.query import Query
-
-from reader.search.index import ANALYZER, Document, make_schema
-from reader.search.query import ParsedQuery
 from reader.domain.tags import ANY_TAG, tag_counts, tag_key
-from reader.domain.text import fold
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: a new snapshot is a change
@@ -97,93 +89,6 @@ class Annotations:
             sets = [ids for key, ids in self._by_tag.items() if key.startswith(prefix)]
             return frozenset().union(*sets) if sets else frozenset()
         return self._by_tag.get(tag_key(tag), frozenset())
-
-    @cached_property
-    def _note_terms(self) -> dict[str, frozenset[str]]:
-        return {pid: frozenset(token.text for token in ANALYZER(note)) for pid, note in self.notes.items()}
-
-    def ids_with_note(self, words: str) -> frozenset[str]:
-        """Papers whose note holds every word of `words` (same analysis as search); words
-        the analysis drops (`the`) are looked for as plain text."""
-        terms = {token.text for token in ANALYZER(words)}
-        if terms:
-            return frozenset(pid for pid, held in self._note_terms.items() if terms <= held)
-        wanted = fold(words.strip())
-        return frozenset(pid for pid, note in self.notes.items() if wanted and wanted in fold(note))
-
-    def filter_ids(self, tags: Iterable[str], notes: Iterable[str]) -> tuple[frozenset[str] | None, list[str]]:
-        """Papers passing every `tag:` and `note:` filter (None: no filter), and notices."""
-        chosen: frozenset[str] | None = None
-        notices: list[str] = []
-        for tag in tags:
-            ids = self.ids_with_tag(tag)
-            if not ids:
-                notices.append(f"no paper is tagged {tag!r}")
-            chosen = ids if chosen is None else chosen & ids
-        for words in notes:
-            ids = self.ids_with_note(words)
-            if not ids:
-                notices.append(f"no note mentions {words!r}")
-            chosen = ids if chosen is None else chosen & ids
-        return chosen, notices
-
-
-class NoteIndex:
-    """A Whoosh index in memory over the papers that have a note: title, and abstract plus
-    note, so a query is judged on everything the user can read about the paper.
-
-    Give the documents in list order: matches come back in that order. Only which papers
-    match is asked (no scoring), so a common word over hundreds of notes stays cheap."""
-
-    def __init__(self, documents: Iterable[Document], notes: Mapping[str, str]) -> None:
-        ix = RamStorage().create_index(make_schema())
-        writer = ix.writer()
-        self.ids: list[str] = []
-        for document in documents:
-            note = notes.get(document.id)
-            if note:
-                writer.add_document(id=document.id, title=document.title, abstract=f"{document.abstract}\n{note}")
-                self.ids.append(document.id)
-        writer.commit()
-        self.searcher = ix.searcher()  # never changes: the index is written once
-
-    def matching(self, query: Query) -> list[str]:
-        """The noted papers the query matches, in the order the documents were given."""
-        return [self.ids[docnum] for docnum in self.searcher.docs_for_query(query)]
-
-
-def merge_note_hits(
-    ids: list[str],
-    scores: Mapping[str, float] | None,
-    noted: Iterable[str],
-    note_hits: Iterable[str],
-    limit: int | None = None,
-) -> tuple[list[str], Mapping[str, float]]:
-    """Index hits corrected by the note index.
-
-    For a paper with a note the note index decides (it also read the note), so a paper
-    whose note alone matches is added, and one whose note contradicts the query (`NOT x`)
-    is dropped. Papers found only through their note come first, in the order given
-    (list order): the user wrote those words. Everything else keeps the index's order.
-    """
-    noted, hits = set(noted), list(note_hits)
-    matched = set(hits)
-    scores = scores if scores is not None else {}
-    kept = [pid for pid in ids if pid not in noted or pid in matched]
-    present = set(kept)
-    extra = [pid for pid in hits if pid not in present]
-    if not extra:
-        return (kept[:limit] if limit else kept), scores
-    top = scores.get(ids[0], 0.0) if ids else 0.0  # hits come best first
-    # The index's scores may be computed lazily for 100,000 hits: layered, never copied.
-    scores = ChainMap({pid: top + len(extra) - rank for rank, pid in enumerate(extra)}, scores)
-    merged = extra + kept
-    return (merged[:limit] if limit else merged), scores
-
-
-def with_tag(parsed: ParsedQuery, tag: str | None) -> ParsedQuery:
-    """The query narrowed to the tag chosen in the filter pane (None: unchanged)."""
-    return dataclasses.replace(parsed, tags=parsed.tags + (tag,)) if tag else parsed
 
 
 def same_annotations(first: Annotations, second: Annotations) -> bool:

@@ -6,17 +6,14 @@ only arranges them.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
-from reader.search.index import highlight_spans
-from reader.library.library import LibraryView
+from reader.domain.library_view import LibraryView
 from reader.domain.models import Mark
-from reader.search.query import ParsedQuery, query_terms
 
 
 class View(str, Enum):
@@ -50,38 +47,11 @@ def new_members(
     return new_in.get(digest_id, frozenset())
 
 
-def with_view(parsed: ParsedQuery, view: View) -> ParsedQuery:
-    """The query plus the view's status filter (`is:` filters typed in the box still apply)."""
-    extra = tuple(status for status in VIEW_STATUSES[view] if status not in parsed.statuses)
-    return dataclasses.replace(parsed, statuses=parsed.statuses + extra) if extra else parsed
-
-
 def within(ids: Iterable[str], members: Container[str] | None) -> list[str]:
     """`ids` narrowed to one digest's papers (all of them when members is None), order kept."""
     if members is None:
         return list(ids)
     return [pid for pid in ids if pid in members]
-
-
-@dataclass(frozen=True)
-class Highlight:
-    """The words a query matched, to mark in titles and abstracts."""
-
-    terms: frozenset[str] = frozenset()
-    prefixes: frozenset[str] = frozenset()
-
-    @classmethod
-    def of(cls, parsed: ParsedQuery | None) -> Highlight:
-        if parsed is None or parsed.query is None:
-            return cls()
-        terms, prefixes = query_terms(parsed.query)
-        return cls(frozenset(terms), frozenset(prefixes))
-
-    def __bool__(self) -> bool:
-        return bool(self.terms or self.prefixes)
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        return highlight_spans(text, set(self.terms), set(self.prefixes)) if self else []
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: a new Marks is a change

@@ -23,19 +23,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
 
-from reader.domain.annotations import Annotations, NoteIndex, merge_note_hits
+from reader.domain.annotations import Annotations
+from reader.domain.cancel import CancelToken
+from reader.domain.library_view import DigestInfo, LibraryView, PaperSummary
+from reader.domain.models import Appearance, Digest, Paper, ParseWarning
+from reader.domain.text import clean_text, escape_name, find_links, paper_id, title_key
 from reader.ingest.digest import MAX_FILE_BYTES, parse_read, read_digest
 from reader.search.fastsearch import FastSearch
 from reader.search.index import SCHEMA_VERSION as INDEX_SCHEMA_VERSION
 from reader.search.index import Document, IndexDamaged, IndexLocked, SearchIndex
-from reader.domain.models import Appearance, Digest, Paper, ParseWarning
-from reader.domain.cancel import CancelToken
-from reader.system.private import first_unsafe, make_private_dirs
+from reader.search.notes import NoteIndex, annotation_filter, merge_note_hits
 from reader.search.query import ParsedQuery, Vocabulary, expand_fuzzy, has_fuzzy, parse_query
+from reader.system.private import first_unsafe, make_private_dirs
 from reader.system.sqlite_wal import enable_wal
-from reader.domain.text import clean_text, escape_name, find_links, fold, paper_id, title_key
 
 # 2: text clean-up removes invisible characters and inline-math dollars; file-name labels escaped.
 # 3: braces around converted TeX macros go (`{\rho}` -> `ρ`).
@@ -47,60 +48,6 @@ BULK_BYTES = 1_500_000
 MIN_ID_PREFIX = 4  # a shorter prefix of an id would match too many papers to be useful
 
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class DigestInfo:
-    id: int
-    path: str
-    label: str
-    date: date | None
-    entries: int
-    warnings: tuple[str, ...]
-
-    @property
-    def sort_key(self) -> tuple[bool, int, str]:
-        """Newest first; digests without a date last."""
-        return (self.date is None, -(self.date.toordinal() if self.date else 0), self.path)
-
-
-class PaperSummary(NamedTuple):
-    """What the list needs about a paper, kept in memory for every paper (a tuple: 100,000
-    of them are built at every start)."""
-
-    id: str
-    title: str
-    date: date | None  # newest appearance
-    digest_ids: tuple[int, ...]  # newest first
-
-
-@dataclass
-class LibraryView:
-    """An in-memory snapshot of the catalog, in the default order (newest digest first)."""
-
-    digests: list[DigestInfo]  # the files that gave papers: the only ones listed and counted
-    papers: dict[str, PaperSummary]
-    order: list[str]
-    papers_in_digest: dict[int, frozenset[str]]
-    # Files read that gave no paper (binary, empty): kept in the catalog so they are not read
-    # again at every start, and named when the library is empty, but never counted as digests.
-    rejected: list[DigestInfo] = field(default_factory=list)
-
-    def digest(self, digest_id: int) -> DigestInfo | None:
-        return next((info for info in self.digests if info.id == digest_id), None)
-
-    def match_digests(self, wanted: str) -> list[DigestInfo]:
-        """Digests whose label, ISO date or file name matches `wanted` (spaces and case ignored)."""
-        key = _label_key(wanted)
-        return [
-            info
-            for info in self.digests
-            if key in (_label_key(info.label), info.date.isoformat() if info.date else "", _label_key(Path(info.path).stem))
-        ]
-
-
-def _label_key(text: str) -> str:
-    return "".join(fold(text).split())
 
 
 @dataclass
@@ -780,7 +727,7 @@ class Library:
             allowed = _both(allowed, members.__contains__)
         restricted: set[str] | frozenset[str] | None = members if parsed.digests else None
         if parsed.tags or parsed.notes:
-            chosen, filter_notices = (annotations or Annotations()).filter_ids(parsed.tags, parsed.notes)
+            chosen, filter_notices = annotation_filter(annotations or Annotations(), parsed.tags, parsed.notes)
             notices += filter_notices
             restricted = chosen if restricted is None else restricted & chosen
             allowed = _both(allowed, restricted.__contains__)

@@ -13,13 +13,16 @@ from __future__ import annotations
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
-from reader.domain.annotations import Annotations, with_tag
+from reader.domain.annotations import Annotations
 from reader.domain.cancel import CancelToken
+from reader.domain.library_view import LibraryView
+from reader.domain.triage import VIEW_STATUSES, View, within
+from reader.library.library import Library, SearchResult
 from reader.search.facets import Facets, facet_counts
-from reader.library.library import Library, LibraryView, SearchResult
+from reader.search.highlight import Highlight, with_view
+from reader.search.notes import with_tag
 from reader.search.query import ParsedQuery, parse_query
 from reader.search.snippets import Snippet, SnippetCache, make_snippets
-from reader.domain.triage import VIEW_STATUSES, Highlight, View, with_view, within
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from reader.domain.cancel import CancelToken, SearchTimedOut
-from reader.library.library import Library, LibraryView
+from reader.domain.library_view import LibraryView
+from reader.library.library import Library
 from reader.search.query import ParsedQuery, parse_query
 
 # A rule is run on every start: one that takes longer than this is stopped (it hides nothing

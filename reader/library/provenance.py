@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
-from reader.library.library import LibraryView
+from reader.domain.library_view import LibraryView
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reader.domain.annotations import Annotations
-from reader.library.library import Library, SearchResult
 from reader.domain.models import SavedView
+from reader.domain.triage import View
+from reader.library.library import Library, SearchResult
+from reader.search.highlight import with_view
 from reader.search.query import parse_query
-from reader.domain.triage import View, with_view
 
 
 def view_of(saved: SavedView) -> View:

@@ -39,7 +39,7 @@ from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from heapq import nlargest
-from itertools import chain, compress, repeat
+from itertools import compress, repeat
 from math import isfinite, log
 from operator import add, and_, itemgetter, lshift, mul, or_, sub
 from pathlib import Path

@@ -16,8 +16,8 @@ from whoosh import qparser
 from whoosh.query import FuzzyTerm, NullQuery, Or, Prefix, Query, Term
 
 from reader.domain.cancel import CancelToken, check
-from reader.search.index import make_schema
 from reader.domain.text import fold
+from reader.search.index import make_schema
 
 STATUS_FILTERS = ("read", "unread", "starred", "unstarred")
 # Typing "tr" should not expand to every term starting with "tr": prefixes start at this length.

@@ -16,8 +16,8 @@ from math import log
 
 from whoosh.query import Or, Term
 
-from reader.search.index import ANALYZER
 from reader.library.library import Library
+from reader.search.index import ANALYZER
 
 KEY_TERMS = 12  # words taken from the paper: enough to find its topic, few enough to be fast
 FIELDS = ("title", "abstract")

@@ -11,8 +11,8 @@ import re
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from reader.search.highlight import Highlight
 from reader.search.index import ANALYZER
-from reader.domain.triage import Highlight
 
 # Characters kept: the widest list row there is, so the row can cut it to its own width.
 SNIPPET_CHARS = 160

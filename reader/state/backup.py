@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from reader.system.files import FileWriteError, replacing
 from reader.state.store import StateError, StateStore, check_state_file, make_private_dirs
+from reader.system.files import FileWriteError, replacing
 
 KEEP = 7
 _DAILY = re.compile(r"state-(\d{4}-\d{2}-\d{2})\.sqlite3")

@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from reader.domain.models import Mark, SavedView
+from reader.domain.tags import MAX_NOTE_CHARS, normalise_note, normalise_tag
 from reader.system.private import make_private_dirs
 from reader.system.sqlite_wal import enable_wal
-from reader.domain.tags import MAX_NOTE_CHARS, normalise_note, normalise_tag
 
 SCHEMA_VERSION = 1
 # Older actions are pruned so the journal cannot grow without bound.

@@ -15,11 +15,11 @@ from textual.worker import Worker
 
 from reader import paths
 from reader.domain.config import Config, load_config, resolve_keys
-from reader.library.library import Library
 from reader.domain.message_log import MessageLog
-from reader.system.private import UnsafeFolder
-from reader.state.store import StateError, StateStore, open_state
 from reader.domain.text import strip_controls
+from reader.library.library import Library
+from reader.state.store import StateError, StateStore, open_state
+from reader.system.private import UnsafeFolder
 from reader.tui import bindings, handoff
 from reader.tui.commands import ReaderCommands, SavedViewCommands
 from reader.tui.export_commands import ExportCommands

@@ -40,20 +40,8 @@ from textual.worker import Worker
 
 from reader.domain.annotations import Annotations, same_annotations
 from reader.domain.cancel import CancelToken
-from reader.library.export import export_papers
-from reader.search.facets import Facets
-from reader.system.files import write_file
-from reader.library.library import LibraryView, SyncReport
-from reader.library.listing import Listing, count_facets, list_papers
+from reader.domain.library_view import LibraryView
 from reader.domain.models import Paper, SavedView
-from reader.library.mute import Muting, match_rules, without_muted
-from reader.library.provenance import Provenance, new_to_user, provenance, to_record
-from reader.search.query import ParsedQuery
-from reader.library.renamed_ids import follow_renamed_ids
-from reader.library.saved_views import count_saved_views, find_saved_view, view_of
-from reader.search.similar import Similar, similar_papers
-from reader.search.snippets import SnippetCache, make_snippets
-from reader.state.store import StateReadOnly
 from reader.domain.tags import (
     MAX_NOTE_CHARS,
     TagEdit,
@@ -63,7 +51,6 @@ from reader.domain.tags import (
 )
 from reader.domain.text import strip_controls
 from reader.domain.triage import (
-    Highlight,
     Marks,
     ReadClock,
     Session,
@@ -78,6 +65,20 @@ from reader.domain.triage import (
     tally,
     to_mark_read,
 )
+from reader.library.export import export_papers
+from reader.library.library import SyncReport
+from reader.library.listing import Listing, count_facets, list_papers
+from reader.library.mute import Muting, match_rules, without_muted
+from reader.library.provenance import Provenance, new_to_user, provenance, to_record
+from reader.library.renamed_ids import follow_renamed_ids
+from reader.library.saved_views import count_saved_views, find_saved_view, view_of
+from reader.search.facets import Facets
+from reader.search.highlight import Highlight
+from reader.search.query import ParsedQuery
+from reader.search.similar import Similar, similar_papers
+from reader.search.snippets import SnippetCache, make_snippets
+from reader.state.store import StateReadOnly
+from reader.system.files import write_file
 from reader.tui import bindings
 from reader.tui.failed_jobs import report_failed_job
 from reader.tui.messages import SyncCancelled, SyncProgress

@@ -15,12 +15,12 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from reader.search.facets import Facets
-from reader.library.library import DigestInfo
+from reader.domain.library_view import DigestInfo
 from reader.domain.models import SavedView
-from reader.library.provenance import DigestNews
 from reader.domain.tags import ANY_TAG
 from reader.domain.triage import Counts, View
+from reader.library.provenance import DigestNews
+from reader.search.facets import Facets
 from reader.tui.widgets.virtual_list import VirtualList
 
 ACTIVE_MARK = "▸"

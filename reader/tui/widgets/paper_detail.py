@@ -18,8 +18,9 @@ from textual.widgets import Static
 
 from reader.domain.annotations import Annotations
 from reader.domain.models import Paper
+from reader.domain.triage import Marks
+from reader.search.highlight import Highlight
 from reader.search.similar import Similar
-from reader.domain.triage import Highlight, Marks
 from reader.tui.widgets.similar_list import SimilarList
 
 StyleFor = Callable[[str], Style]

@@ -13,10 +13,11 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from reader.domain.annotations import Annotations
-from reader.library.library import PaperSummary
-from reader.search.snippets import Snippet
+from reader.domain.library_view import PaperSummary
 from reader.domain.tags import tags_label
-from reader.domain.triage import Highlight, Marks
+from reader.domain.triage import Marks
+from reader.search.highlight import Highlight
+from reader.search.snippets import Snippet
 from reader.tui.widgets.virtual_list import VirtualList
 
 UNREAD_MARK = "•"
