@@ -90,11 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         "tagged": args.tagged,
         "notes": args.notes,
         "load_snapshot": summarize_ms(load),
-        "words_without_annotations": summarize_ms([s for w in words for s in timed(lambda: search(w, with_notes=False))]),
-        "words_with_notes": summarize_ms([s for w in words for s in timed(lambda: search(w))]),
-        "tag_chosen_no_words": summarize_ms([s for t in TAGS for s in timed(lambda: search("", t))]),
-        "tag_chosen_with_word": summarize_ms([s for w in words[:20] for s in timed(lambda: search(w, TAGS[0]))]),
-        "tag_filter_typed": summarize_ms([s for t in TAGS for s in timed(lambda: search(f"tag:{t} model"))]),
+        "words_without_annotations": summarize_ms(
+            [s for w in words for s in timed(lambda w=w: search(w, with_notes=False))]
+        ),
+        "words_with_notes": summarize_ms([s for w in words for s in timed(lambda w=w: search(w))]),
+        "tag_chosen_no_words": summarize_ms([s for t in TAGS for s in timed(lambda t=t: search("", t))]),
+        "tag_chosen_with_word": summarize_ms([s for w in words[:20] for s in timed(lambda w=w: search(w, TAGS[0]))]),
+        "tag_filter_typed": summarize_ms([s for t in TAGS for s in timed(lambda t=t: search(f"tag:{t} model"))]),
         "note_filter": summarize_ms(timed(lambda: search("note:baseline"), 20)),
         "note_only_word_hits": len(search(NOTE_WORD).ids),
     }

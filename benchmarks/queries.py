@@ -89,7 +89,7 @@ def _adjacent_pairs() -> list[tuple[str, str]]:
     return [
         (first, second)
         for words in _sentence_words()
-        for first, second in zip(words, words[1:])
+        for first, second in zip(words, words[1:], strict=False)
         if _is_search_word(first) and _is_search_word(second)
     ]
 

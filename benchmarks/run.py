@@ -258,7 +258,9 @@ class ListProbe:
                 probe.draws.append(time.monotonic())
             return strip
 
-        list_class.show, list_class.watch_marks, list_class.render_row = probed_show, probed_watch_marks, probed_render_row
+        list_class.show = probed_show
+        list_class.watch_marks = probed_watch_marks
+        list_class.render_row = probed_render_row
 
     def expect(self) -> None:
         """Count the next drawn row as the answer to what comes next (a cursor move)."""
@@ -875,11 +877,13 @@ def summary_table(results: dict) -> str:
         "",
         f"  index build            {cell(results['build_papers_per_s'])} papers/s ({cell(results['build_s'])} s)",
         f"  add one digest         {cell(results['add_digest_s'])} s",
-        f"  first painted list     {cell(results['first_paint_s'])} s (seeds: {cell(results['first_paint_seeds_s'])} s)",
+        f"  first painted list     {cell(results['first_paint_s'])} s"
+        f" (seeds: {cell(results['first_paint_seeds_s'])} s)",
         f"  peak RSS               {cell(results['rss_mb'])} MB",
         f"  view switch (p95)      {cell(results['view_switch_ms'])} ms (in the app, key to rows drawn: "
         f"{ui_p95(results['view_switch']['ui'])} ms)",
-        f"  star toggle (p95)      {cell(results['star_toggle_ms'])} ms (in the app: {ui_p95(results['star_toggle']['ui'])} ms)",
+        f"  star toggle (p95)      {cell(results['star_toggle_ms'])} ms"
+        f" (in the app: {ui_p95(results['star_toggle']['ui'])} ms)",
         "",
         f"  {'search p50 / p95 ms':<20}{'reader':>20}{'SQLite FTS5':>20}{'grep -ril':>20}",
     ]

@@ -12,8 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 from reader.domain.tags import ANY_TAG, tag_counts, tag_key
+
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: a new snapshot is a change
@@ -47,11 +50,8 @@ class Annotations:
         """These papers' tags and notes replaced by those in `fresh` (after an undo)."""
         tags, notes = dict(self.tags), dict(self.notes)
         for pid in paper_ids:
-            for mine, theirs in ((tags, fresh.tags), (notes, fresh.notes)):
-                if pid in theirs:
-                    mine[pid] = theirs[pid]  # type: ignore[index]
-                else:
-                    mine.pop(pid, None)
+            _replace(tags, fresh.tags, pid)
+            _replace(notes, fresh.notes, pid)
         return Annotations(tags, notes)
 
     @cached_property
@@ -89,6 +89,13 @@ class Annotations:
             sets = [ids for key, ids in self._by_tag.items() if key.startswith(prefix)]
             return frozenset().union(*sets) if sets else frozenset()
         return self._by_tag.get(tag_key(tag), frozenset())
+
+
+def _replace(mine: dict[str, V], theirs: Mapping[str, V], pid: str) -> None:
+    if pid in theirs:
+        mine[pid] = theirs[pid]
+    else:
+        mine.pop(pid, None)
 
 
 def same_annotations(first: Annotations, second: Annotations) -> bool:

@@ -56,7 +56,8 @@ class LibraryView:
         return [
             info
             for info in self.digests
-            if key in (_label_key(info.label), info.date.isoformat() if info.date else "", _label_key(Path(info.path).stem))
+            if key
+            in (_label_key(info.label), info.date.isoformat() if info.date else "", _label_key(Path(info.path).stem))
         ]
 
 

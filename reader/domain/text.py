@@ -84,8 +84,8 @@ _SYMBOLS = {
     "subset": "⊂", "subseteq": "⊆", "cup": "∪", "cap": "∩", "sum": "∑", "prod": "∏", "int": "∫",
     "partial": "∂", "nabla": "∇", "sqrt": "√", "circ": "∘", "ell": "ℓ", "propto": "∝", "equiv": "≡",
     "forall": "∀", "exists": "∃", "neg": "¬", "oplus": "⊕", "otimes": "⊗", "star": "⋆", "prime": "′",
-    "emptyset": "∅", "top": "⊤", "bot": "⊥", "mid": "|", "vert": "|", "lVert": "‖", "rVert": "‖", "Vert": "‖", "langle": "⟨",
-    "rangle": "⟩", "quad": " ", "qquad": " ",
+    "emptyset": "∅", "top": "⊤", "bot": "⊥", "mid": "|", "vert": "|", "lVert": "‖", "rVert": "‖", "Vert": "‖",
+    "langle": "⟨", "rangle": "⟩", "quad": " ", "qquad": " ",
     **{name: name for name in ("log", "exp", "max", "min", "arg", "argmax", "argmin", "sin", "cos", "tan",
                                "lim", "sup", "inf", "det", "Pr", "softmax")},
     **dict.fromkeys(("left", "right", "big", "Big", "bigg", "Bigg", "displaystyle", "limits"), ""),
@@ -94,7 +94,8 @@ _SYMBOL_MACRO = re.compile(r"\\(" + "|".join(sorted(_SYMBOLS, key=len, reverse=T
 # `{\rho}` -> `ρ`: braces left grouping nothing but symbols that macros became (`{ρ}`,
 # `√{π}`), once scripts and fractions no longer need them. Not an escaped brace (`\{ρ\}`).
 _MACRO_SYMBOLS = "".join(sorted({value for value in (*_GREEK.values(), *_SYMBOLS.values()) if len(value) == 1} - {" "}))
-_MACRO_GROUP = re.compile(r"(?<!\\)\{\s*([" + re.escape(_MACRO_SYMBOLS) + r"](?:\s*[" + re.escape(_MACRO_SYMBOLS) + r"])*)\s*\}")
+_MACRO_SYMBOL_CLASS = "[" + re.escape(_MACRO_SYMBOLS) + "]"
+_MACRO_GROUP = re.compile(r"(?<!\\)\{\s*(" + _MACRO_SYMBOL_CLASS + r"(?:\s*" + _MACRO_SYMBOL_CLASS + r")*)\s*\}")
 _SPACING = re.compile(r"\\[,;:! ]")
 _DEGREES = re.compile(r"\^\{?\\circ\}?")
 _FRACTION = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")

@@ -71,11 +71,11 @@ def parse_date_line(line: str) -> DateLine | None:
         year, month, day = (int(part) for part in match.groups())
         return DateLine(month, day, year) if _valid(year, month, day) else None
     if match := _MONTH_DAY.match(line):
-        month = _MONTHS.get(match.group(1).lower())
+        named_month = _MONTHS.get(match.group(1).lower())
         day = int(match.group(2))
-        year = int(match.group(3)) if match.group(3) else None
-        if month and _valid(year or 2000, month, day):
-            return DateLine(month, day, year)
+        named_year = int(match.group(3)) if match.group(3) else None
+        if named_month and _valid(named_year or 2000, named_month, day):
+            return DateLine(named_month, day, named_year)
     return None
 
 
