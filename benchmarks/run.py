@@ -433,7 +433,7 @@ def time_app_query(opened: Opened, text: str, view_name: str = "all") -> tuple[f
     (the list is virtual and shows the count), the snippets of the rows on screen, the titles
     with their match highlights. Then, as the worker does next, the facet counts (hits per
     view and per digest). Returns (seconds to the rows, hits, seconds to rows and counts)."""
-    from reader.domain.triage import View
+    from reader.domain.views import View
     from reader.library.listing import count_facets, list_papers
 
     started = time.perf_counter()
@@ -502,7 +502,8 @@ def measure_star_toggle(opened: Opened) -> dict:
     brought up to date for the one paper that changed); on
     the state thread one transaction writes it and the starred set is read back.
     """
-    from reader.domain.triage import Marks, retally, tally
+    from reader.domain.counts import retally, tally
+    from reader.domain.marks import Marks
 
     view = opened.library.view()
     order = view.order
@@ -675,7 +676,7 @@ def reset_session(work: Workdir) -> None:
     from reader.state.store import StateStore
 
     try:
-        from reader.domain.triage import Session
+        from reader.domain.session import Session
         from reader.tui.screens.main import SESSION_KEY
     except ImportError:
         return

@@ -93,15 +93,16 @@ _INDEXING = """
 import sys
 from pathlib import Path
 from reader import paths
+import reader.library.sync as sync
 from reader.library.library import Library
 sources = [Path(sys.argv[1])]
 library = Library(sources, paths.index_dir(paths.user_dirs(), sources))
-real = Library._record_changes
-def paused(self, *args):
+real = sync.record_changes
+def paused(*args):
     print("indexing", flush=True)
     sys.stdin.readline()
-    return real(self, *args)
-Library._record_changes = paused
+    return real(*args)
+sync.record_changes = paused
 report = library.sync()
 library.close()
 print(report.parsed, flush=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reader.domain.annotations import Annotations
 from reader.domain.tags import ANY_TAG, parse_tag_edit, tag_title
-from reader.domain.triage import View
+from reader.domain.views import View
 from reader.library.mute import without_muted
 from reader.library.provenance import DigestNews, provenance
 from reader.search.facets import facet_counts

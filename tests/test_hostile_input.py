@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from reader.domain.text import clean_text, escape_name
 from reader.ingest.digest import MAX_FILE_BYTES, parse_bytes, parse_text
-from reader.library.library import Library, digest_file_name, discover_digest_files, is_digest_file_name
+from reader.ingest.sources import digest_file_name, discover_digest_files, is_digest_file_name
+from reader.library.library import Library
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 # A file name that would print a fake row, a fake error line, a colour and reversed text.

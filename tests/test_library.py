@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from reader.library.library import Library, discover_digest_files
+from reader.ingest.sources import discover_digest_files
+from reader.library.library import Library
 from reader.paths import seeds_dir
 from reader.search.query import parse_query
 
@@ -287,7 +288,7 @@ def test_second_copy_goes_read_only_while_the_first_indexes(small, tmp_path):
 
 
 def test_bulk_writer_in_two_processes_gives_the_same_results(small, monkeypatch):
-    import reader.library.library as library_module
+    import reader.library.sync as library_module
 
     monkeypatch.setattr(library_module, "BULK_BYTES", 0)  # every sync takes the two-process path
     library, folder = small

@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 from reader import paths
+from reader.domain.counts import tally
 from reader.domain.library_view import DigestInfo, LibraryView, PaperSummary
-from reader.domain.triage import Marks, View, new_members, tally
+from reader.domain.marks import Marks
+from reader.domain.views import View, new_members
 from reader.library.library import Library
 from reader.library.mute import BadRule, match_rules, parse_rule, without_muted
 from reader.library.provenance import new_to_user, provenance, to_record

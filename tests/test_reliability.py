@@ -97,7 +97,7 @@ def test_a_file_without_read_permission_is_skipped_and_the_rest_loads(tmp_path, 
 def test_a_file_that_cannot_be_opened_is_skipped_and_the_rest_loads(tmp_path, folder, monkeypatch):
     # A file replaced by a folder between discovery and reading: open() raises OSError
     # (IsADirectoryError) even for root, like a file without read permission does.
-    import reader.library.library as library_module
+    import reader.library.sync as library_module
 
     replaced = folder / "2026-01-03.txt"
     real_discover = library_module.discover_digest_files

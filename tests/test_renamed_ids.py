@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import reader.ingest.digest as digest_module
-import reader.library.library as library_module
+import reader.library.sync as library_module
 from reader import paths
 from reader.domain.text import clean_text, paper_id
 from reader.library.library import Library

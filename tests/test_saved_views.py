@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from reader.domain.models import SavedView
-from reader.domain.triage import View
+from reader.domain.views import View
 from reader.library.library import Library
 from reader.library.mute import match_rules
 from reader.library.saved_views import count_saved_views, find_saved_view, view_of

@@ -1,6 +1,6 @@
 """Snippets for the list's second line and live facet counts: pure core functions."""
 
-from reader.domain.triage import View
+from reader.domain.views import View
 from reader.search.facets import facet_counts
 from reader.search.highlight import Highlight
 from reader.search.query import parse_query

@@ -258,7 +258,7 @@ def test_merging_note_hits_respects_the_limit():
 
 
 def test_a_half_typed_word_keeps_the_chosen_tag_and_the_view(seeds_library):
-    from reader.domain.triage import View
+    from reader.domain.views import View
     from reader.search.highlight import with_view
     from reader.search.notes import with_tag
 

@@ -14,7 +14,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from reader.domain.triage import Session
+from reader.domain.session import Session
 from reader.library import mute
 from reader.library.library import Library
 from reader.state.store import StateStore, state_path

@@ -6,26 +6,15 @@ from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from reader.domain.counts import digest_counts, retally, tally, view_counts
+from reader.domain.cursor_moves import after_mark, step_unread
 from reader.domain.library_view import DigestInfo, LibraryView, PaperSummary
+from reader.domain.links import SCHOLAR_SEARCH, clipboard_text, is_web_link, link_to_open
+from reader.domain.marks import Marks, to_mark_read
 from reader.domain.models import Mark
-from reader.domain.triage import (
-    SCHOLAR_SEARCH,
-    Marks,
-    ReadClock,
-    Session,
-    View,
-    after_mark,
-    clipboard_text,
-    digest_counts,
-    is_web_link,
-    link_to_open,
-    retally,
-    step_unread,
-    tally,
-    to_mark_read,
-    view_counts,
-    within,
-)
+from reader.domain.read_clock import ReadClock
+from reader.domain.session import Session
+from reader.domain.views import View, within
 from reader.search.highlight import Highlight, with_view
 from reader.search.query import parse_query
 

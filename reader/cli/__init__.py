@@ -24,8 +24,9 @@ from reader.domain.config import (
 from reader.domain.models import Paper, SavedView
 from reader.domain.text import escape_name, strip_controls
 from reader.ingest.digest import MAX_FILE_BYTES, parse_read, read_digest
+from reader.ingest.sources import digest_file_name
 from reader.library.export import FORMATS, export_papers
-from reader.library.library import Library, SyncReport, digest_file_name
+from reader.library.library import Library, SyncReport
 from reader.library.mute import match_rules
 from reader.library.provenance import provenance
 from reader.library.renamed_ids import follow_renamed_ids

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from reader.domain.annotations import Annotations
 from reader.domain.cancel import CancelToken
 from reader.domain.library_view import LibraryView
-from reader.domain.triage import VIEW_STATUSES, View, within
+from reader.domain.views import VIEW_STATUSES, View, within
 from reader.library.library import Library, SearchResult
 from reader.search.facets import Facets, facet_counts
 from reader.search.highlight import Highlight, with_view

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from reader.domain.annotations import Annotations
 from reader.domain.models import SavedView
-from reader.domain.triage import View
+from reader.domain.views import View
 from reader.library.library import Library, SearchResult
 from reader.search.highlight import with_view
 from reader.search.query import parse_query

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
-from reader.domain.triage import View
+from reader.domain.views import View
 
 
 @dataclass(frozen=True, eq=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from reader.domain.triage import VIEW_STATUSES, View
+from reader.domain.views import VIEW_STATUSES, View
 from reader.search.index import highlight_spans
 from reader.search.query import ParsedQuery, query_terms
 

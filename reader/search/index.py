@@ -23,6 +23,7 @@ from whoosh.index import LockError
 from whoosh.query import Query
 from whoosh.support.charset import accent_map
 
+from reader.domain.document import Document
 from reader.search.index_lock import BulkWriter, PrivateStorage
 from reader.system.private import make_private_dirs
 
@@ -59,13 +60,6 @@ class IndexLocked(Exception):
 
 class IndexDamaged(Exception):
     """The index files could not be opened; the caller rebuilds from the catalog."""
-
-
-@dataclass(frozen=True)
-class Document:
-    id: str
-    title: str
-    abstract: str
 
 
 @dataclass(frozen=True)

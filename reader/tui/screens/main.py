@@ -40,8 +40,14 @@ from textual.worker import Worker
 
 from reader.domain.annotations import Annotations, same_annotations
 from reader.domain.cancel import CancelToken
+from reader.domain.counts import Tally, retally, tally
+from reader.domain.cursor_moves import after_mark, step_unread
 from reader.domain.library_view import LibraryView
+from reader.domain.links import clipboard_text, link_to_open
+from reader.domain.marks import Marks, to_mark_read
 from reader.domain.models import Paper, SavedView
+from reader.domain.read_clock import ReadClock
+from reader.domain.session import Session
 from reader.domain.tags import (
     MAX_NOTE_CHARS,
     TagEdit,
@@ -50,21 +56,7 @@ from reader.domain.tags import (
     tag_title,
 )
 from reader.domain.text import strip_controls
-from reader.domain.triage import (
-    Marks,
-    ReadClock,
-    Session,
-    Tally,
-    View,
-    after_mark,
-    clipboard_text,
-    link_to_open,
-    new_members,
-    retally,
-    step_unread,
-    tally,
-    to_mark_read,
-)
+from reader.domain.views import View, new_members
 from reader.library.export import export_papers
 from reader.library.library import SyncReport
 from reader.library.listing import Listing, count_facets, list_papers

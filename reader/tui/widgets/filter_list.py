@@ -15,10 +15,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from reader.domain.counts import Counts
 from reader.domain.library_view import DigestInfo
 from reader.domain.models import SavedView
 from reader.domain.tags import ANY_TAG
-from reader.domain.triage import Counts, View
+from reader.domain.views import View
 from reader.library.provenance import DigestNews
 from reader.search.facets import Facets
 from reader.tui.widgets.virtual_list import VirtualList

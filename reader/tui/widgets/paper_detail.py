@@ -17,8 +17,8 @@ from textual.style import Style
 from textual.widgets import Static
 
 from reader.domain.annotations import Annotations
+from reader.domain.marks import Marks
 from reader.domain.models import Paper
-from reader.domain.triage import Marks
 from reader.search.highlight import Highlight
 from reader.search.similar import Similar
 from reader.tui.widgets.similar_list import SimilarList

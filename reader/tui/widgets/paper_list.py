@@ -14,8 +14,8 @@ from textual.strip import Strip
 
 from reader.domain.annotations import Annotations
 from reader.domain.library_view import PaperSummary
+from reader.domain.marks import Marks
 from reader.domain.tags import tags_label
-from reader.domain.triage import Marks
 from reader.search.highlight import Highlight
 from reader.search.snippets import Snippet
 from reader.tui.widgets.virtual_list import VirtualList
