@@ -16,33 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.collectors import WrappingCollector
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.query import Query
-from whoosh.support.charset import accent_map
 
+from reader.search.analysis import ANALYZER
 from reader.search.index_lock import BulkWriter, PrivateStorage
 from reader.system.private import make_private_dirs
 
 SCHEMA_VERSION = 1
 INDEX_NAME = "papers"
 BULK_PROCESSES = min(2, os.cpu_count() or 1)
-
-
-def make_analyzer():
-    """One analyzer for title and abstract: fold accents, drop stop words, stem."""
-    return (
-        RegexTokenizer()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter()
-        | StemFilter(cachesize=100_000)
-    )
-
-
-ANALYZER = make_analyzer()
 
 
 def make_schema() -> Schema:
