@@ -1,4 +1,4 @@
-"""The Whoosh full-text index: schema, writing, searching and match highlighting.
+"""The Whoosh full-text index: schema, writing and searching.
 
 The index is a cache of the catalog: it holds only what search needs (the id, and the
 analysed title and abstract), never the user's marks, and can always be rebuilt.
@@ -21,7 +21,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.query import Query
 
-from reader.search.analysis import ANALYZER
+from reader.search.analysis import ANALYZER, match_spans
 from reader.search.index_lock import BulkWriter, PrivateStorage
 from reader.system.private import make_private_dirs
 
@@ -259,13 +259,5 @@ class _Cancellable(WrappingCollector):
             child.collect(sub_docnum)
 
 
-def highlight_spans(text: str, terms: set[str], prefixes: set[str]) -> list[tuple[int, int]]:
-    """Character spans of the words in `text` that the query matched (same analysis as search)."""
-    if not text or not (terms or prefixes):
-        return []
-    spans = []
-    for token in ANALYZER(text, chars=True, mode="index"):
-        word = token.text
-        if word in terms or any(word.startswith(prefix) for prefix in prefixes):
-            spans.append((token.startchar, token.endchar))
-    return spans
+# The one matcher lives in reader.search.analysis; the old name stays importable from here.
+highlight_spans = match_spans
