@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from operator import itemgetter
 
-consume = deque(maxlen=0).extend  # run an iterator for its side effects, in C
+_SINK: deque[object] = deque(maxlen=0)
+consume = _SINK.extend  # run an iterator for its side effects, in C
 LITTLE = sys.byteorder == "little"
 
 _TO_BITCHARS = b"0" + b"1" * 255  # nonzero byte -> "1"

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from itertools import compress, pairwise, repeat
 from math import log
 from operator import add, mul
-from typing import NamedTuple
+from typing import NamedTuple, cast
+
+from whoosh import query as wq
 
 from reader.search.fast.bits import bits_of, consume, pack_bits, restrict, unpack_bits
 from reader.search.fast.fileformat import FIELDS, IMPACT_MAX, K1, TERM_BYTES, to_term_bytes
 from reader.search.fast.segment import Segment
 from reader.search.fast.snapshot import Snapshot
-from whoosh import query as wq
 
 # BM25 score of one impact unit at idf 1 (an impact is the tf part scaled to 0..255).
 IMPACT_UNIT = (K1 + 1) / IMPACT_MAX
@@ -112,8 +113,8 @@ class Evaluator:
             first, last = postings.offsets[number], postings.offsets[number + 1]
             ordinals = _absolute(postings.ordinals[first:last], segment.lo)
             consume(map(vector.__setitem__, ordinals, postings.impacts[first:last]))
-        vector = bytes(vector)
-        return pack_bits(vector), vector
+        impacts = bytes(vector)
+        return pack_bits(impacts), impacts
 
     def prefix(self, node: wq.Prefix, boost: float) -> Match:
         name = self._field(node, node.text)
@@ -176,9 +177,10 @@ class Evaluator:
             local = (candidates >> segment.lo) & ((1 << segment.size) - 1)
             if not local:
                 continue
-            numbers = [segment.term_id.get(word) for word in words]
-            if None in numbers:
+            found_ids = [segment.term_id.get(word) for word in words]
+            if None in found_ids:
                 continue
+            numbers = cast("list[int]", found_ids)
             exact, local = self._pairs_filter(segment, name, numbers, local)
             if exact:
                 found |= local << segment.lo

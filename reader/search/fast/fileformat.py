@@ -15,6 +15,7 @@ import zlib
 from array import array
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from reader.search.fast.bits import LITTLE
 from reader.system.private import open_private
@@ -83,7 +84,7 @@ class SectionWriter:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.temporary = path.with_name(f".{path.name}.tmp")
-        self.handle = None
+        self.handle: BinaryIO  # opened by __enter__
         self.at = 0
         self.crc = 0
         self.table: list[list] = []

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import compress, repeat
 from operator import and_, lshift, or_
 from pathlib import Path
+from typing import cast
 
 from reader.search.fast.bits import bits_of, consume, pack_bits
 from reader.search.fast.fileformat import (
@@ -168,7 +169,7 @@ class _FieldBuilder:
             self.ordinals[old], self.impacts[old] = _NO_ORDINALS, _NO_IMPACTS  # not in the sparse postings
             yield vector
 
-    def _stream_chunks(self, segment_id: array) -> Iterator[array]:
+    def _stream_chunks(self, segment_id: array) -> Iterator[bytearray]:
         """The token stream in segment term ids, big-endian: a phrase pattern's last byte is then a
         low byte, which bytes.find skips on well."""
         if len(segment_id) >= 1 << (8 * TERM_BYTES):
@@ -204,16 +205,16 @@ class _FieldBuilder:
                     continue
                 flags = bytes(map(frequent.__getitem__, terms))
                 both = map(and_, flags, flags[1:])
-                keys = set(compress(map(or_, map(lshift, terms, repeat(shift)), terms[1:]), both))
-                if not keys:
+                pairs = set(compress(map(or_, map(lshift, terms, repeat(shift)), terms[1:]), both))
+                if not pairs:
                     continue
-                slots = list(map(slot_of.get, keys))
+                slots: list[int | None] = list(map(slot_of.get, pairs))
                 if None in slots:
-                    for at, (key, slot) in enumerate(zip(keys, slots, strict=True)):
+                    for at, (key, slot) in enumerate(zip(pairs, slots, strict=True)):
                         if slot is None:
                             slots[at] = slot_of[key] = len(postings)
                             postings.append(array("H"))
-                consume(map(array.append, map(postings.__getitem__, slots), repeat(index)))
+                consume(map(array.append, map(postings.__getitem__, cast("list[int]", slots)), repeat(index)))
         mask = (1 << shift) - 1
         by_key = sorted(
             ((segment_id[key >> shift] << 32) | segment_id[key & mask], slot) for key, slot in slot_of.items()

@@ -9,6 +9,7 @@ import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from reader.search.fast.fileformat import FIELDS, FORMAT_VERSION, MAGIC, TERM_BYTES, Damaged, json_strings
 from reader.search.fast.segment import FieldPostings, Segment
@@ -70,7 +71,7 @@ def parse_segment(name: str, blob, lo: int, docs: int, crc_of: Callable[[int, in
                 raise Damaged(f"{name}: truncated")
             return view[at : at + length]
 
-        def typed(section: str, code: str) -> memoryview:
+        def typed(section: str, code: Literal["B", "H", "I", "Q"]) -> memoryview:
             return raw(section).cast(code)
 
         ids = json_strings(raw("ids"))

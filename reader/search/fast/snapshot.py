@@ -8,11 +8,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from itertools import repeat
+from typing import Any, TypeVar
 
 from reader.search.fast.bits import LITTLE, bits_of, consume, pack_bits, picker
 from reader.search.fast.segment import Segment
 
 LEAF_CACHE_SIZE = 48
+T = TypeVar("T")
 
 
 class Snapshot:
@@ -40,11 +42,11 @@ class _Caches:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.leaves: OrderedDict[tuple, object] = OrderedDict()
+        self.leaves: OrderedDict[tuple, Any] = OrderedDict()
         self.sets: OrderedDict[int, tuple[object, int]] = OrderedDict()
         self.view: tuple[object, ViewIndex] | None = None
 
-    def leaf(self, key: tuple, compute: Callable[[], object]) -> object:
+    def leaf(self, key: tuple, compute: Callable[[], T]) -> T:
         with self.lock:
             found = self.leaves.get(key)
             if found is not None:
