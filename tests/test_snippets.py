@@ -107,6 +107,35 @@ def test_match_spans_find_what_the_highlight_finds():
     assert match_spans(text, highlight("quantization"))  # not vacuous
 
 
+def test_the_one_matcher_marks_the_words_the_analyzer_indexes():
+    # Highlights, snippets and the fast index share one matcher with one cache of analysed
+    # tokens: it must mark exactly the tokens whose analysed term the query matched, as
+    # running the analyzer over the whole text does.
+    import random
+
+    from reader.search.analysis import ANALYZER, make_term_function, match_spans
+
+    def by_the_analyzer(text, terms, prefixes):
+        if not text or not (terms or prefixes):
+            return []
+        return [(token.startchar, token.endchar) for token in ANALYZER(text, chars=True, mode="index")
+                if token.text in terms or any(token.text.startswith(prefix) for prefix in prefixes)]
+
+    terms_of = make_term_function()
+    rng = random.Random(5)
+    pool = "ab cd.E*_-'\"é É ß İ ﬁ 1 2 .. \t\n, ; ( ) σΣ ٣ \u0301 e model models the of quantized x2"
+    marked = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 60)))
+        found = terms_of(text + " models quantized")
+        terms = set(rng.sample(found, min(len(found), rng.randint(0, 3))))
+        prefixes = {term[: rng.randint(0, 3)] for term in rng.sample(found, rng.randint(0, 2))}
+        spans = match_spans(text, terms, prefixes)
+        assert spans == by_the_analyzer(text, terms, prefixes), (text, terms, prefixes)
+        marked += bool(spans)
+    assert marked > 1000  # not vacuous
+
+
 def test_opening_page_is_the_top_or_the_page_ending_at_the_kept_paper():
     from reader.library.listing import opening_page
 
