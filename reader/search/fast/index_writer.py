@@ -93,7 +93,7 @@ class WritableIndex(LoadedIndex):
             self._manifest_stamp = None
 
     def _analysed(self, documents: Iterable[Document]) -> Iterator[tuple[str, dict[str, list[str]]]]:
-        terms = make_term_function()  # its token cache lives for one write only
+        terms = make_term_function()  # the analysis highlights and snippets use, with its token cache
         for document in documents:
             yield document.id, {"title": terms(document.title), "abstract": terms(document.abstract)}
 
