@@ -15,8 +15,10 @@ from benchmarks.queries import query_sets
 from benchmarks.synthetic import write_corpus
 from reader.library.library import Library
 from reader.paths import seeds_dir
-from reader.search import fastsearch
-from reader.search.fastsearch import FastSearch, make_term_function
+from reader.search import analysis, fastsearch
+from reader.search.analysis import make_term_function
+from reader.search.fast import ranking, segment_builder
+from reader.search.fastsearch import FastSearch
 from reader.search.index import ANALYZER, Document
 from reader.search.query import parse_query
 from whoosh import query as wq
@@ -140,8 +142,8 @@ def test_terms_equal_the_analyzer_on_random_text():
 
 
 def test_ascii_tokens_equal_the_whoosh_pattern():
-    findall = fastsearch._DEFAULT_FINDALL
-    tokens = fastsearch._default_tokens(findall)
+    findall = analysis._DEFAULT_FINDALL
+    tokens = analysis._default_tokens(findall)
     rng = random.Random(11)
     for _ in range(20000):
         text = "".join(rng.choice("ab9_*. .-,") for _ in range(rng.randint(0, 14)))
@@ -187,7 +189,7 @@ def test_same_hits_as_whoosh_for_the_benchmark_queries(synthetic):
 
 def test_phrases_of_frequent_words_use_the_pair_index_and_stay_exact(tmp_path, monkeypatch):
     # With a low threshold every word is frequent: phrases are answered from the pair postings.
-    monkeypatch.setattr(fastsearch, "BIGRAM_MIN_DF", 2)
+    monkeypatch.setattr(segment_builder, "BIGRAM_MIN_DF", 2)
     library = library_for(tmp_path, [seeds_dir()])
     fast = FastSearch(tmp_path / "fast")
     fast.rebuild(documents_of(library))
@@ -199,7 +201,7 @@ def test_phrases_of_frequent_words_use_the_pair_index_and_stay_exact(tmp_path, m
 
 
 def test_short_prefixes_stored_as_bitsets_stay_exact(synthetic, tmp_path, monkeypatch):
-    monkeypatch.setattr(fastsearch, "SHORT_PREFIX_MIN_POSTINGS", 1)
+    monkeypatch.setattr(segment_builder, "SHORT_PREFIX_MIN_POSTINGS", 1)
     library, _ = synthetic
     fast = FastSearch(tmp_path / "fast")
     fast.rebuild(documents_of(library))
@@ -242,7 +244,7 @@ def test_equal_scores_keep_the_default_order(tmp_path):
 
 
 def test_scores_limit_and_total(synthetic, monkeypatch):
-    monkeypatch.setattr(fastsearch, "FULL_SORT_MAX", 100)  # rank like a large library does
+    monkeypatch.setattr(ranking, "FULL_SORT_MAX", 100)  # rank like a large library does
     library, fast = synthetic
     order = library.view().order
     query = parse_query("model").query
@@ -266,7 +268,7 @@ def test_whole_library_lanes_rank_like_per_hit_keys(synthetic, monkeypatch, text
     order = library.view().order
     query = parse_query(text).query
     per_hit = fast.search(query, None, order, None)
-    monkeypatch.setattr(fastsearch, "FULL_SORT_MAX", 0)
+    monkeypatch.setattr(ranking, "FULL_SORT_MAX", 0)
     lanes = fast.search(query, None, order, None)
     depth = fastsearch.RANKED_DEPTH
     assert lanes.ids[:depth] == per_hit.ids[:depth] and lanes.total == per_hit.total
@@ -277,7 +279,7 @@ def test_a_small_result_is_ranked_all_the_way(synthetic):
     library, fast = synthetic
     order = library.view().order
     result = fast.search(parse_query("reinforcement learning").query, None, order, None)
-    assert 10 < result.total <= fastsearch.FULL_SORT_MAX
+    assert 10 < result.total <= ranking.FULL_SORT_MAX
     position = {paper: index for index, paper in enumerate(order)}
     keys = [(-result.scores[paper], position[paper]) for paper in result.ids]
     assert keys == sorted(keys)
@@ -383,7 +385,7 @@ def test_incremental_updates_equal_a_rebuild(synthetic, tmp_path):
 
 
 def test_segments_split_at_their_size_limit_and_stay_exact(synthetic, tmp_path, monkeypatch):
-    monkeypatch.setattr(fastsearch, "SEGMENT_MAX_DOCS", 700)
+    monkeypatch.setattr(segment_builder, "SEGMENT_MAX_DOCS", 700)
     library, whole = synthetic
     documents = documents_of(library)
     split = FastSearch(tmp_path / "split")

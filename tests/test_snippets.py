@@ -107,6 +107,35 @@ def test_match_spans_find_what_the_highlight_finds():
     assert match_spans(text, highlight("quantization"))  # not vacuous
 
 
+def test_the_one_matcher_marks_the_words_the_analyzer_indexes():
+    # Highlights, snippets and the fast index share one matcher with one cache of analysed
+    # tokens: it must mark exactly the tokens whose analysed term the query matched, as
+    # running the analyzer over the whole text does.
+    import random
+
+    from reader.search.analysis import ANALYZER, make_term_function, match_spans
+
+    def by_the_analyzer(text, terms, prefixes):
+        if not text or not (terms or prefixes):
+            return []
+        return [(token.startchar, token.endchar) for token in ANALYZER(text, chars=True, mode="index")
+                if token.text in terms or any(token.text.startswith(prefix) for prefix in prefixes)]
+
+    terms_of = make_term_function()
+    rng = random.Random(5)
+    pool = "ab cd.E*_-'\"é É ß İ ﬁ 1 2 .. \t\n, ; ( ) σΣ ٣ \u0301 e model models the of quantized x2"
+    marked = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 60)))
+        found = terms_of(text + " models quantized")
+        terms = set(rng.sample(found, min(len(found), rng.randint(0, 3))))
+        prefixes = {term[: rng.randint(0, 3)] for term in rng.sample(found, rng.randint(0, 2))}
+        spans = match_spans(text, terms, prefixes)
+        assert spans == by_the_analyzer(text, terms, prefixes), (text, terms, prefixes)
+        marked += bool(spans)
+    assert marked > 1000  # not vacuous
+
+
 def test_opening_page_is_the_top_or_the_page_ending_at_the_kept_paper():
     from reader.library.listing import opening_page
 
@@ -133,7 +162,8 @@ def test_list_papers_narrows_to_the_view_snippets_the_opening_rows_and_counts_fa
         assert count_facets(library, view, everything, frozenset(), frozenset()).views[View.ALL] == 2
         first, second = everything.ids
         assert list(everything.snippets) == [first]  # only the rows on screen
-        assert "quantization" in [everything.snippets[first].text[a:b].lower() for a, b in everything.snippets[first].spans]
+        snippet = everything.snippets[first]
+        assert "quantization" in [snippet.text[a:b].lower() for a, b in snippet.spans]
         read = frozenset({first})
         unread = list_papers(library, view, "quantization", View.UNREAD, None, read, frozenset(), rows_shown=5)
         assert unread.ids == [second]
@@ -142,7 +172,9 @@ def test_list_papers_narrows_to_the_view_snippets_the_opening_rows_and_counts_fa
         assert sum(facets.digests.values()) == 1  # digests count the hits in the view
         cache = SnippetCache()
         cache.put(unread.highlight, unread.snippets)
-        again = list_papers(library, view, "quantization", View.UNREAD, None, read, frozenset(), rows_shown=5, cache=cache)
+        again = list_papers(
+            library, view, "quantization", View.UNREAD, None, read, frozenset(), rows_shown=5, cache=cache
+        )
         assert again.snippets[second] is unread.snippets[second]  # taken from the cache
         plain = list_papers(library, view, "", View.UNREAD, None, read, frozenset(), rows_shown=5)
         assert count_facets(library, view, plain, read, frozenset()) is None

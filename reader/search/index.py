@@ -1,4 +1,4 @@
-"""The Whoosh full-text index: schema, writing, searching and match highlighting.
+"""The Whoosh full-text index: schema, writing and searching.
 
 The index is a cache of the catalog: it holds only what search needs (the id, and the
 analysed title and abstract), never the user's marks, and can always be rebuilt.
@@ -16,34 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.collectors import WrappingCollector
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.query import Query
-from whoosh.support.charset import accent_map
 
 from reader.domain.document import Document
+from reader.search.analysis import ANALYZER, match_spans
 from reader.search.index_lock import BulkWriter, PrivateStorage
 from reader.system.private import make_private_dirs
 
 SCHEMA_VERSION = 1
 INDEX_NAME = "papers"
 BULK_PROCESSES = min(2, os.cpu_count() or 1)
-
-
-def make_analyzer():
-    """One analyzer for title and abstract: fold accents, drop stop words, stem."""
-    return (
-        RegexTokenizer()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter()
-        | StemFilter(cachesize=100_000)
-    )
-
-
-ANALYZER = make_analyzer()
 
 
 def make_schema() -> Schema:
@@ -268,13 +253,5 @@ class _Cancellable(WrappingCollector):
             child.collect(sub_docnum)
 
 
-def highlight_spans(text: str, terms: set[str], prefixes: set[str]) -> list[tuple[int, int]]:
-    """Character spans of the words in `text` that the query matched (same analysis as search)."""
-    if not text or not (terms or prefixes):
-        return []
-    spans = []
-    for token in ANALYZER(text, chars=True, mode="index"):
-        word = token.text
-        if word in terms or any(word.startswith(prefix) for prefix in prefixes):
-            spans.append((token.startchar, token.endchar))
-    return spans
+# The one matcher lives in reader.search.analysis; the old name stays importable from here.
+highlight_spans = match_spans

@@ -11,8 +11,8 @@ import re
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from reader.search import analysis
 from reader.search.highlight import Highlight
-from reader.search.index import ANALYZER
 
 # Characters kept: the widest list row there is, so the row can cut it to its own width.
 SNIPPET_CHARS = 160
@@ -22,12 +22,6 @@ ELLIPSIS = "…"
 CACHE_SIZE = 2048
 
 _SPACE = re.compile(r"\s")  # one character for one: spans stay valid
-# The analyzer's own token pattern, so spans are where the index saw words.
-_TOKEN = ANALYZER.items[0].expression
-# token as written -> its indexed term ("" for a stop word): the analyzer runs once per
-# distinct word, not once per word of every abstract drawn.
-_TERMS: dict[str, str] = {}
-_TERMS_MAX = 200_000
 
 
 @dataclass(frozen=True)
@@ -37,27 +31,12 @@ class Snippet:
 
 
 def match_spans(text: str, highlight: Highlight) -> list[tuple[int, int]]:
-    """`highlight.spans(text)`, the same words found the same way, with each distinct word
-    analysed once for the life of the process (a list draws the same words again and again)."""
+    """`highlight.spans(text)`: the words the query matched, found by the one matcher (which
+    analyses each distinct word once for the life of the process: a list draws the same words
+    again and again)."""
     if not text or not highlight:
         return []
-    terms, prefixes = highlight.terms, tuple(highlight.prefixes)
-    spans = []
-    for match in _TOKEN.finditer(text):
-        term = _TERMS.get(match.group())
-        if term is None:
-            term = _term_of(match.group())
-        if term and (term in terms or (prefixes and term.startswith(prefixes))):
-            spans.append(match.span())
-    return spans
-
-
-def _term_of(word: str) -> str:
-    if len(_TERMS) >= _TERMS_MAX:  # hostile input: unbounded distinct words
-        _TERMS.clear()
-    term = next((token.text for token in ANALYZER(word)), "")
-    _TERMS[word] = term
-    return term
+    return analysis.match_spans(text, highlight.terms, highlight.prefixes)
 
 
 def best_window(text: str, spans: list[tuple[int, int]], width: int) -> int:
