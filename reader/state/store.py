@@ -1,14 +1,17 @@
 """The user's marks (read / starred), tags, notes, an undo journal and small UI settings.
 
 Stored in one SQLite file per profile. `StateStore` is the one object the rest of the
-reader holds: it is the open file (`reader.state.connection`: locking, migrations,
-read-only files, the clock) and hands each request to the module of its concern:
+reader holds: it is the open file (`connection`: locking, read-only files, the clock;
+`schema`: the numbered migrations) and hands each request to the module of its concern:
 
   marks        read and star marks            tags_notes   tags and notes
   undo         undoing the newest action      journal      recording actions
   settings     settings and saved views       known        papers already shown
   mute         mute rules                     renames      marks following renamed papers
   snapshot     health check, backup copy, restore
+
+Below them all: `errors` (StateError), `state_file` (where a profile's file is, checking
+one read-only), `recovery` (moving a damaged file aside) and `backup` (daily copies).
 
 The CLI and the TUI open it with `open_state`, which never loses the user's
 data: a damaged file is moved aside as ``state.sqlite3.corrupt-<time>`` (never
