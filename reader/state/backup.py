@@ -24,9 +24,12 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 
-from reader.state.store import StateError, StateStore, check_state_file, make_private_dirs
+from reader.state.errors import StateError
+from reader.state.state_file import check_state_file
 from reader.system.files import FileWriteError, replacing
+from reader.system.private import make_private_dirs
 
 KEEP = 7
 _DAILY = re.compile(r"state-(\d{4}-\d{2}-\d{2})\.sqlite3")
@@ -34,6 +37,16 @@ _BEFORE_RESTORE = re.compile(r"state-(\d{4}-\d{2}-\d{2})-(\d{6})(?:-\d+)?-before
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A temporary file older than this belongs to a process that died mid-backup.
 _STALE_TEMPORARY_SECONDS = 3600
+
+
+class Snapshots(Protocol):
+    """What backing up and restoring need of an open state file (a StateStore)."""
+
+    def is_empty(self) -> bool: ...
+    def backup_to(self, target: Path) -> None: ...
+    def check_writable(self) -> None: ...
+    def restore_from(self, source: Path) -> list[str]: ...
+    def counts(self) -> tuple[int, int]: ...
 
 
 class BackupError(StateError):
@@ -84,7 +97,7 @@ def _backup_kind(name: str) -> tuple[str, datetime] | None:
     return None
 
 
-def _snapshot(store: StateStore, target: Path) -> None:
+def _snapshot(store: Snapshots, target: Path) -> None:
     """Write a backup of `store` to `target` atomically (through the one file writer)."""
     make_private_dirs(target.parent)
     try:
@@ -118,7 +131,7 @@ def _prune(folder: Path, kind: str) -> None:
 
 
 def make_daily_backup(
-    store: StateStore, data_dir: Path, profile: str, now: datetime | None = None
+    store: Snapshots, data_dir: Path, profile: str, now: datetime | None = None
 ) -> Path | None:
     """Today's backup of `store`, unless there is one already or nothing to keep.
 
@@ -151,11 +164,10 @@ def list_backups(data_dir: Path, profile: str) -> list[BackupInfo]:
             continue
         try:
             read, starred = check_state_file(path)
-            problem = None
         except StateError as exc:
-            read = starred = None
-            problem = str(exc)
-        backups.append(BackupInfo(path, kind, taken, size, read, starred, problem))
+            backups.append(BackupInfo(path, kind, taken, size, None, None, str(exc)))
+        else:
+            backups.append(BackupInfo(path, kind, taken, size, read, starred))
     return sorted(backups, key=lambda info: (info.taken, info.kind == "daily", info.path.name))
 
 
@@ -177,7 +189,7 @@ def find_backup(data_dir: Path, profile: str, which: str) -> Path:
 
 
 def restore_backup(
-    store: StateStore, data_dir: Path, profile: str, which: str | Path, now: datetime | None = None
+    store: Snapshots, data_dir: Path, profile: str, which: str | Path, now: datetime | None = None
 ) -> RestoreResult:
     """Replace the state in `store` with a backup's, after saving the current one.
 

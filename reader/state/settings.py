@@ -1,0 +1,86 @@
+"""Small settings of the app (JSON values by key) and the user's saved views."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from reader.domain.models import SavedView
+from reader.state.connection import StateDatabase
+
+SAVED_VIEW_NAME_MAX = 60
+
+
+def get_setting(db: StateDatabase, key: str, default: Any = None) -> Any:
+    with db.reading("read settings") as conn:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        return default
+    try:
+        return json.loads(row[0])
+    except ValueError:
+        return default  # a damaged setting must not stop the app
+
+
+def set_setting(db: StateDatabase, key: str, value: Any) -> None:
+    text = json.dumps(value)  # TypeError for non-JSON values, before any write
+    if db.read_only:
+        return  # session and theme are not marks: a read-only file keeps its own
+    with db.writing("save settings") as conn:
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, text),
+        )
+        db.changed()
+
+
+def check_view_name(name: str) -> str:
+    """The name trimmed; ValueError with the reason when it cannot name a view."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValueError("a saved view needs a name")
+    if len(name) > SAVED_VIEW_NAME_MAX:
+        raise ValueError(f"a saved view's name has at most {SAVED_VIEW_NAME_MAX} characters")
+    if any(not char.isprintable() for char in name):
+        raise ValueError("a saved view's name cannot hold control characters")
+    return name
+
+
+def saved_views(db: StateDatabase) -> list[SavedView]:
+    """Every saved view, by name (case ignored)."""
+    with db.reading("read saved views") as conn:
+        rows = conn.execute("SELECT name, query, view FROM saved_views ORDER BY name").fetchall()
+    return [SavedView(*row) for row in rows]
+
+
+def save_view(db: StateDatabase, view: SavedView) -> bool:
+    """Store `view`, replacing one of the same name (case ignored); True if it replaced one."""
+    name = check_view_name(view.name)
+    if not view.query.strip():
+        raise ValueError("a saved view needs a search to keep")
+    with db.writing("save the view") as conn:
+        replaced = conn.execute("DELETE FROM saved_views WHERE name = ?", (name,)).rowcount > 0
+        conn.execute(
+            "INSERT INTO saved_views (name, query, view, created_at) VALUES (?, ?, ?, ?)",
+            (name, view.query.strip(), view.view, db.now()),
+        )
+        db.changed()
+    return replaced
+
+
+def rename_view(db: StateDatabase, old: str, new: str) -> None:
+    new = check_view_name(new)
+    with db.writing("rename the view") as conn:
+        taken = conn.execute("SELECT name FROM saved_views WHERE name = ?", (new,)).fetchone()
+        if taken and taken[0].casefold() != old.casefold():
+            raise ValueError(f"a saved view named {taken[0]!r} exists already")
+        if conn.execute("UPDATE saved_views SET name = ? WHERE name = ?", (new, old)).rowcount == 0:
+            raise ValueError(f"no saved view named {old!r}")
+        db.changed()
+
+
+def delete_view(db: StateDatabase, name: str) -> bool:
+    with db.writing("delete the view") as conn:
+        deleted = conn.execute("DELETE FROM saved_views WHERE name = ?", (name,)).rowcount > 0
+        db.changed()
+    return deleted
