@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
 from reader.domain.library_view import LibraryView
+from reader.domain.mark_filter import STARRED, UNREAD
 from reader.domain.models import Mark
 
 
@@ -29,8 +30,8 @@ class View(str, Enum):
 
 VIEW_STATUSES: Mapping[View, tuple[str, ...]] = {
     View.ALL: (),
-    View.UNREAD: ("unread",),
-    View.STARRED: ("starred",),
+    View.UNREAD: (UNREAD,),
+    View.STARRED: (STARRED,),
     View.NEW: (),  # a set of ids, not a status: see new_members
 }
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
-import itertools
 import json
 import os
 import sqlite3
@@ -27,6 +26,7 @@ from pathlib import Path
 from reader.domain.annotations import Annotations
 from reader.domain.cancel import CancelToken
 from reader.domain.library_view import DigestInfo, LibraryView, PaperSummary
+from reader.domain.mark_filter import MarkFilter
 from reader.domain.models import Appearance, Digest, Paper, ParseWarning
 from reader.domain.text import clean_text, escape_name, find_links, paper_id, title_key
 from reader.ingest.digest import MAX_FILE_BYTES, parse_read, read_digest
@@ -758,18 +758,12 @@ class Library:
     ) -> list[str]:
         """Every paper the filters let through, in the default order. Set operations, not a
         test function per paper: switching views walks all 100,000 ids."""
-        kept = {"read": read_ids, "starred": starred_ids}
-        dropped = {"unread": read_ids, "unstarred": starred_ids}
-        for status in statuses:
-            if status in kept:
-                restricted = kept[status] if restricted is None else restricted & kept[status]
+        marks = MarkFilter.of(statuses, read_ids, starred_ids)
+        restricted = marks.narrowed(restricted)
         ids: Iterable[str] = self._listing(view, restricted)
         if restricted is not None and ids is view.order:
             ids = filter(restricted.__contains__, ids)
-        for status in dict.fromkeys(statuses):
-            if status in dropped:
-                ids = itertools.filterfalse(dropped[status].__contains__, ids)
-        return list(ids)
+        return list(marks.without_refused(ids))
 
     def _listing(self, view: LibraryView, restricted: set[str] | frozenset[str] | None) -> Sequence[str]:
         """The papers to list in the default order: a small id set (a tag's papers) is sorted
@@ -802,14 +796,8 @@ class Library:
         """
         if not self.fast.loaded:
             return None
-        allowed: frozenset[str] | set[str] | None = members
-        excluded: frozenset[str] = frozenset()
-        for status in parsed.statuses:
-            chosen = read_ids if status in ("read", "unread") else starred_ids
-            if status in ("read", "starred"):
-                allowed = chosen if allowed is None else allowed & chosen
-            else:
-                excluded = chosen if not excluded else excluded | chosen
+        marks = MarkFilter.of(parsed.statuses, read_ids, starred_ids)
+        allowed, excluded = marks.narrowed(members), marks.excluded()
         return self.fast.search(
             parsed.query, allowed, view.order, limit, excluded=excluded, cancel=cancel.check if cancel else None
         )
@@ -847,16 +835,7 @@ def _counted(documents: Iterable[Document], stage: str, total: int, progress: Pr
 
 
 def _status_filter(statuses: Sequence[str], read_ids: frozenset[str], starred_ids: frozenset[str]):
-    checks = {
-        "read": read_ids.__contains__,
-        "unread": lambda pid: pid not in read_ids,
-        "starred": starred_ids.__contains__,
-        "unstarred": lambda pid: pid not in starred_ids,
-    }
-    combined = None
-    for status in statuses:
-        combined = _both(combined, checks[status])
-    return combined
+    return MarkFilter.of(statuses, read_ids, starred_ids).test()
 
 
 def _both(first, second):

@@ -16,10 +16,11 @@ from whoosh import qparser
 from whoosh.query import FuzzyTerm, NullQuery, Or, Prefix, Query, Term
 
 from reader.domain.cancel import CancelToken, check
+from reader.domain.mark_filter import STATUSES
 from reader.domain.text import fold
 from reader.search.index import make_schema
 
-STATUS_FILTERS = ("read", "unread", "starred", "unstarred")
+STATUS_FILTERS = STATUSES  # is:read and the like: see reader.domain.mark_filter
 # Typing "tr" should not expand to every term starting with "tr": prefixes start at this length.
 MIN_PREFIX_CHARS = 2
 # A half-typed word is also matched to the indexed terms it starts with, if they are at
