@@ -3,9 +3,28 @@ choice of engine."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from reader.domain.mark_filter import MarkFilter
 from reader.domain.triage import VIEW_STATUSES, View
+from reader.library.library import Library
+from reader.library.listing import count_facets, list_papers
 from reader.search.facets import in_view
+from reader.search.highlight import Highlight
+from reader.search.query import parse_query
+
+from test_reader_app import (  # noqa: F401  (fixtures used by name)
+    SIZE,
+    fixture_digests,
+    home,
+    make_app,
+    ready,
+    settle,
+    wait_until,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "digests"
 
 READ = frozenset({"a", "b"})
 STARRED = frozenset({"b", "c"})
@@ -51,3 +70,64 @@ def test_a_views_hits_follow_the_same_rule():
     hits = frozenset(PAPERS)
     for view in View:
         assert sorted(in_view(hits, view, READ, STARRED)) == kept(*VIEW_STATUSES[view])
+
+
+# -- the query parsed once -------------------------------------------------------------------
+
+
+class ParseCounter:
+    """Counts parse_query calls, wherever a module took the name from."""
+
+    def __init__(self, monkeypatch) -> None:
+        import sys
+
+        from reader.search import query
+
+        self.texts: list[str] = []
+        real = query.parse_query
+
+        def counted(raw, *args, **kwargs):
+            self.texts.append(raw)
+            return real(raw, *args, **kwargs)
+
+        for name, module in list(sys.modules.items()):
+            if name.startswith("reader") and getattr(module, "parse_query", None) is real:
+                monkeypatch.setattr(module, "parse_query", counted)
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    root = tmp_path_factory.mktemp("plan")
+    library = Library([FIXTURES], root / "cache")
+    library.sync()
+    yield library
+    library.close()
+
+
+@pytest.mark.parametrize("view", [View.ALL, View.UNREAD, View.STARRED])
+@pytest.mark.parametrize("text", ["quantizati", "quantization ", "is:unread quant", "tag:x note:y model", ""])
+def test_a_search_from_the_box_parses_its_text_once(library, monkeypatch, view, text):
+    counter = ParseCounter(monkeypatch)
+    shown = library.view()
+    read = frozenset(shown.order[:1])
+    listing = list_papers(library, shown, text, view, None, read, frozenset(), rows_shown=5)
+    count_facets(library, shown, listing, read, frozenset())
+    assert counter.texts == [text]
+
+
+def test_the_plan_searched_as_typed_finds_what_the_search_did_before(library):
+    for text in ["quantizati", "quantization", "effici", "is:unread model"]:
+        plan = library.plan(text)
+        assert plan.stems_checked
+        assert library.search(plan).ids == library.search(parse_query(text)).ids
+        assert Highlight.of(plan) == Highlight.of(parse_query(text))  # stems found are not marked
+
+
+async def test_typing_a_key_in_the_search_box_parses_the_text_once(home, fixture_digests, monkeypatch):  # noqa: F811
+    async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        counter = ParseCounter(monkeypatch)
+        await pilot.press("slash", "q")
+        await wait_until(pilot, lambda: screen.search_text == "q")
+        await settle(pilot)
+        assert counter.texts == ["q"]

@@ -691,6 +691,11 @@ class Library:
             raise KeyError(f"no paper with id {text!r}")
         raise KeyError(f"id {text!r} is ambiguous; give more characters")
 
+    def plan(self, text: str) -> ParsedQuery:
+        """The search box's text parsed once into the plan `search` runs: parsed against this
+        library's index, so a half-typed last word also matches the stems it has run past."""
+        return parse_query(text, self.index.has_term)
+
     def search(
         self,
         parsed: ParsedQuery,
@@ -705,8 +710,8 @@ class Library:
         With `annotations`, tag: and note: filters apply and plain words match notes too.
         With `cancel`, the search stops with SearchCancelled once the token is cancelled."""
         view = self.view()
-        if parsed.typing:  # let a half-typed word find the stem it has run past
-            # Only the text's query changes: filters added by the caller (the view's status,
+        if parsed.typing and not parsed.stems_checked:  # parsed without the index (not by `plan`)
+            # Let a half-typed word find the stem it has run past. Only the text's query changes: filters added by the caller (the view's status,
             # the chosen tag) are not in `raw` and must stay.
             again = parse_query(parsed.raw, self.index.has_term)
             parsed = dataclasses.replace(parsed, query=again.query, notices=again.notices)

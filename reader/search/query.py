@@ -58,10 +58,20 @@ class ParsedQuery:
     typing: bool = False  # the last word is still being typed (it is also matched as a prefix)
     tags: tuple[str, ...] = ()  # tag:TAG filters (all must hold)
     notes: tuple[str, ...] = ()  # note:WORDS filters (all must hold)
+    # Parsed against the index's terms: a half-typed last word also matches the indexed
+    # stems it has run past (see `_with_last_word_as_prefix`); the search need not parse again.
+    stems_checked: bool = False
+    shown_query: Query | None = None  # when those stems were added: the query as typed, to mark words
 
     @property
     def has_text(self) -> bool:
         return self.query is not None
+
+    @property
+    def marked_query(self) -> Query | None:
+        """The query whose words are marked in shown text: as typed, without the stems
+        matched in the index (which only keep results from vanishing while typing)."""
+        return self.shown_query if self.shown_query is not None else self.query
 
 
 def _parser() -> qparser.MultifieldParser:
@@ -144,14 +154,17 @@ def parse_query(raw: str, known_term: Callable[[str], bool] | None = None) -> Pa
     without_annotations, tags, notes = split_annotation_filters(raw)
     rest, statuses, digests, notices = split_filters(without_annotations)
     text = rest.strip()
-    query = None
+    query = shown = None
     typing = bool(text) and not raw.endswith(" ")
     if text:
         searched, closing, syntax_notice = _without_syntax_errors(text)
         field_notices_at = len(notices)
         if searched:
-            searched = _with_last_word_as_prefix(searched, known_term) if typing else searched
-            query = _parse_text(searched + closing, notices)
+            typed = _with_last_word_as_prefix(searched, None) if typing else searched
+            stemmed = _with_last_word_as_prefix(searched, known_term) if typing and known_term else typed
+            query = _parse_text(stemmed + closing, notices)
+            if stemmed != typed:
+                shown = _parse_text(typed + closing, [])
         notices[field_notices_at:field_notices_at] = _unknown_field_notices(text, searched=query is not None)
         if syntax_notice:
             notices.insert(0, syntax_notice if query is not None else f"{syntax_notice}; no words left to search for")
@@ -159,8 +172,11 @@ def parse_query(raw: str, known_term: Callable[[str], bool] | None = None) -> Pa
             notices.append(f"no words to search for in {text!r} (one-letter and very common words are skipped)")
     if query is not None:
         query = _bounded_distance(query, notices)
+    if shown is not None:
+        shown = _bounded_distance(shown, [])
     return ParsedQuery(
-        text, tuple(statuses), tuple(digests), query, tuple(notices), raw, typing, tuple(tags), tuple(notes)
+        text, tuple(statuses), tuple(digests), query, tuple(notices), raw, typing, tuple(tags), tuple(notes),
+        stems_checked=known_term is not None, shown_query=shown,
     )
 
 
