@@ -10,6 +10,7 @@ from reader.domain.mark_filter import MarkFilter
 from reader.domain.triage import VIEW_STATUSES, View
 from reader.library.library import Library
 from reader.library.listing import count_facets, list_papers
+from reader.search.engine import FastEngine, FirstAnswer, Scope, WhooshEngine, search_engine
 from reader.search.facets import in_view
 from reader.search.highlight import Highlight
 from reader.search.query import parse_query
@@ -131,3 +132,42 @@ async def test_typing_a_key_in_the_search_box_parses_the_text_once(home, fixture
         await wait_until(pilot, lambda: screen.search_text == "q")
         await settle(pilot)
         assert counter.texts == ["q"]
+
+
+# -- one choice of engine --------------------------------------------------------------------
+
+
+def test_both_engines_find_the_same_papers_in_a_scope(library):
+    assert library.fast.loaded
+    order = library.view().order
+    query = parse_query("model OR quantization ").query
+    everything = WhooshEngine(library.index).matching(query, Scope())
+    assert len(everything.ids) > 3
+    members, excluded = frozenset(everything.ids[:-1]), frozenset(everything.ids[:1])
+    for scope in [Scope(), Scope(members), Scope(None, excluded), Scope(members, excluded)]:
+        whoosh = WhooshEngine(library.index).matching(query, scope)
+        fast = FastEngine(library.fast, order).matching(query, scope)
+        assert fast is not None and set(fast.ids) == set(whoosh.ids)
+        assert set(whoosh.ids) == {pid for pid in everything.ids if scope.test() is None or scope.test()(pid)}
+        assert search_engine(library.index, library.fast, order).matching(query, scope).ids == fast.ids
+
+
+class Declines:
+    def matching(self, query, scope, limit=None, cancel=None):
+        return None
+
+
+def test_a_query_the_fast_engine_declines_is_answered_by_whoosh(library):
+    query = parse_query("model ").query
+    answered = FirstAnswer(Declines(), WhooshEngine(library.index)).matching(query, Scope())
+    assert answered.ids == WhooshEngine(library.index).matching(query, Scope()).ids != []
+
+
+def test_similar_papers_are_ranked_by_the_same_engine_choice(library, monkeypatch):
+    from reader.search import similar
+
+    pid = library.view().order[0]
+    with_fast = similar.similar_papers(library, pid, limit=3)
+    monkeypatch.setattr(type(library.fast), "loaded", property(lambda fast: False))
+    without_fast = similar.similar_papers(library, pid, limit=3)
+    assert {found.id for found in without_fast} == {found.id for found in with_fast} != set()

@@ -17,7 +17,8 @@ from reader.domain.annotations import Annotations
 from reader.domain.cancel import CancelToken
 from reader.domain.library_view import LibraryView
 from reader.domain.triage import VIEW_STATUSES, View, within
-from reader.library.library import Library, SearchResult
+from reader.library.library import Library
+from reader.library.search_pipeline import SearchResult
 from reader.search.facets import Facets, facet_counts
 from reader.search.highlight import Highlight, with_view
 from reader.search.notes import with_tag
