@@ -21,9 +21,10 @@ from reader.domain.library_view import LibraryView
 from reader.domain.mark_filter import IdSet, MarkFilter
 from reader.search.engine import Scope, search_engine
 from reader.search.fastsearch import FastSearch
+from reader.search.fuzzy import Vocabulary, expand_fuzzy, has_fuzzy
 from reader.search.index import Document, SearchIndex
 from reader.search.notes import NoteIndex, annotation_filter, merge_note_hits
-from reader.search.query import ParsedQuery, Vocabulary, expand_fuzzy, has_fuzzy, parse_query
+from reader.search.query import ParsedQuery, parse_query
 
 
 @dataclass(frozen=True)
