@@ -1,11 +1,13 @@
 """What the paper list shows for a query, as the search worker computes it off the UI thread,
 in two steps so the rows never wait for the counts:
 
-1. `list_papers`: the ids in order (the view's status filter goes into the search, as
-   without a query) and the snippets of the rows the list opens on;
+1. `list_papers`: the text parsed once into a plan (`Library.plan`), the view's status
+   filter and the chosen tag added to it, the plan searched (reader.library.search_pipeline:
+   scope, engine, ranking), the ids narrowed to the digest, then the page the list opens on
+   and its snippets;
 2. `count_facets`: with a text query, how many of its hits each view and each digest holds.
-   In the All view the hits are already known; in another view the query runs once more
-   without the view's filter (the hit set gives every view's count by set intersections).
+   In the All view the hits are already known; in another view the same plan runs once
+   more without the view's filter (the hit set gives every view's count by set intersections).
 """
 
 from __future__ import annotations
