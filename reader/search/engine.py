@@ -84,23 +84,19 @@ class FastEngine:
 
 
 class FirstAnswer:
-    """Engines asked in turn until one answers; the last must always answer."""
+    """The `preferred` engine, and the index of record for the queries it declines."""
 
-    def __init__(self, *engines: SearchEngine) -> None:
-        self.engines = engines
+    def __init__(self, preferred: SearchEngine | None, of_record: WhooshEngine) -> None:
+        self.preferred, self.of_record = preferred, of_record
 
     def matching(
         self, query: Query, scope: Scope, limit: int | None = None, cancel: CancelToken | None = None
     ) -> Hits:
-        for engine in self.engines:
-            found = engine.matching(query, scope, limit, cancel)
-            if found is not None:
-                return found
-        raise RuntimeError("no search engine answered")  # the last engine is Whoosh: never reached
+        found = self.preferred.matching(query, scope, limit, cancel) if self.preferred is not None else None
+        return found if found is not None else self.of_record.matching(query, scope, limit, cancel)
 
 
 def search_engine(index: SearchIndex, fast: FastSearch, order: Sequence[str]) -> FirstAnswer:
     """The engine for a search: the fast index when it is loaded (Whoosh when it declines a
     query), else Whoosh alone."""
-    whoosh = WhooshEngine(index)
-    return FirstAnswer(FastEngine(fast, order), whoosh) if fast.loaded else FirstAnswer(whoosh)
+    return FirstAnswer(FastEngine(fast, order) if fast.loaded else None, WhooshEngine(index))
