@@ -13,15 +13,15 @@ from reader import paths
 from reader.domain.cancel import CancelToken, SearchCancelled
 from reader.library.library import Library
 from reader.library.mute import match_rules
-from reader.search.query import (
+from reader.search.fuzzy import (
     MAX_EDIT_DISTANCE,
     MAX_FUZZY_TERMS,
     MAX_FUZZY_WORDS,
     Vocabulary,
     edit_distance,
     expand_fuzzy,
-    parse_query,
 )
+from reader.search.query import parse_query
 from whoosh.query import FuzzyTerm, Term
 
 

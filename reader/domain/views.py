@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Mapping
 from enum import Enum
 
+from reader.domain.mark_filter import STARRED, UNREAD
+
 
 class View(str, Enum):  # noqa: UP042 - a StrEnum would print and format differently
     ALL = "all"
@@ -20,8 +22,8 @@ class View(str, Enum):  # noqa: UP042 - a StrEnum would print and format differe
 
 VIEW_STATUSES: Mapping[View, tuple[str, ...]] = {
     View.ALL: (),
-    View.UNREAD: ("unread",),
-    View.STARRED: ("starred",),
+    View.UNREAD: (UNREAD,),
+    View.STARRED: (STARRED,),
     View.NEW: (),  # a set of ids, not a status: see new_members
 }
 

@@ -1,11 +1,13 @@
 """What the paper list shows for a query, as the search worker computes it off the UI thread,
 in two steps so the rows never wait for the counts:
 
-1. `list_papers`: the ids in order (the view's status filter goes into the search, as
-   without a query) and the snippets of the rows the list opens on;
+1. `list_papers`: the text parsed once into a plan (`Library.plan`), the view's status
+   filter and the chosen tag added to it, the plan searched (reader.library.search_pipeline:
+   scope, engine, ranking), the ids narrowed to the digest, then the page the list opens on
+   and its snippets;
 2. `count_facets`: with a text query, how many of its hits each view and each digest holds.
-   In the All view the hits are already known; in another view the query runs once more
-   without the view's filter (the hit set gives every view's count by set intersections).
+   In the All view the hits are already known; in another view the same plan runs once
+   more without the view's filter (the hit set gives every view's count by set intersections).
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from reader.domain.annotations import Annotations
 from reader.domain.cancel import CancelToken
 from reader.domain.library_view import LibraryView
 from reader.domain.views import VIEW_STATUSES, View, within
-from reader.library.library import Library, SearchResult
+from reader.library.library import Library
+from reader.library.search_pipeline import SearchResult
 from reader.search.facets import Facets, facet_counts
 from reader.search.highlight import Highlight, with_view
 from reader.search.notes import with_tag
-from reader.search.query import ParsedQuery, parse_query
+from reader.search.query import ParsedQuery
 from reader.search.snippets import Snippet, SnippetCache, make_snippets
 
 
@@ -37,6 +40,7 @@ class Listing:
     tag: str | None = None  # the tag chosen in the filter pane
     annotations: Annotations | None = None  # tags and notes the search used
     visible: Container[str] | None = None  # the papers not muted (None: nothing is muted)
+    plan: ParsedQuery | None = None  # the text's plan, before the view's filter and the tag
 
     @property
     def with_snippets(self) -> bool:
@@ -64,17 +68,20 @@ def list_papers(
     rows the list opens on (around `keep`, the paper the cursor stays on); those in `cache`
     (only read here) are not computed again. `cancel` stops the search (SearchCancelled)."""
     members = view_of_library.papers_in_digest.get(digest_id) if digest_id is not None else None
-    parsed = with_tag(with_view(parse_query(text), view), tag)
+    plan = library.plan(text)  # the one parse of the text: the facet counts reuse it
+    parsed = with_tag(with_view(plan, view), tag)
     result = library.search(parsed, read, starred, annotations=annotations, cancel=cancel)
     ids = _narrowed(within(result.ids, members), new_ids, visible)
     if not parsed.has_text:
-        return Listing(parsed, result, ids, view, digest_id, tag=tag, annotations=annotations, visible=visible)
+        return Listing(
+            parsed, result, ids, view, digest_id, tag=tag, annotations=annotations, visible=visible, plan=plan
+        )
     highlight = Highlight.of(parsed)
     page = opening_page(ids, keep, rows_shown)
     known = cache.for_ids(page, highlight) if cache is not None else {}
     missing = [pid for pid in page if pid not in known]
     snippets = known | (make_snippets(library.abstracts(missing), highlight) if missing else {})
-    return Listing(parsed, result, ids, view, digest_id, highlight, snippets, tag, annotations, visible)
+    return Listing(parsed, result, ids, view, digest_id, highlight, snippets, tag, annotations, visible, plan)
 
 
 def _narrowed(ids: list[str], new_ids: Container[str] | None, visible: Container[str] | None) -> list[str]:
@@ -103,7 +110,8 @@ def count_facets(
     if not VIEW_STATUSES[listing.view]:  # All and New add no status: the hits are known
         hits = listing.result.ids
     else:
-        unviewed = with_tag(parse_query(listing.parsed.raw), listing.tag)
+        plan = listing.plan if listing.plan is not None else library.plan(listing.parsed.raw)
+        unviewed = with_tag(plan, listing.tag)
         hits = library.search(unviewed, read, starred, annotations=listing.annotations, cancel=cancel).ids
     if listing.visible is not None:
         hits = within(hits, listing.visible)

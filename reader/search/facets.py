@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
-from reader.domain.views import View
+from reader.domain.mark_filter import MarkFilter
+from reader.domain.views import VIEW_STATUSES, View
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,11 +35,7 @@ class Facets:
 
 def in_view(hits: frozenset[str], view: View, read: frozenset[str], starred: frozenset[str]) -> frozenset[str]:
     """The hits a view keeps."""
-    if view is View.UNREAD:
-        return hits - read
-    if view is View.STARRED:
-        return hits & starred
-    return hits
+    return MarkFilter.of(VIEW_STATUSES[view], read, starred).kept(hits)
 
 
 def facet_counts(
@@ -57,11 +54,7 @@ def facet_counts(
     """
     hit_set = hits if isinstance(hits, frozenset) else frozenset(hits)
     in_digest = hit_set if digest_members is None else hit_set & digest_members
-    views = {
-        View.ALL: len(in_digest),
-        View.UNREAD: len(in_digest) - len(in_digest & read),
-        View.STARRED: len(in_digest & starred),
-    }
+    views = {view: len(in_view(in_digest, view, read, starred)) for view in (View.ALL, View.UNREAD, View.STARRED)}
     shown = in_view(hit_set, view, read, starred)
     digests = {digest_id: len(members & shown) for digest_id, members in papers_in_digest.items()}
     return Facets(views, digests, in_digest)

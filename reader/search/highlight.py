@@ -25,9 +25,9 @@ class Highlight:
 
     @classmethod
     def of(cls, parsed: ParsedQuery | None) -> Highlight:
-        if parsed is None or parsed.query is None:
+        if parsed is None or parsed.marked_query is None:
             return cls()
-        terms, prefixes = query_terms(parsed.query)
+        terms, prefixes = query_terms(parsed.marked_query)
         return cls(frozenset(terms), frozenset(prefixes))
 
     def __bool__(self) -> bool:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 import weakref
 from collections import ChainMap
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
+from typing import cast
 
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Query
@@ -65,7 +66,9 @@ def merge_note_hits(
         return (kept[:limit] if limit else kept), scores
     top = scores.get(ids[0], 0.0) if ids else 0.0  # hits come best first
     # The index's scores may be computed lazily for 100,000 hits: layered, never copied.
-    scores = ChainMap({pid: top + len(extra) - rank for rank, pid in enumerate(extra)}, scores)
+    # (ChainMap only reads the maps after the first: a read-only mapping does.)
+    lazy = cast(MutableMapping[str, float], scores)
+    scores = ChainMap({pid: top + len(extra) - rank for rank, pid in enumerate(extra)}, lazy)
     merged = extra + kept
     return (merged[:limit] if limit else merged), scores
 

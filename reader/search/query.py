@@ -9,31 +9,24 @@ database as id sets, so marking or tagging a paper never touches the index.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import qparser
-from whoosh.query import FuzzyTerm, NullQuery, Or, Prefix, Query, Term
+from whoosh.query import NullQuery, Prefix, Query, Term
 
-from reader.domain.cancel import CancelToken, check
+from reader.domain.mark_filter import STATUSES
 from reader.domain.text import fold
+from reader.search.fuzzy import bounded_distance, leaves
 from reader.search.index import make_schema
 
-STATUS_FILTERS = ("read", "unread", "starred", "unstarred")
+STATUS_FILTERS = STATUSES  # is:read and the like: see reader.domain.mark_filter
 # Typing "tr" should not expand to every term starting with "tr": prefixes start at this length.
 MIN_PREFIX_CHARS = 2
 # A half-typed word is also matched to the indexed terms it starts with, if they are at
 # least this long and half the word (`performanc` -> `perform`, `generaliza` -> `generaliz`
 # and `gener`), so results do not vanish while typing past a stem.
 MIN_STEM_CHARS = 5
-# Fuzzy words (`word~`, `word~2`) allow at most this many edits: at 9 a short word is near
-# every indexed word and one search took minutes.
-MAX_EDIT_DISTANCE = 2
-# One query's fuzzy words together expand to at most this many indexed words, and at most
-# MAX_FUZZY_WORDS of them are looked up; the others match only the word as typed.
-MAX_FUZZY_TERMS = 64
-MAX_FUZZY_WORDS = 12
-
 _FILTER = re.compile(r'(?<!\S)(is|digest):(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _ANNOTATION_FILTER = re.compile(r'(?<!\S)(tag|note):(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _BARE_WORD = re.compile(r"(?<![\w:*~\"])(\w[\w\-]*)$")
@@ -57,10 +50,20 @@ class ParsedQuery:
     typing: bool = False  # the last word is still being typed (it is also matched as a prefix)
     tags: tuple[str, ...] = ()  # tag:TAG filters (all must hold)
     notes: tuple[str, ...] = ()  # note:WORDS filters (all must hold)
+    # Parsed against the index's terms: a half-typed last word also matches the indexed
+    # stems it has run past (see `_with_last_word_as_prefix`); the search need not parse again.
+    stems_checked: bool = False
+    shown_query: Query | None = None  # when those stems were added: the query as typed, to mark words
 
     @property
     def has_text(self) -> bool:
         return self.query is not None
+
+    @property
+    def marked_query(self) -> Query | None:
+        """The query whose words are marked in shown text: as typed, without the stems
+        matched in the index (which only keep results from vanishing while typing)."""
+        return self.shown_query if self.shown_query is not None else self.query
 
 
 def _parser() -> qparser.MultifieldParser:
@@ -143,23 +146,29 @@ def parse_query(raw: str, known_term: Callable[[str], bool] | None = None) -> Pa
     without_annotations, tags, notes = split_annotation_filters(raw)
     rest, statuses, digests, notices = split_filters(without_annotations)
     text = rest.strip()
-    query = None
+    query = shown = None
     typing = bool(text) and not raw.endswith(" ")
     if text:
         searched, closing, syntax_notice = _without_syntax_errors(text)
         field_notices_at = len(notices)
         if searched:
-            searched = _with_last_word_as_prefix(searched, known_term) if typing else searched
-            query = _parse_text(searched + closing, notices)
+            typed = _with_last_word_as_prefix(searched, None) if typing else searched
+            stemmed = _with_last_word_as_prefix(searched, known_term) if typing and known_term else typed
+            query = _parse_text(stemmed + closing, notices)
+            if stemmed != typed:
+                shown = _parse_text(typed + closing, [])
         notices[field_notices_at:field_notices_at] = _unknown_field_notices(text, searched=query is not None)
         if syntax_notice:
             notices.insert(0, syntax_notice if query is not None else f"{syntax_notice}; no words left to search for")
         elif query is None:
             notices.append(f"no words to search for in {text!r} (one-letter and very common words are skipped)")
     if query is not None:
-        query = _bounded_distance(query, notices)
+        query = bounded_distance(query, notices)
+    if shown is not None:
+        shown = bounded_distance(shown, [])
     return ParsedQuery(
-        text, tuple(statuses), tuple(digests), query, tuple(notices), raw, typing, tuple(tags), tuple(notes)
+        text, tuple(statuses), tuple(digests), query, tuple(notices), raw, typing, tuple(tags), tuple(notes),
+        stems_checked=known_term is not None, shown_query=shown,
     )
 
 
@@ -277,132 +286,13 @@ def _try_parse(parser: qparser.QueryParser, text: str) -> Query | None:
     return None if query is None or query is NullQuery else query
 
 
-def _bounded_distance(query: Query, notices: list[str]) -> Query:
-    """Every fuzzy word's edit distance cut to MAX_EDIT_DISTANCE, with a notice per word cut."""
-    cut: dict[str, int] = {}
-
-    def bound(node: Query) -> Query:
-        if isinstance(node, FuzzyTerm) and node.maxdist > MAX_EDIT_DISTANCE:
-            cut.setdefault(str(node.text), node.maxdist)
-            node = node.copy()  # accept() shares the leaves with the parsed tree
-            node.maxdist = MAX_EDIT_DISTANCE
-        return node
-
-    bounded = query.accept(bound)
-    for text, asked in cut.items():
-        notices.append(
-            f"fuzzy words allow at most {MAX_EDIT_DISTANCE} edits: {text}~{asked} searched as {text}~{MAX_EDIT_DISTANCE}"
-        )
-    return bounded
-
-
-class Vocabulary:
-    """Every indexed word, grouped by length for fuzzy look-ups (one per state of the index)."""
-
-    def __init__(self, terms: Iterable[str]) -> None:
-        self._by_length: dict[int, list[str]] = {}
-        for term in terms:
-            self._by_length.setdefault(len(term), []).append(term)
-        self._found: dict[tuple[str, int, int], list[str]] = {}  # typing repeats the same look-ups
-
-    def similar(self, text: str, maxdist: int, prefixlength: int = 0) -> list[str]:
-        """Indexed words within `maxdist` edits of `text` (insert, delete, substitute or swap
-        two neighbours) that share its first `prefixlength` characters; closest first."""
-        key = (text, maxdist, prefixlength)
-        found = self._found.get(key)
-        if found is None:
-            found = self._scan(text, min(maxdist, MAX_EDIT_DISTANCE), prefixlength)
-            if len(self._found) >= 1024:
-                self._found.clear()
-            self._found[key] = found
-        return found
-
-    def _scan(self, text: str, maxdist: int, prefixlength: int) -> list[str]:
-        chars, prefix = set(text), text[:prefixlength]
-        near: list[tuple[int, str]] = []
-        for length in range(max(1, len(text) - maxdist), len(text) + maxdist + 1):
-            # Each edit brings in at most one letter the word lacks: a cheap test in C first.
-            candidates = [
-                term for term in self._by_length.get(length, ())
-                if len(chars.symmetric_difference(term)) <= 2 * maxdist and term.startswith(prefix)
-            ]
-            for term in candidates:
-                distance = edit_distance(text, term, maxdist)
-                if distance <= maxdist:
-                    near.append((distance, term))
-        return [term for _, term in sorted(near)]
-
-
-def edit_distance(first: str, second: str, limit: int) -> int:
-    """Edits (insert, delete, substitute, swap two neighbours) from one word to the other,
-    or limit + 1 as soon as it is sure to be more than `limit`."""
-    if abs(len(first) - len(second)) > limit:
-        return limit + 1
-    before: list[int] = []
-    previous = list(range(len(second) + 1))
-    for i, letter in enumerate(first, start=1):
-        current = [i] + [0] * len(second)
-        for j, other in enumerate(second, start=1):
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter != other))
-            if i > 1 and j > 1 and letter == second[j - 2] and first[i - 2] == other:
-                value = min(value, before[j - 2] + 1)
-            current[j] = value
-        if min(current) > limit:
-            return limit + 1
-        before, previous = previous, current
-    return min(previous[-1], limit + 1)
-
-
-def expand_fuzzy(query: Query, vocabulary: Vocabulary, cancel: CancelToken | None = None) -> tuple[Query, list[str]]:
-    """The query with each fuzzy word replaced by the indexed words near it, as plain terms
-    (so both search engines run the same bounded plan), and the notices of what was cut.
-
-    The whole query shares one budget: MAX_FUZZY_TERMS similar words from MAX_FUZZY_WORDS
-    fuzzy words at most; beyond it a fuzzy word matches only itself.
-    """
-    budget = MAX_FUZZY_TERMS
-    words: dict[tuple[str, int, int], list[str]] = {}  # per fuzzy word: title and abstract share it
-    limited = False
-
-    def expand(node: Query) -> Query:
-        nonlocal budget, limited
-        if not isinstance(node, FuzzyTerm):
-            return node
-        text = str(node.text)
-        key = (text, int(node.maxdist), int(node.prefixlength))
-        near = words.get(key)
-        if near is None:
-            check(cancel)
-            looked_up = len(words) < MAX_FUZZY_WORDS and budget > 0
-            near = [word for word in vocabulary.similar(*key) if word != text] if looked_up else []
-            limited = limited or not looked_up or len(near) > budget
-            near = near[: max(budget, 0)]
-            budget -= len(near)
-            words[key] = near
-        terms = [Term(node.fieldname, word, boost=node.boost) for word in [text, *near]]
-        return terms[0] if len(terms) == 1 else Or(terms)
-
-    expanded = query.accept(expand)
-    notices = []
-    if limited:
-        notices.append(
-            f"fuzzy words matched at most {MAX_FUZZY_TERMS} similar words in all "
-            f"(from {MAX_FUZZY_WORDS} fuzzy words at most); the others matched only as typed"
-        )
-    return expanded, notices
-
-
-def has_fuzzy(query: Query | None) -> bool:
-    return query is not None and any(isinstance(part, FuzzyTerm) for part in _leaves(query))
-
-
 def query_terms(query: Query | None) -> tuple[set[str], set[str]]:
     """(analysed terms, folded prefixes) in the query: what to highlight in shown text."""
     terms: set[str] = set()
     prefixes: set[str] = set()
     if query is None:
         return terms, prefixes
-    for part in _leaves(query):
+    for part in leaves(query):
         if isinstance(part, Prefix):
             prefixes.add(str(part.text))
         elif isinstance(part, Term):
@@ -414,9 +304,3 @@ def query_terms(query: Query | None) -> tuple[set[str], set[str]]:
     return terms, {prefix for prefix in prefixes if prefix}
 
 
-def _leaves(query: Query):
-    if query.is_leaf():
-        yield query
-        return
-    for child in query.children():
-        yield from _leaves(child)

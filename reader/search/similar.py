@@ -1,8 +1,8 @@
 """Papers similar to a paper: Whoosh's more-like-this over title and abstract.
 
 As in `Searcher.more_like`, the paper's most distinctive words (its key terms) become a
-boosted OR query over title and abstract, run through the library's search so the fast
-in-memory path answers it when loaded. The key terms are weighted tf * idf from the fast
+boosted OR query over title and abstract, run through the search engine the library uses (so
+the fast in-memory path answers it when loaded). The key terms are weighted tf * idf from the fast
 index's document frequencies (microseconds); without it, Whoosh's own `key_terms_from_text`
 (Bo1 model) picks them, which reads each term's frequency from disk (~0.2 ms a term).
 """
@@ -13,15 +13,30 @@ from collections import Counter
 from collections.abc import Container
 from dataclasses import dataclass
 from math import log
+from typing import Protocol
 
-from whoosh.query import Or, Term
+from whoosh.query import Or, Query, Term
 
-from reader.library.library import Library
-from reader.search.index import ANALYZER
+from reader.domain.library_view import LibraryView
+from reader.domain.models import Paper
+from reader.search.engine import Scope, search_engine
+from reader.search.fastsearch import FastSearch
+from reader.search.index import ANALYZER, SearchIndex
 
 KEY_TERMS = 12  # words taken from the paper: enough to find its topic, few enough to be fast
 FIELDS = ("title", "abstract")
 EXCLUDED_ROOM = 20  # extra hits asked for, so excluded papers still leave `limit` to show
+
+
+class Papers(Protocol):
+    """What the similar papers are found in (a Library): its papers, its two indexes."""
+
+    index: SearchIndex
+    fast: FastSearch
+
+    def paper(self, pid: str) -> Paper | None: ...
+
+    def view(self) -> LibraryView: ...
 
 
 @dataclass(frozen=True)
@@ -32,7 +47,7 @@ class Similar:
 
 
 def similar_papers(
-    library: Library, paper_id: str, limit: int = 5, excluded: Container[str] = frozenset()
+    library: Papers, paper_id: str, limit: int = 5, excluded: Container[str] = frozenset()
 ) -> list[Similar]:
     """The `limit` papers most like `paper_id`, best first, none of `excluded` (e.g. muted
     papers). Blocking: call it off the UI thread."""
@@ -54,7 +69,7 @@ def similar_papers(
     return found
 
 
-def key_terms(library: Library, text: str, count: int = KEY_TERMS) -> list[tuple[str, float]]:
+def key_terms(library: Papers, text: str, count: int = KEY_TERMS) -> list[tuple[str, float]]:
     """The text's `count` most distinctive analysed terms with weights (the best is 1.0)."""
     frequencies = Counter(token.text for token in ANALYZER(text))
     total = library.fast.doc_count()
@@ -71,17 +86,13 @@ def key_terms(library: Library, text: str, count: int = KEY_TERMS) -> list[tuple
     return [(term, weight / top) for term, weight in best] if top > 0 else []
 
 
-def _whoosh_key_terms(library: Library, text: str, count: int) -> list[tuple[str, float]]:
+def _whoosh_key_terms(library: Papers, text: str, count: int) -> list[tuple[str, float]]:
     searcher = library.index.searcher()
     if searcher.doc_count_all() == 0:
         return []
     return list(searcher.key_terms_from_text("abstract", text, numterms=count, normalize=True))
 
 
-def _ranked(library: Library, query, limit: int) -> list[tuple[str, float]]:
-    view = library.view()
-    if library.fast.loaded:
-        result = library.fast.search(query, None, view.order, limit)
-        if result is not None:
-            return [(pid, float(result.scores[pid])) for pid in result.ids]
-    return [(hit.id, hit.score) for hit in library.index.search(query, None, limit)]
+def _ranked(library: Papers, query: Query, limit: int) -> list[tuple[str, float]]:
+    hits = search_engine(library.index, library.fast, library.view().order).matching(query, Scope(), limit)
+    return [(pid, float(hits.scores[pid])) for pid in hits.ids]
