@@ -9,7 +9,6 @@ from reader.domain.models import SavedView
 from reader.domain.views import View
 from reader.library.library import Library, SearchResult
 from reader.search.highlight import with_view
-from reader.search.query import parse_query
 
 
 def view_of(saved: SavedView) -> View:
@@ -28,7 +27,7 @@ def run_saved_view(
     limit: int | None = None,
     annotations: Annotations | None = None,
 ) -> SearchResult:
-    parsed = with_view(parse_query(saved.query), view_of(saved))
+    parsed = with_view(library.plan(saved.query), view_of(saved))
     return library.search(parsed, read, starred, limit, annotations=annotations)
 
 
