@@ -2,4 +2,5 @@
 
 from reader.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # importing this module (as the layer check does) must not run the reader
+    raise SystemExit(main())

@@ -7,13 +7,14 @@ import errno
 import os
 import re
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
-from reader import cli
+from reader import cli, paths
 from reader.system.files import FileWriteError, MissingFolder, write_file
 
-from test_reliability import folder, run  # noqa: F401  (fixtures used by name)
+from test_reliability import folder, run, write_digest  # noqa: F401  (fixtures used by name)
 
 
 def leftovers(where: Path) -> list[str]:
@@ -147,3 +148,77 @@ def test_a_failed_export_leaves_no_temporary_file(tmp_path, folder, monkeypatch,
     code = cli.main(["--digests", str(folder), "export", "--format", "md", "-o", str(out / "x.md")])
     assert code == 2 and "No space left" in capsys.readouterr().err
     assert list(out.iterdir()) == []
+
+
+def failing_disk(monkeypatch, error: BaseException) -> None:
+    """Every write of the file writer stops part-way with `error`, as a full disk or ctrl+c would."""
+
+    def stops(path, data):
+        with open(path, "wb") as out:
+            out.write(data[:3])  # part of it reached the disk
+        raise error
+
+    monkeypatch.setattr(Path, "write_bytes", stops)
+
+
+def test_a_failed_export_over_a_file_keeps_the_old_file_and_leaves_no_temporary(tmp_path, folder, monkeypatch, capsys):
+    monkeypatch.setenv("READER_HOME", str(tmp_path / "home"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "x.md").write_text("the old export")
+    failing_disk(monkeypatch, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    code = cli.main(["--digests", str(folder), "export", "--format", "md", "-o", str(out / "x.md")])
+    error = capsys.readouterr().err
+    assert code == 2 and "reader: not exported: cannot write" in error and "No space left" in error
+    assert not re.search(r"^exported \d", error, re.MULTILINE)
+    assert (out / "x.md").read_text() == "the old export"
+    assert leftovers(out) == []
+
+
+def test_an_export_interrupted_mid_write_keeps_the_old_file_and_leaves_no_temporary(
+    tmp_path, folder, monkeypatch, capsys
+):
+    monkeypatch.setenv("READER_HOME", str(tmp_path / "home"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "x.md").write_text("the old export")
+    failing_disk(monkeypatch, KeyboardInterrupt())
+    code = cli.main(["--digests", str(folder), "export", "--format", "md", "-o", str(out / "x.md")])
+    assert code == 130 and "exported" not in capsys.readouterr().err
+    assert (out / "x.md").read_text() == "the old export"
+    assert leftovers(out) == []
+
+
+def test_an_export_into_a_read_only_folder_is_refused_and_the_old_file_kept(tmp_path, folder, monkeypatch, capsys):
+    monkeypatch.setenv("READER_HOME", str(tmp_path / "home"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "x.md").write_text("the old export")
+    out.chmod(0o555)
+    if os.geteuid() == 0:  # root writes anywhere: refuse as the system does for everyone else
+
+        def denied(*_, **__):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+        monkeypatch.setattr(tempfile, "mkstemp", denied)
+    try:
+        code = cli.main(["--digests", str(folder), "export", "--format", "md", "-o", str(out / "x.md")])
+    finally:
+        out.chmod(0o755)
+    error = capsys.readouterr().err
+    assert code == 2 and "reader: not exported: cannot write" in error and "Permission denied" in error
+    assert (out / "x.md").read_text() == "the old export"
+    assert sorted(p.name for p in out.iterdir()) == ["x.md"]
+
+
+def test_a_failed_add_leaves_nothing_in_the_digest_folder(tmp_path, monkeypatch, capsys):
+    home = tmp_path / "home"
+    monkeypatch.setenv("READER_HOME", str(home))
+    digest = write_digest(tmp_path / "2026-09-01.txt", "Sep 1", ["Gamma Paper", "Delta Paper"])
+    failing_disk(monkeypatch, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    code = cli.main(["add", str(digest)])
+    captured = capsys.readouterr()
+    assert code == 2 and "2026-09-01.txt: not added: cannot write" in captured.err
+    assert "No space left" in captured.err and "added 2026-09-01.txt" not in captured.out
+    dirs, _ = paths.private_user_dirs()
+    assert dirs.digests.is_dir() and list(dirs.digests.iterdir()) == []
