@@ -191,7 +191,8 @@ def parse_text(text: str, path: str, mtime: float | None = None) -> Digest:
         label = parser.date_label
         problem = mtime_problem(mtime)
         if parser.date_line.year is None and date_from_file_name(file_name) is None and problem:
-            parser.warn(parser.date_number, f"file modification time {problem}; the year of {label!r} is a guess from today")
+            guess = f"file modification time {problem}; the year of {label!r} is a guess from today"
+            parser.warn(parser.date_number, guess)
     else:
         date_value = date_from_file_name(file_name)
     if not parser.entries:
@@ -242,7 +243,8 @@ def parse_read(read: DigestBytes, path: str) -> Digest:
     digest = parse_bytes(read.data, path, read.mtime)
     if read.cut_at_line is not None:
         limit = MAX_FILE_BYTES // (1024 * 1024)
-        digest.warnings.append(ParseWarning(path, read.cut_at_line, f"file larger than {limit} MiB; the rest was not read"))
+        cut = f"file larger than {limit} MiB; the rest was not read"
+        digest.warnings.append(ParseWarning(path, read.cut_at_line, cut))
     return digest
 
 

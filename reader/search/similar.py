@@ -31,8 +31,11 @@ EXCLUDED_ROOM = 20  # extra hits asked for, so excluded papers still leave `limi
 class Papers(Protocol):
     """What the similar papers are found in (a Library): its papers, its two indexes."""
 
-    index: SearchIndex
-    fast: FastSearch
+    @property
+    def index(self) -> SearchIndex: ...
+
+    @property
+    def fast(self) -> FastSearch: ...
 
     def paper(self, pid: str) -> Paper | None: ...
 
