@@ -24,7 +24,9 @@ SESSION_KEY = "tui.session"
 
 
 class Notify(Protocol):
-    def __call__(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None) -> None: ...
+    def __call__(
+        self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None
+    ) -> None: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,7 +38,9 @@ class MarkChange:
     value: bool
 
     def apply(self, marks: Marks) -> Marks:
-        return marks.with_read(self.ids, self.value) if self.field == "read" else marks.with_starred(self.ids, self.value)
+        if self.field == "read":
+            return marks.with_read(self.ids, self.value)
+        return marks.with_starred(self.ids, self.value)
 
 
 @dataclass(frozen=True)
