@@ -108,7 +108,7 @@ def test_muted_papers_leave_the_view_and_come_back_when_shown():
     model.show(model.view_to_show())
     assert model.library_view is unmuted and model.visible_ids(unmuted) is unmuted.papers
     assert model.hidden_from_similar() == frozenset("e")
-    assert model.set_muted_shown(True).rows and model.library_view is view
+    assert model.toggle_muted() is view and model.show(view).rows and model.library_view is view
     assert model.visible_ids(view) is None and model.hidden_from_similar() == frozenset()
     assert model.filter_data(5).mute_counts == [("title:e", 1)]
 

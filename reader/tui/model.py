@@ -130,6 +130,10 @@ class ReaderModel:
         query, self.restore_query = self.restore_query, ""
         return query if query and not self.query else ""
 
+    def selected_or_restored(self) -> str | None:
+        """The paper a search keeps on its first page."""
+        return self.selected or (self.restore.selected if self.restore else None)
+
     def keep_selected(self) -> str | None:
         """The paper the next list keeps selected: a similar paper jumped to, else the selection
         (or the session's, the first time)."""
@@ -160,25 +164,25 @@ class ReaderModel:
     def view_to_show(self) -> LibraryView | None:
         return self.full_view if self.muted_shown else self.unmuted_view
 
-    def set_muted_shown(self, shown: bool) -> Changes:
-        if shown == self.muted_shown:
-            return NOTHING
-        self.muted_shown = shown
-        return NOTHING if self.full_view is None else self.show(self.view_to_show())
+    def toggle_muted(self) -> LibraryView | None:
+        """Show muted papers, or hide them again; returns the view to show, once there is one."""
+        self.muted_shown = not self.muted_shown
+        return self.view_to_show() if self.unmuted_view is not None else None
 
     def show(self, view: LibraryView | None) -> Changes:
         """Show another library view (after a load, a sync or a change of mute rules)."""
         if view is None:
             return NOTHING
         self.library_view = view
+        changes = Changes(rows=True, filters=True, saved_counts=True)
         if self.pending_digest_path is not None:
             match = next((info for info in view.digests if info.path == self.pending_digest_path), None)
             self.pending_digest_path = None
             if match is not None:
-                self.digest_id = match.id
+                changes |= self.set_digest(match.id)
         if self.digest_id is not None and view.digest(self.digest_id) is None:
-            self.digest_id = None
-        return Changes(rows=True, filters=True, saved_counts=True)
+            changes |= self.set_digest(None)
+        return changes
 
     def needs_provenance(self) -> bool:
         return self.full_view is not None and self.provenance_of is not self.full_view

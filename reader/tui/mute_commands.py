@@ -13,7 +13,7 @@ class MuteRuleCommands(PlainProvider):
 
     def entries(self) -> Iterable[Entry]:
         screen = self.screen
-        muting = getattr(screen, "muting", None)
+        muting = getattr(screen, "muting", None)  # the main screen, when it is the one under the palette
         offer = getattr(screen, "offer_unmute", None)
         if muting is None or offer is None:
             return

@@ -1,9 +1,10 @@
 """A list that draws only the rows on screen (Textual's Line API), for 100,000 rows and more.
 
 Rows are `row_height` lines each (one, or two when the paper list shows snippets), so the
-row under line y is `(scroll_offset.y + y) // row_height` and setting the row count is O(1). Rendered rows are kept in an LRU cache of strips; subclasses clear it
-when what a row shows changes (`refresh_rows`). Keys live in the screen's bindings: the
-list only offers cursor methods, so one table of commands drives every list.
+row under line y is `(scroll_offset.y + y) // row_height` and setting the row count is O(1).
+Rendered rows are kept in an LRU cache of strips; subclasses clear it when what a row shows
+changes (`refresh_rows`). Keys live in the screen's bindings: the list only offers cursor
+methods, so one table of commands drives every list.
 """
 
 from __future__ import annotations
