@@ -168,10 +168,12 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         top = round(self.scroll_offset.y)
         first_line = self.cursor * self._row_height
         last_line = first_line + self._row_height - 1
+        # force: rows set before the scrollbar is laid out (e.g. the cursor restored far down at
+        # start) would not scroll yet, and no later layout is sure to bring the cursor into view.
         if first_line < top:
-            self.scroll_to(y=first_line, animate=False, immediate=True)
+            self.scroll_to(y=first_line, animate=False, immediate=True, force=True)
         elif last_line >= top + height:
-            self.scroll_to(y=last_line - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=last_line - height + 1, animate=False, immediate=True, force=True)
 
     # -- drawing ---------------------------------------------------------------------------
 
