@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.tui.palette import ActionProvider
+from reader.tui.commands import ActionProvider
 
 
 class ExportCommands(ActionProvider):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
-from reader.tui.palette import Entry, MainScreenProvider
+from reader.tui.commands import Entry, MainScreenProvider
 from reader.tui.screens.main import MainScreen
 
 
