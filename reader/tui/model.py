@@ -18,6 +18,7 @@ from reader.domain.library_view import LibraryView
 from reader.domain.models import SavedView
 from reader.domain.tags import tag_title
 from reader.domain.triage import Marks, Session, Tally, View, new_members, retally, tally
+from reader.library.listing import Listing
 from reader.library.mute import Muting
 from reader.library.provenance import Provenance
 from reader.library.saved_views import view_of
@@ -73,7 +74,7 @@ class ReaderModel:
         self.saved_views: tuple[SavedView, ...] = ()
         self.saved_counts: dict[str, int] = {}
         self.facets: Facets | None = None  # hits per view and digest while a query is active
-        self.facets_of: object | None = None  # the listing they were counted for
+        self.facets_of: Listing | None = None  # the search they were counted for
         self.notices: tuple[str, ...] = ()  # the query's notices shown in the status line
         self.empty_reason: str | None = None  # why the last sync found no paper
         # the session being restored
@@ -229,7 +230,7 @@ class ReaderModel:
         self.saved_counts = counts
         return Changes(filters=True)
 
-    def set_facets(self, facets: Facets | None, listing: object) -> Changes:
+    def set_facets(self, facets: Facets | None, listing: Listing) -> Changes:
         if facets is None and self.facets is None:
             return NOTHING  # without a query: none, the pane is right
         self.facets, self.facets_of = facets, listing

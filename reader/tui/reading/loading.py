@@ -13,7 +13,7 @@ from functools import partial
 from reader.domain.library_view import LibraryView
 from reader.library.library import Library, SyncReport
 from reader.library.mute import Muting, match_rules, without_muted
-from reader.library.provenance import new_to_user, provenance, to_record
+from reader.library.provenance import Provenance, new_to_user, provenance, to_record
 from reader.library.renamed_ids import follow_renamed_ids
 from reader.state.store import StateStore
 from reader.tui.context import ReaderContext
@@ -169,7 +169,7 @@ class LoadingScreen(SearchScreen):
         self._apply(changes)
 
     @property
-    def _provenance(self) -> object | None:
+    def _provenance(self) -> Provenance | None:
         return self.model.provenance
 
 

@@ -142,7 +142,7 @@ class SearchScreen(SessionScreen):
         starred moves between the Unread and Starred hits."""
         model = self.model
         listing, library_view, marks = model.facets_of, model.library_view, model.marks
-        if not isinstance(listing, Listing) or library_view is None or model.facets is None:
+        if listing is None or library_view is None or model.facets is None:
             return
         library = self.library
         token = CancelToken()
