@@ -14,6 +14,10 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
+from textual import work
+from textual.reactive import reactive
+from textual.screen import Screen
+
 from reader.domain.annotations import Annotations
 from reader.domain.models import Paper
 from reader.domain.triage import Marks
@@ -30,9 +34,6 @@ from reader.tui.widgets.filter_pane import FilterPane
 from reader.tui.widgets.paper_detail import PaperDetail
 from reader.tui.widgets.paper_list import PaperList
 from reader.tui.widgets.status_line import StatusLine
-from textual import work
-from textual.reactive import reactive
-from textual.screen import Screen
 
 
 class ScreenBase(ReportsFailedJobs, Screen[None]):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from textual import work
+
 from reader.domain.models import Mark
 from reader.library.export import export_papers
 from reader.system.files import write_file
 from reader.tui.reading.loading import LoadingScreen
 from reader.tui.screens.export import ExportRequest, ExportScreen
-from textual import work
 
 
 class ExportCommands(LoadingScreen):

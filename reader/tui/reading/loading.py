@@ -10,6 +10,8 @@ import asyncio
 import gc
 from functools import partial
 
+from textual import work
+
 from reader.domain.library_view import LibraryView
 from reader.library.library import Library, SyncReport
 from reader.library.mute import Muting, match_rules, without_muted
@@ -22,7 +24,6 @@ from reader.tui.model import Changes
 from reader.tui.reading.search import SearchScreen
 from reader.tui.widgets.paper_list import PaperRows
 from reader.tui.widgets.progress_line import ProgressLine
-from textual import work
 
 _gc_frozen = False
 

@@ -10,14 +10,15 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from textual import work
+from textual.timer import Timer
+
 from reader.domain.annotations import Annotations, same_annotations
 from reader.domain.triage import Marks, ReadClock, after_mark, to_mark_read
 from reader.state.store import StateStore
 from reader.tui.context import ReaderContext
 from reader.tui.reading.loading import LoadingScreen
 from reader.tui.screens.confirm import ConfirmScreen
-from textual import work
-from textual.timer import Timer
 
 STATE_POLL_SECONDS = 2.0  # how soon another running copy's marks show up
 

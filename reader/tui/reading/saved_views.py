@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual import on
+
 from reader.domain.models import SavedView
 from reader.library.saved_views import find_saved_view, view_of
 from reader.state.store import StateStore
@@ -12,7 +14,6 @@ from reader.tui.reading.loading import LoadingScreen
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.view_name import ViewNameScreen
 from reader.tui.widgets.filter_list import FilterList
-from textual import on
 
 
 class SavedViewCommands(LoadingScreen):

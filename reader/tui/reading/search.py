@@ -12,6 +12,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from textual import work
+
 from reader.domain.cancel import CancelToken
 from reader.domain.library_view import LibraryView
 from reader.domain.models import SavedView
@@ -26,7 +28,6 @@ from reader.tui.model import Changes, newest_year
 from reader.tui.reading.session import SessionScreen
 from reader.tui.search_threads import SearchThreads
 from reader.tui.widgets.paper_list import PaperRows
-from textual import work
 
 SEARCH_DEBOUNCE = 0.15  # seconds of quiet typing before a search starts
 SAVED_COUNT_DELAY = 0.3  # seconds of quiet marking before the saved views are recounted

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual.timer import Timer
+
 from reader.domain.triage import Session
 from reader.tui.context import ReaderContext
 from reader.tui.model import Changes
 from reader.tui.reading.base import ScreenBase
 from reader.tui.state_client import SESSION_KEY
-from textual.timer import Timer
 
 SESSION_SAVE_DELAY = 1.0
 
