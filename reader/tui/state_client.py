@@ -67,11 +67,11 @@ class StateClient:
     state: StateStore
     jobs: ThreadPoolExecutor
     notify: Notify
-    submitted: int = 0  # state jobs sent; a poll result older than the newest is dropped
-    version: int | None = None  # the database version the shown marks are from
-    unsaved: list[MarkChange] = field(default_factory=list)  # marks written, not yet committed
-    waited_for_lock: bool = False
-    _loop: asyncio.AbstractEventLoop | None = None
+    submitted: int = field(default=0, init=False)  # state jobs sent; an older poll result is dropped
+    version: int | None = field(default=None, init=False)  # the database version the shown marks are from
+    unsaved: list[MarkChange] = field(default_factory=list, init=False)  # marks written, not yet committed
+    waited_for_lock: bool = field(default=False, init=False)
+    _loop: asyncio.AbstractEventLoop | None = field(default=None, init=False, repr=False)
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Start telling the user when a write waits for another reader's lock."""
