@@ -2,8 +2,8 @@
 
 This module arranges the widgets and forwards their messages and the keys; the model
 (reader.tui.model) holds what is shown, and each concern has its own layer in reader.tui.reading
-(loading and provenance, search, marks, mute rules, saved views, tags and notes, exports, the
-session). All blocking work runs in workers:
+(loading and provenance, search, moving, marks, mute rules, saved views, tags and notes, exports,
+the session). All blocking work runs in workers:
 
 - library: load the catalog, then sync the digests (progress shown while the window is open);
 - search: debounced and exclusive, so a stale result is never shown;
@@ -28,13 +28,14 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Input
 
 from reader.domain.models import Paper
-from reader.domain.triage import View, clipboard_text, link_to_open, step_unread
+from reader.domain.triage import View, clipboard_text, link_to_open
 from reader.search.similar import similar_papers
 from reader.tui import bindings
 from reader.tui.context import ReaderContext
 from reader.tui.reading.export import ExportCommands
 from reader.tui.reading.marks import STATE_POLL_SECONDS, MarkCommands
 from reader.tui.reading.mute import MuteCommands
+from reader.tui.reading.navigation import Navigation
 from reader.tui.reading.notes import NoteCommands
 from reader.tui.reading.saved_views import SavedViewCommands
 from reader.tui.screens.help import HelpScreen
@@ -54,7 +55,7 @@ NARROW_BELOW = 100  # columns: under this the filter pane folds away
 SIMILAR_DEBOUNCE = 0.15  # seconds on a paper before its similar papers are looked up
 
 
-class MainScreen(MarkCommands, MuteCommands, SavedViewCommands, NoteCommands, ExportCommands):
+class MainScreen(Navigation, MarkCommands, MuteCommands, SavedViewCommands, NoteCommands, ExportCommands):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings.screen_bindings())
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     AUTO_FOCUS = "#papers"
@@ -221,43 +222,7 @@ class MainScreen(MarkCommands, MuteCommands, SavedViewCommands, NoteCommands, Ex
         self.current_view = View.ALL
         self.refilter()
 
-    # -- moving ---------------------------------------------------------------------------------
-
-    def _list(self) -> VirtualList:
-        focused = self.focused
-        return focused if isinstance(focused, (FilterList, SimilarList)) else self.paper_list
-
-    def action_cursor_down(self) -> None:
-        self._list().move(1)
-
-    def action_cursor_up(self) -> None:
-        self._list().move(-1)
-
-    def action_cursor_first(self) -> None:
-        self._list().first()
-
-    def action_cursor_last(self) -> None:
-        self._list().last()
-
-    def action_page_down(self) -> None:
-        self._list().page(1)
-
-    def action_page_up(self) -> None:
-        self._list().page(-1)
-
-    def action_next_unread(self) -> None:
-        self._step_unread(1)
-
-    def action_previous_unread(self) -> None:
-        self._step_unread(-1)
-
-    def _step_unread(self, step: int) -> None:
-        papers = self.paper_list
-        index = step_unread(papers.rows.ids, papers.cursor, self.model.marks.read, step)
-        if index is None:
-            self.notify(f"No unread paper {'below' if step > 0 else 'above'}.")
-        else:
-            papers.set_cursor(index, by_user=True)
+    # -- opening and going back ------------------------------------------------------------------
 
     def action_open(self) -> None:
         focused = self.focused
@@ -268,13 +233,6 @@ class MainScreen(MarkCommands, MuteCommands, SavedViewCommands, NoteCommands, Ex
         elif self.paper is not None:
             self.set_focus(self.detail)
             self._opened_by_user()  # "read the paper": as deliberate as moving onto it
-
-    def action_read_on(self) -> None:
-        detail = self.detail
-        if detail.scroll_y < detail.max_scroll_y:
-            detail.scroll_page_down(animate=False)
-        else:
-            self.paper_list.move(1)
 
     def action_back(self) -> None:
         focused = self.focused
