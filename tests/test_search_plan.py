@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from reader.domain.mark_filter import MarkFilter
-from reader.domain.triage import VIEW_STATUSES, View
+from reader.domain.views import VIEW_STATUSES, View
 from reader.library.library import Library
 from reader.library.listing import count_facets, list_papers
 from reader.search.engine import FastEngine, FirstAnswer, Scope, WhooshEngine, search_engine

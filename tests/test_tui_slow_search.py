@@ -102,7 +102,7 @@ async def test_a_slow_mute_rule_is_named_in_a_notice_and_the_list_still_shows(ho
         return real(library, parsed, *args, cancel=cancel, **kwargs)
 
     monkeypatch.setattr(Library, "search", search)
-    monkeypatch.setattr("reader.tui.screens.main.match_rules", partial(mute.match_rules, time_limit=0.3))
+    monkeypatch.setattr("reader.tui.reading.loading.match_rules", partial(mute.match_rules, time_limit=0.3))
     async with make_app(fixture_digests).run_test(size=SIZE, notifications=True) as pilot:
         screen = await ready(pilot)
         assert screen.paper_list.row_count == 16  # the rule hides nothing

@@ -1,4 +1,4 @@
-"""The triage rules the reader follows (reader/domain/triage.py), without a terminal."""
+"""The triage rules the reader follows (views, marks, counts, cursor moves, the read clock, links, the session in reader/domain), without a terminal."""
 
 from __future__ import annotations
 

@@ -7,11 +7,12 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import App, InvalidThemeError
+from textual.binding import BindingType
 from textual.notifications import SeverityLevel
-from textual.worker import Worker
 
 from reader import paths
 from reader.domain.config import Config, load_config, resolve_keys
@@ -22,21 +23,23 @@ from reader.state.store import StateError, StateStore, open_state
 from reader.system.private import UnsafeFolder
 from reader.tui import bindings, handoff
 from reader.tui.commands import ReaderCommands, SavedViewCommands
+from reader.tui.context import ReaderContext
 from reader.tui.export_commands import ExportCommands
-from reader.tui.failed_jobs import report_failed_job
+from reader.tui.failed_jobs import ReportsFailedJobs
 from reader.tui.mute_commands import MuteRuleCommands
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.message_log import MessageLogScreen
+from reader.tui.state_client import StateClient
 
 THEME_KEY = "tui.theme"
 
 
-class ReaderApp(App[None]):
+class ReaderApp(ReportsFailedJobs, App[None]):
     """`reader` with no command: the filter pane, the paper list and the detail pane."""
 
     TITLE = "reader"
     CSS_PATH = [paths.styles_dir() / "reader.tcss"]
-    BINDINGS = bindings.app_bindings()
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings.app_bindings())
     COMMANDS = App.COMMANDS | {ReaderCommands, ExportCommands, SavedViewCommands, MuteRuleCommands}
 
     def __init__(
@@ -75,19 +78,21 @@ class ReaderApp(App[None]):
         # One thread for every state read and write, so they happen in the order they were made.
         self.state_jobs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-state")
         self.closing = threading.Event()  # tells a running sync to stop
+        # Every read and write of the state, marks drawn once saved, the poll for other copies.
+        self.state_client = StateClient(self.state, self.state_jobs, self.notify)
         self._restoring_theme = False
-        self._waited_for_lock = False
-        self._ui_loop: asyncio.AbstractEventLoop | None = None
 
     def get_default_screen(self) -> MainScreen:
-        return MainScreen()
+        context = ReaderContext(
+            self.library, self.state_client, self.config, self.closing, self.message_log, self.copy_text
+        )
+        return MainScreen(context)
 
     def on_mount(self) -> None:
         if self.startup_error is not None:
             self.exit(return_code=1, message=Text(self.startup_error))  # a path may hold "[...]"
             return
-        self._ui_loop = asyncio.get_running_loop()
-        self.state.on_wait = self._state_waits
+        self.state_client.attach(asyncio.get_running_loop())
         for notice in self.state_notices:
             self.notify(notice, title="Your marks", severity="warning", markup=False, timeout=15)
         for notice in self.folder_notices:
@@ -115,7 +120,9 @@ class ReaderApp(App[None]):
 
     def action_help_quit(self) -> None:
         # Textual's own reminder is markup; notices here are plain text.
-        quit_keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
+        quit_keys = [
+            key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")
+        ]
         if quit_keys:
             self.notify(f"Press {quit_keys[0]} to quit the app", title="Do you want to quit?")
 
@@ -124,38 +131,12 @@ class ReaderApp(App[None]):
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Open `url` in a browser off the UI thread, then say whether it worked."""
-        self.run_worker(handoff.open_link(self, url), name="open link", group="browser", exit_on_error=False)
+        opening = handoff.open_link(self, url, self.message_log, self.copy_text)
+        self.run_worker(opening, name="open link", group="browser", exit_on_error=False)
 
     def copy_text(self, text: str, what: str) -> None:
         """Copy `text` (described as `what` in the notice) off the UI thread, then say how."""
         self.run_worker(handoff.copy_text(self, text, what), name="copy", group="clipboard", exit_on_error=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        report_failed_job(self, event)
-
-    def _state_waits(self) -> None:
-        """Called from the state thread when a write waits for another copy's lock."""
-        try:
-            if self._ui_loop is not None:
-                self._ui_loop.call_soon_threadsafe(self._say_waiting)
-        except RuntimeError:  # the app is gone: the write still lands (or fails) on its own
-            pass
-
-    def _say_waiting(self) -> None:
-        self._waited_for_lock = True
-        self.notify(
-            "Waiting for another reader to release the state file… "
-            "marks show once they are saved.",
-            title="Your marks",
-            severity="warning",
-            timeout=6,
-        )
-
-    def lock_released(self) -> None:
-        """A write landed: if it had to wait, say the wait is over."""
-        if self._waited_for_lock:
-            self._waited_for_lock = False
-            self.notify("Saved: the other reader released the state file.", title="Your marks", timeout=4)
 
     def _restore_theme(self) -> None:
         # A WAL read never waits for another process's write, so this is safe on the UI thread.
@@ -178,7 +159,7 @@ class ReaderApp(App[None]):
             return
         self.state_jobs.submit(self.state.set_setting, THEME_KEY, theme)
 
-    def handle_bindings_clash(self, clashed_bindings, node) -> None:  # type: ignore[override]
+    def handle_bindings_clash(self, clashed_bindings, node) -> None:
         names = ", ".join(sorted(f"{binding.key} ({binding.id or binding.action})" for binding in clashed_bindings))
         self.log.warning(f"key clash in the keymap: {names}")
 

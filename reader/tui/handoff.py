@@ -7,33 +7,33 @@ coroutines run as the app's workers.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
+from textual.app import App
+
+from reader.domain.message_log import MessageLog
 from reader.system.desktop import copy_with_system_tool, open_in_browser
 from reader.tui.screens.confirm import ConfirmScreen
-
-if TYPE_CHECKING:
-    from reader.tui.app import ReaderApp
 
 NO_BROWSER = "No web browser found to open the link"
 OSC52_NOTE = "your terminal may not accept it"
 
 
-async def open_link(app: ReaderApp, url: str) -> None:
+async def open_link(app: App, url: str, log: MessageLog, copy_link: Callable[[str, str], None]) -> None:
     """Open `url` in a browser; without one, show the link and offer to copy it."""
     if await asyncio.to_thread(open_in_browser, url):
         app.notify(f"Opened in the browser: {url}")
         return
-    app.message_log.add(f"{NO_BROWSER}: {url}", "warning")
+    log.add(f"{NO_BROWSER}: {url}", "warning")
 
     def answer(copy: bool | None) -> None:
         if copy:
-            app.copy_text(url, "the link")
+            copy_link(url, "the link")
 
     app.push_screen(ConfirmScreen(f"{NO_BROWSER}.", url, "Copy the link"), answer)
 
 
-async def copy_text(app: ReaderApp, text: str, what: str) -> None:
+async def copy_text(app: App, text: str, what: str) -> None:
     """Copy with the system clipboard tool when there is one, else through the terminal."""
     tool = await asyncio.to_thread(copy_with_system_tool, text)
     app.copy_to_clipboard(text)  # the reader's own clipboard (pasted in its inputs), and OSC 52

@@ -5,17 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
-from reader.tui.commands import Entry, PlainProvider
+from reader.tui.commands import Entry, MainScreenProvider
+from reader.tui.screens.main import MainScreen
 
 
-class MuteRuleCommands(PlainProvider):
+class MuteRuleCommands(MainScreenProvider):
     """"Delete mute rule: RULE" for each rule; choosing one asks before deleting it."""
 
-    def entries(self) -> Iterable[Entry]:
-        screen = self.screen
-        muting = getattr(screen, "muting", None)
-        offer = getattr(screen, "offer_unmute", None)
-        if muting is None or offer is None:
-            return
-        for rule in muting.rules:
-            yield f"Delete mute rule: {rule}", partial(offer, rule), "stop hiding the papers it matches"
+    def main_entries(self, screen: MainScreen) -> Iterable[Entry]:
+        for rule in screen.muting.rules:
+            yield f"Delete mute rule: {rule}", partial(screen.offer_unmute, rule), "stop hiding the papers it matches"

@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from reader.library.export import EXTENSIONS, FORMATS, with_extension
 from reader.system.files import FileWriteError, MissingFolder, writable_target
+from reader.tui.failed_jobs import ReportsFailedJobs
 from reader.tui.screens.confirm import ConfirmScreen
 
 FORMAT_NAMES = {"md": "Markdown", "bibtex": "BibTeX", "csv": "CSV", "json": "JSON"}
@@ -28,7 +29,7 @@ class ExportRequest:
     create_folder: bool = False  # the user agreed to create the missing folder
 
 
-class ExportScreen(ModalScreen[ExportRequest | None]):
+class ExportScreen(ReportsFailedJobs, ModalScreen[ExportRequest | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export_cancel")]
 
     def __init__(self, what: str, count: int, stem: str) -> None:

@@ -66,7 +66,9 @@ def detail_content(
     if paper.links:
         parts += [Content(""), Content("Links").stylize(style("paper-detail--heading"))]
         for number, link in enumerate(paper.links, start=1):
-            parts.append(Content.assemble((f"[{number}] ", style("paper-detail--meta")), (link, style("paper-detail--link"))))
+            parts.append(
+                Content.assemble((f"[{number}] ", style("paper-detail--meta")), (link, style("paper-detail--link")))
+            )
     return Content("\n").join(parts)
 
 
@@ -74,7 +76,8 @@ def annotation_lines(tags: tuple[str, ...], note: str, highlight: Highlight, sty
     """The user's tags (one line) and note (under a heading), when there are any."""
     lines: list[Content] = []
     if tags:
-        lines.append(Content.assemble(("tags ", style("paper-detail--meta")), (" ".join(f"#{t}" for t in tags), style("paper-detail--tags"))))
+        hashtags = " ".join(f"#{t}" for t in tags)
+        lines.append(Content.assemble(("tags ", style("paper-detail--meta")), (hashtags, style("paper-detail--tags"))))
     if note:
         lines += [Content(""), Content("Note").stylize(style("paper-detail--heading"))]
         lines.append(highlighted(note, highlight, style("paper-detail--note"), style("paper-detail--match")))

@@ -157,7 +157,8 @@ class PaperList(VirtualList):
 
         title_text = summary.title if summary else paper_id
         seen = len(summary.digest_ids) if summary else 0
-        meta = f"{f'{seen}×' if seen > 1 else '':>2} {date_label(summary.date if summary else None, rows.this_year):>{DATE_WIDTH}} "
+        day = date_label(summary.date if summary else None, rows.this_year)
+        meta = f"{f'{seen}×' if seen > 1 else '':>2} {day:>{DATE_WIDTH}} "
         lead = Content.assemble(
             " ",
             (UNREAD_MARK if not read else " ", part("paper-list--unread-mark")),

@@ -1,9 +1,10 @@
 """A list that draws only the rows on screen (Textual's Line API), for 100,000 rows and more.
 
 Rows are `row_height` lines each (one, or two when the paper list shows snippets), so the
-row under line y is `(scroll_offset.y + y) // row_height` and setting the row count is O(1). Rendered rows are kept in an LRU cache of strips; subclasses clear it
-when what a row shows changes (`refresh_rows`). Keys live in the screen's bindings: the
-list only offers cursor methods, so one table of commands drives every list.
+row under line y is `(scroll_offset.y + y) // row_height` and setting the row count is O(1).
+Rendered rows are kept in an LRU cache of strips; subclasses clear it when what a row shows
+changes (`refresh_rows`). Keys live in the screen's bindings: the list only offers cursor
+methods, so one table of commands drives every list.
 """
 
 from __future__ import annotations
@@ -167,10 +168,12 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         top = round(self.scroll_offset.y)
         first_line = self.cursor * self._row_height
         last_line = first_line + self._row_height - 1
+        # force: rows set before the scrollbar is laid out (e.g. the cursor restored far down at
+        # start) would not scroll yet, and no later layout is sure to bring the cursor into view.
         if first_line < top:
-            self.scroll_to(y=first_line, animate=False, immediate=True)
+            self.scroll_to(y=first_line, animate=False, immediate=True, force=True)
         elif last_line >= top + height:
-            self.scroll_to(y=last_line - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=last_line - height + 1, animate=False, immediate=True, force=True)
 
     # -- drawing ---------------------------------------------------------------------------
 

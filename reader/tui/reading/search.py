@@ -1,0 +1,236 @@
+"""Searching and filtering: the list follows the query, view, digest and tag.
+
+A search is debounced and exclusive: a newer keystroke cancels the stale search, whose thread
+is told to stop and is not waited for (see SearchThreads), and a stale result is never shown.
+The hits per view and digest follow the rows; the saved views are counted the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from textual import work
+
+from reader.domain.cancel import CancelToken
+from reader.domain.library_view import LibraryView
+from reader.domain.models import SavedView
+from reader.domain.text import strip_controls
+from reader.domain.views import View
+from reader.library.listing import Listing, count_facets, list_papers
+from reader.library.saved_views import count_saved_views
+from reader.search.highlight import Highlight
+from reader.search.snippets import SnippetCache, make_snippets
+from reader.tui.context import ReaderContext
+from reader.tui.model import Changes, newest_year
+from reader.tui.reading.session import SessionScreen
+from reader.tui.search_threads import SearchThreads
+from reader.tui.widgets.paper_list import PaperRows
+
+SEARCH_DEBOUNCE = 0.15  # seconds of quiet typing before a search starts
+SAVED_COUNT_DELAY = 0.3  # seconds of quiet marking before the saved views are recounted
+
+
+class SearchScreen(SessionScreen):
+    def __init__(self, context: ReaderContext) -> None:
+        super().__init__(context)
+        self._search_threads = SearchThreads()
+        self._snippets = SnippetCache()
+
+    # -- the user's choices, kept by the model ---------------------------------------------------
+
+    @property
+    def search_text(self) -> str:
+        return self.model.query
+
+    @search_text.setter
+    def search_text(self, text: str) -> None:
+        self._apply(self.model.set_query(text))
+
+    @property
+    def current_view(self) -> View:
+        return self.model.view
+
+    @current_view.setter
+    def current_view(self, view: View) -> None:
+        self._apply(self.model.set_view(view))
+
+    @property
+    def digest_id(self) -> int | None:
+        return self.model.digest_id
+
+    @digest_id.setter
+    def digest_id(self, digest_id: int | None) -> None:
+        self._apply(self.model.set_digest(digest_id))
+
+    @property
+    def tag(self) -> str | None:
+        return self.model.tag
+
+    @tag.setter
+    def tag(self, tag: str | None) -> None:
+        self._apply(self.model.set_tag(tag))
+
+    @property
+    def library_view(self) -> LibraryView | None:
+        return self.model.library_view
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        return self.model.notices
+
+    @property
+    def saved_views(self) -> tuple[SavedView, ...]:
+        return self.model.saved_views
+
+    def _apply(self, changes: Changes) -> None:
+        if changes.rows:
+            self.refilter(SEARCH_DEBOUNCE if changes.typed else 0.0)
+        if changes.facets:
+            self.recount_facets()
+        super()._apply(changes)  # the filter pane, the session
+        if changes.saved_counts:
+            self.count_saved_views()
+        elif changes.saved_counts_later:
+            self.count_saved_views(SAVED_COUNT_DELAY)
+
+    # -- the list -------------------------------------------------------------------------------
+
+    def refilter(self, debounce: float = 0.0) -> None:
+        if self.model.library_view is not None:
+            self.run_search(self.model.query, self.model.view, self.model.digest_id, debounce)
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def run_search(self, text: str, view: View, digest_id: int | None, debounce: float) -> None:
+        if debounce:
+            await asyncio.sleep(debounce)  # a newer keystroke cancels this worker here
+        model = self.model
+        library_view = model.library_view
+        if library_view is None or model.waits_for_provenance():
+            return  # the loading layer refilters once it knows what is new
+        marks, annotations, tag, library = model.marks, model.annotations, model.tag, self.library
+        new_ids, visible = model.new_ids(), model.visible_ids(library_view)
+        keep = model.selected_or_restored()
+        rows_shown = max(1, self.paper_list.scrollable_content_region.height // 2 + 1)
+        cache = self._snippets
+        token = CancelToken()  # cancelled with this worker: the thread stops at its next check
+
+        def search() -> Listing:
+            return list_papers(
+                library, library_view, text, view, digest_id, marks.read, marks.starred, keep, rows_shown, cache,
+                tag, annotations, new_ids, visible, cancel=token,
+            )
+
+        listing = await self._in_search_thread(search, token)
+        if library_view is not model.library_view:
+            return
+        self.show_results(listing, library_view)
+        # the counts follow the rows: a newer search cancels this worker before they land
+        facets = await self._in_search_thread(
+            lambda: count_facets(library, library_view, listing, marks.read, marks.starred, cancel=token), token
+        )
+        changes = model.set_facets(facets, listing) if library_view is model.library_view else None
+        if changes:  # without a query and none before: the pane is right
+            self._apply(changes)
+            if model.marks is not marks:  # a mark changed while they were counted
+                self.recount_facets()
+
+    @work(exclusive=True, group="facets", exit_on_error=False)
+    async def recount_facets(self) -> None:
+        """The search's hits per view and digest again after a mark changed: a paper read or
+        starred moves between the Unread and Starred hits."""
+        model = self.model
+        listing, library_view, marks = model.facets_of, model.library_view, model.marks
+        if listing is None or library_view is None or model.facets is None:
+            return
+        library = self.library
+        token = CancelToken()
+        facets = await self._in_search_thread(
+            lambda: count_facets(library, library_view, listing, marks.read, marks.starred, cancel=token), token
+        )
+        if model.facets_of is listing and model.library_view is library_view and model.marks is marks:
+            self._apply(model.set_facets(facets, listing))  # else a newer search or mark counts them again
+
+    async def _in_search_thread(self, job: Callable[[], Any], token: CancelToken) -> Any:
+        """Run a search job on a search thread. When a newer search cancels this worker, the
+        job is told to stop and is not waited for: the newer one starts on another thread."""
+        future = self._search_threads.submit(job)
+        try:
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            token.cancel()
+            future.cancel()  # not started yet: it never runs
+            raise
+
+    def on_unmount(self) -> None:
+        self._search_threads.shutdown()
+
+    def show_results(self, listing: Listing, view: LibraryView) -> None:
+        model = self.model
+        keep = model.keep_selected()
+        parsed, result, ids = listing.parsed, listing.result, listing.ids
+        # A query notice goes to the message log when the status line starts showing it, not
+        # again on each keystroke that keeps it there (a toast would get in the way of typing).
+        for notice in model.take_notices(tuple(dict.fromkeys(parsed.notices + result.notices))):
+            self.context.message_log.add(strip_controls(notice), "warning", "Search")
+        if listing.snippets:
+            self._snippets.put(listing.highlight, listing.snippets)
+        rows = PaperRows(
+            ids, view.papers, Highlight.of(parsed), newest_year(view), model.empty_text(parsed),
+            listing.with_snippets, listing.snippets,
+        )
+        self.highlight = rows.highlight
+        self.paper_list.show(rows, keep)
+        if not ids:
+            self._select(None)
+        self._update_titles()
+        self._update_filters()
+        if model.restore_query:
+            self.call_after_refresh(self._search_restored_query)
+
+    def _select(self, paper_id: str | None) -> None:
+        """The list's selection moved (the main screen loads the paper)."""
+        self.model.select(paper_id)
+
+    def _search_restored_query(self) -> None:
+        """The session's query, searched once the list is up (a slow one never holds up the start)."""
+        query = self.model.take_restored_query()
+        if query:
+            self.filter_pane.set_search_text(query)
+            self.search_text = query
+
+    def show_snippets(self, rows: PaperRows, paper_ids: list[str]) -> None:
+        """The matching fragments of rows scrolled into view: those known now, the rest later."""
+        known = self._snippets.for_ids(paper_ids, rows.highlight)
+        if known:
+            self.paper_list.add_snippets(rows, known)
+        missing = self._snippets.missing(paper_ids, rows.highlight)
+        if missing:
+            self.load_snippets(rows, missing)
+
+    # Not exclusive: each request is for other rows, and a cancelled one would leave its rows
+    # blank until they are drawn again.
+    @work(group="snippets", exit_on_error=False)
+    async def load_snippets(self, rows: PaperRows, paper_ids: list[str]) -> None:
+        library = self.library
+        snippets = await asyncio.to_thread(lambda: make_snippets(library.abstracts(paper_ids), rows.highlight))
+        self._snippets.put(rows.highlight, snippets)
+        self.paper_list.add_snippets(rows, snippets)
+
+    # -- the saved views' counts ----------------------------------------------------------------
+
+    @work(exclusive=True, group="saved-counts", exit_on_error=False)
+    async def count_saved_views(self, delay: float = 0.0) -> None:
+        if delay:
+            await asyncio.sleep(delay)  # a newer change of marks cancels this worker here
+        model = self.model
+        saved, marks, annotations, library = model.saved_views, model.marks, model.annotations, self.library
+        if not saved or model.library_view is None:
+            return
+        counts = await self._in_search_thread(
+            partial(count_saved_views, library, saved, marks.read, marks.starred, annotations, model.muting.ids),
+            CancelToken(),
+        )
+        self._apply(model.set_saved_counts(saved, counts))
