@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from support.cli import as_json, run
+
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 
 
-def run(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "READER_HOME": str(home)}
-    result = subprocess.run(
-        [sys.executable, "-m", "reader", *args], capture_output=True, text=True, env=env, timeout=120
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return result
-
-
-def as_json(result: subprocess.CompletedProcess):
-    return json.loads(result.stdout)
-
-
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    return tmp_path_factory.mktemp("home")
+def home(tmp_path_factory, default_seeds_index):
+    return default_seeds_index.copy_into(tmp_path_factory.mktemp("home"))
 
 
 def test_digests_lists_the_five_seeds(home):

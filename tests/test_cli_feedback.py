@@ -14,17 +14,15 @@ from pathlib import Path
 import pytest
 from reader.state.store import StateStore, state_path
 
-from test_cli import run
+from support.cli import run
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 MUTE_RULE = "title:survey"  # hides 7 of the 383 seed papers
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("feedback")
-    run(home, "index")
-    return home
+def home(tmp_path_factory, default_seeds_index):
+    return default_seeds_index.copy_into(tmp_path_factory.mktemp("feedback"))
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,6 @@ import pytest
 from benchmarks.queries import query_sets
 from benchmarks.synthetic import write_corpus
 from reader.library.library import Library
-from reader.paths import seeds_dir
 from reader.search import fastsearch
 from reader.search.fastsearch import FastSearch, make_term_function
 from reader.search.index import ANALYZER, Document
@@ -76,11 +74,10 @@ def library_for(root: Path, sources: list[Path]) -> Library:
 
 
 @pytest.fixture(scope="module")
-def seeds(tmp_path_factory):
+def seeds(tmp_path_factory, seeds_index):
     root = tmp_path_factory.mktemp("fast-seeds")
-    folder = root / "digests"
-    shutil.copytree(seeds_dir(), folder)
-    library = library_for(root, [folder])
+    library = Library([seeds_index.digests], seeds_index.copy_index(root / "index"))
+    library.sync()
     fast = FastSearch(root / "fast")
     fast.rebuild(library.catalog.documents(library.view().order))
     yield library, fast
@@ -185,10 +182,11 @@ def test_same_hits_as_whoosh_for_the_benchmark_queries(synthetic):
     assert_same_hits(*synthetic, texts)
 
 
-def test_phrases_of_frequent_words_use_the_pair_index_and_stay_exact(tmp_path, monkeypatch):
+def test_phrases_of_frequent_words_use_the_pair_index_and_stay_exact(tmp_path, monkeypatch, seeds_index):
     # With a low threshold every word is frequent: phrases are answered from the pair postings.
     monkeypatch.setattr(fastsearch, "BIGRAM_MIN_DF", 2)
-    library = library_for(tmp_path, [seeds_dir()])
+    library = Library([seeds_index.digests], seeds_index.copy_index(tmp_path / "index"))
+    library.sync()
     fast = FastSearch(tmp_path / "fast")
     fast.rebuild(documents_of(library))
     segment = fast._snapshot.segments[0]

@@ -13,7 +13,7 @@ import pytest
 from reader import cli
 from reader.system.files import FileWriteError, MissingFolder, write_file
 
-from test_reliability import folder, run  # noqa: F401  (fixtures used by name)
+from support.cli import run
 
 
 def leftovers(where: Path) -> list[str]:

@@ -299,10 +299,8 @@ def test_stdin_as_a_digest_is_not_called_a_broken_link(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def seeded_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    run(home, "index")
-    return home
+def seeded_home(tmp_path_factory, default_seeds_index):
+    return default_seeds_index.copy_into(tmp_path_factory.mktemp("home"))
 
 
 def test_add_renames_a_hidden_file_so_its_papers_appear(seeded_home, tmp_path):

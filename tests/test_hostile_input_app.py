@@ -11,8 +11,8 @@ from reader.tui.screens.main import MainScreen
 from reader.tui.widgets.filter_list import FilterList
 from rich.cells import cell_len
 
-from test_e2e_tmux import start
-from test_reader_app import home, make_app, wait_until  # noqa: F401  (fixtures used by name)
+from support.app import make_app, wait_until
+from support.tmux import start
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 SIZE = (120, 36)

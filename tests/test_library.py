@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from reader.library.library import Library, discover_digest_files
-from reader.paths import seeds_dir
 from reader.search.query import parse_query
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
@@ -21,11 +20,9 @@ def write_digest(path: Path, date_line: str, titles: list[str], abstract: str = 
 
 
 @pytest.fixture(scope="module")
-def seeds_library(tmp_path_factory):
-    root = tmp_path_factory.mktemp("seeds")
-    folder = root / "digests"
-    shutil.copytree(seeds_dir(), folder)
-    library = Library([folder], root / "index")
+def seeds_library(tmp_path_factory, seeds_index):
+    index = seeds_index.copy_index(tmp_path_factory.mktemp("seeds") / "index")
+    library = Library([seeds_index.digests], index)
     library.sync()
     yield library
     library.close()

@@ -8,16 +8,7 @@ import time
 
 from reader.state.store import state_path
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    settle,
-    wait_until,
-)
-from test_tui_tags_notes import detail_text
+from support.app import SIZE, detail_text, make_app, ready, settle, wait_until
 
 STAR = "★"
 

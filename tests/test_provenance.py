@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 
 import pytest
-from reader import paths
-from reader.domain.library_view import DigestInfo, LibraryView, PaperSummary
 from reader.domain.triage import Marks, View, new_members, tally
 from reader.library.library import Library
 from reader.library.mute import BadRule, match_rules, parse_rule, without_muted
@@ -15,28 +12,17 @@ from reader.library.provenance import new_to_user, provenance, to_record
 from reader.search.similar import similar_papers
 from reader.state.store import StateStore
 
+from support.views import small_view
+
 CHEAPLY = "Cheaply Evaluating Inference Efficiency Metrics for Autoregressive Transformer APIs"
 
 
 @pytest.fixture(scope="module")
-def seeds(tmp_path_factory):
-    library = Library([paths.seeds_dir()], tmp_path_factory.mktemp("cache"))
+def seeds(tmp_path_factory, seeds_index):
+    library = Library([seeds_index.digests], seeds_index.copy_index(tmp_path_factory.mktemp("cache") / "index"))
     library.sync()
     yield library
     library.close()
-
-
-def small_view() -> LibraryView:
-    """Mar 17 (a, b, c), Mar 14 (c, d, d again), an undated digest (d, e)."""
-    digests = [
-        DigestInfo(1, "/d/2025-03-17.txt", "Mar 17", date(2025, 3, 17), 3, ()),
-        DigestInfo(2, "/d/2025-03-14.txt", "Mar 14", date(2025, 3, 14), 3, ()),
-        DigestInfo(3, "/d/notes.txt", "notes", None, 2, ()),
-    ]
-    where = {"a": (1,), "b": (1,), "c": (1, 2), "d": (2, 3), "e": (3,)}
-    papers = {pid: PaperSummary(pid, f"Paper {pid}", None, ids) for pid, ids in where.items()}
-    members = {1: frozenset("abc"), 2: frozenset("cd"), 3: frozenset("de")}
-    return LibraryView(digests, papers, list("abcde"), members)
 
 
 def test_first_appearance_is_the_oldest_dated_digest():

@@ -11,17 +11,7 @@ from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.message_log import MessageLogScreen
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    search,
-    settle,
-    wait_until,
-)
-from test_tui_plain_text import screen_text, shows, still_running, toasts
+from support.app import SIZE, make_app, ready, screen_text, search, settle, shows, still_running, toasts, wait_until
 
 MELANGE_LINK = "https://github.com/tyler-griggs/melange-release"
 

@@ -24,31 +24,10 @@ from reader.tui.screens.view_name import ViewNameScreen
 from reader.tui.widgets.filter_list import FilterList
 from textual.command import CommandPalette
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    settle,
-    wait_until,
-)
+from support.app import SIZE, make_app, ready, settle, shows, still_running, toasts, wait_until
 
 HOSTILE = ("[/]", "[a=b c=d]", "[@click=app.quit]x[/]")
 WIDE = (160, 40)  # room for every toast and palette entry on one line
-
-
-def screen_text(app) -> str:
-    """What the terminal shows now, as text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def still_running(app) -> bool:
-    return app.is_running and app.return_code is None
-
-
-async def shows(pilot, text: str, timeout: float = 5.0) -> None:
-    await wait_until(pilot, lambda: text in screen_text(pilot.app), timeout)
 
 
 async def type_search(pilot, screen: MainScreen, text: str) -> None:
@@ -153,12 +132,6 @@ async def test_the_palette_lists_saved_views_before_anything_is_typed(home, fixt
 
 
 # -- toasts and dialogs ----------------------------------------------------------------------------
-
-
-def toasts(app) -> str:
-    from textual.widgets._toast import Toast
-
-    return "\n".join(str(toast.render()) for toast in app.screen.query(Toast))
 
 
 async def test_markup_typed_in_the_tags_and_note_dialogs_is_shown_as_typed(home, fixture_digests):

@@ -8,19 +8,7 @@ from reader.tui.screens.mute import MuteScreen
 from reader.tui.widgets.filter_list import FilterList
 from reader.tui.widgets.similar_list import SimilarList
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    run_from_palette,
-    search,
-    seed_digests,
-    settle,
-    shown_titles,
-    wait_until,
-)
+from support.app import SIZE, make_app, ready, run_from_palette, search, settle, shown_titles, wait_until
 
 CHEAPLY = "Cheaply Evaluating Inference Efficiency Metrics for Autoregressive Transformer APIs"
 

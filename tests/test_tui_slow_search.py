@@ -20,16 +20,7 @@ from reader.library.library import Library
 from reader.state.store import StateStore, state_path
 from reader.tui.screens.main import SESSION_KEY
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    settle,
-    shown_titles,
-    wait_until,
-)
+from support.app import SIZE, make_app, ready, settle, shown_titles, wait_until
 
 SLOW = "slowword"
 

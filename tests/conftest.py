@@ -1,0 +1,67 @@
+"""Fixtures shared by the test files. Helpers they call by name are in tests/support/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from support.app import FIXTURES
+from support.cli import write_digest
+from support.seeds import IndexedHome, dated_seeds, index_home
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """An empty READER_HOME for this test, set in the environment (the app reads it)."""
+    monkeypatch.setenv("READER_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def fixture_digests(tmp_path) -> Path:
+    """A copy of the small fixture digests (tests/fixtures/digests), free to change."""
+    folder = tmp_path / "digests"
+    shutil.copytree(FIXTURES, folder)
+    return folder
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """Two small digests sharing one paper: three papers."""
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    write_digest(folder / "2026-01-01.txt", "Jan 1", ["Alpha Paper", "Shared Paper"])
+    write_digest(folder / "2026-01-02.txt", "Jan 2", ["Beta Paper", "Shared Paper"])
+    return folder
+
+
+# -- the seeds, indexed once per session (per worker under xdist) -----------------------------
+
+
+@pytest.fixture(scope="session")
+def seeds_index(tmp_path_factory) -> IndexedHome:
+    """A dated copy of the seeds (support.seeds.SEEDS_MTIME) and its index. Read only."""
+    root = tmp_path_factory.mktemp("seeds")
+    return index_home(root / "home", dated_seeds(root / "seeds"))
+
+
+@pytest.fixture(scope="session")
+def default_seeds_index(tmp_path_factory) -> IndexedHome:
+    """The index `reader` builds with no --digests: the bundled seeds."""
+    return index_home(tmp_path_factory.mktemp("default-seeds") / "home")
+
+
+@pytest.fixture
+def seed_digests(home, seeds_index) -> Path:
+    """The seeds as a digest folder, with `home` holding their index: the app starts as on
+    its second run. Every test shares the folder: read it, never write to it."""
+    seeds_index.copy_into(home)
+    return seeds_index.digests
+
+
+@pytest.fixture
+def seeded_home(home, default_seeds_index) -> Path:
+    """`home` after `reader index`: the bundled seeds indexed."""
+    return default_seeds_index.copy_into(home)
