@@ -99,6 +99,7 @@ def wait_for(condition, timeout: float, step: float = 0.05) -> bool:
 # -- a killed bulk index -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_a_killed_bulk_index_leaves_no_worker_and_the_next_run_indexes(tmp_path, how):
     big = tmp_path / "big"

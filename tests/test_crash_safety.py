@@ -20,7 +20,7 @@ CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 KILLS = int(os.environ.get("READER_TEST_KILLS", 40 if CI else 200))
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")]
 
 
 def test_sigkill_never_loses_a_reported_mark(tmp_path):

@@ -86,6 +86,7 @@ def test_hostile_titles_show_literally_and_leave_the_terminal_intact(home, tmp_p
         terminal.close()
 
 
+@pytest.mark.slow  # looks at a paper for longer than read_on_open
 def test_a_paper_only_shown_is_not_read(home, seeds_index):
     """Launch, look at the first paper for 5 s (read_on_open is 2 s), quit: nothing was read."""
     seeds_index.add_default_index(home)  # a second start: the seeds are indexed

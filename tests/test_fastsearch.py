@@ -196,6 +196,7 @@ def test_phrases_of_frequent_words_use_the_pair_index_and_stay_exact(tmp_path, m
     library.close()
 
 
+@pytest.mark.slow  # every stored prefix is checked against Whoosh
 def test_short_prefixes_stored_as_bitsets_stay_exact(synthetic, tmp_path, monkeypatch):
     monkeypatch.setattr(fastsearch, "SHORT_PREFIX_MIN_POSTINGS", 1)
     library, _ = synthetic
