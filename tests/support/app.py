@@ -93,6 +93,18 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+def text_in(app, widget) -> str:
+    """What the terminal shows inside `widget`, as text, line by line."""
+    region = widget.content_region
+    lines = screen_text(app).splitlines()[region.y : region.bottom]
+    return "\n".join(line[region.x : region.right] for line in lines)
+
+
+def squeezed(text: str) -> str:
+    """The text without its white space: the same however it is wrapped."""
+    return "".join(text.split())
+
+
 def still_running(app) -> bool:
     return app.is_running and app.return_code is None
 
