@@ -296,9 +296,8 @@ def test_a_data_folder_holding_another_users_file_is_refused(tmp_path, folder):
     before = state.read_bytes()
     result = run(home, "--digests", str(folder), "mark", "star", "0000", check=False)
     assert result.returncode == 2
-    assert f"reader: not using the data folder {home / 'data'}: {state} belongs to another user (uid {FOREIGN_UID})" in (
-        result.stderr
-    )
+    refused = f"reader: not using the data folder {home / 'data'}: {state} belongs to another user (uid {FOREIGN_UID})"
+    assert refused in result.stderr
     assert state.read_bytes() == before
 
 

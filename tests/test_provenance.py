@@ -36,7 +36,7 @@ def test_new_and_seen_before_add_up_to_the_entries_even_with_a_repeat():
     assert (news[1].new, news[1].seen_before) == (2, 1)  # c was in Mar 14 first
     assert (news[2].new, news[2].seen_before) == (2, 1)  # d listed twice: new once
     assert (news[3].new, news[3].seen_before) == (1, 1)
-    assert all(item.entries == info.entries for info, item in zip(small_view().digests, news.values()))
+    assert all(item.entries == info.entries for info, item in zip(small_view().digests, news.values(), strict=True))
 
 
 def test_mar_14_of_the_seeds_splits_its_106_entries(seeds):

@@ -133,7 +133,8 @@ def test_list_papers_narrows_to_the_view_snippets_the_opening_rows_and_counts_fa
         assert count_facets(library, view, everything, frozenset(), frozenset()).views[View.ALL] == 2
         first, second = everything.ids
         assert list(everything.snippets) == [first]  # only the rows on screen
-        assert "quantization" in [everything.snippets[first].text[a:b].lower() for a, b in everything.snippets[first].spans]
+        snippet = everything.snippets[first]
+        assert "quantization" in [snippet.text[a:b].lower() for a, b in snippet.spans]
         read = frozenset({first})
         unread = list_papers(library, view, "quantization", View.UNREAD, None, read, frozenset(), rows_shown=5)
         assert unread.ids == [second]
@@ -142,7 +143,9 @@ def test_list_papers_narrows_to_the_view_snippets_the_opening_rows_and_counts_fa
         assert sum(facets.digests.values()) == 1  # digests count the hits in the view
         cache = SnippetCache()
         cache.put(unread.highlight, unread.snippets)
-        again = list_papers(library, view, "quantization", View.UNREAD, None, read, frozenset(), rows_shown=5, cache=cache)
+        again = list_papers(
+            library, view, "quantization", View.UNREAD, None, read, frozenset(), rows_shown=5, cache=cache
+        )
         assert again.snippets[second] is unread.snippets[second]  # taken from the cache
         plain = list_papers(library, view, "", View.UNREAD, None, read, frozenset(), rows_shown=5)
         assert count_facets(library, view, plain, read, frozenset()) is None

@@ -234,7 +234,8 @@ def test_a_tag_filter_keeps_the_date_order_without_words(seeds_library):
     order = seeds_library.view().order
     chosen = [order[5], order[1], order[40]]
     annotations = Annotations({pid: ("later",) for pid in chosen}, {})
-    assert seeds_library.search(parse_query("tag:later"), annotations=annotations).ids == [order[1], order[5], order[40]]
+    found = seeds_library.search(parse_query("tag:later"), annotations=annotations)
+    assert found.ids == [order[1], order[5], order[40]]
 
 
 def test_annotation_snapshots_derive_sets_once_and_patch_after_undo():

@@ -150,7 +150,9 @@ async def test_y_uses_the_system_clipboard_tool_when_there_is_one(home, fixture_
         assert copied.startswith("Mélange: Cost Efficient") and MELANGE_LINK in copied
 
 
-async def test_y_without_a_clipboard_tool_says_the_terminal_may_not_take_it(home, fixture_digests, monkeypatch, tmp_path):
+async def test_y_without_a_clipboard_tool_says_the_terminal_may_not_take_it(
+    home, fixture_digests, monkeypatch, tmp_path
+):
     monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
     async with make_app(fixture_digests).run_test(size=SIZE, notifications=True) as pilot:
         await search(pilot, "melange")

@@ -22,7 +22,9 @@ def filter_row(screen, kind: str, label: str | None = None, digest_id: int | Non
     filters = screen.filter_pane.query_one(FilterList)
     for index in range(filters.row_count):
         row = filters.row_at(index)
-        if row.kind == kind and (label is None or row.label == label) and (digest_id is None or row.digest_id == digest_id):
+        if row.kind != kind:
+            continue
+        if (label is None or row.label == label) and (digest_id is None or row.digest_id == digest_id):
             return index, row
     raise AssertionError(f"no {kind} row {label!r} in the filter pane")
 
@@ -155,7 +157,8 @@ async def test_M_explains_a_rule_that_cannot_mute_and_escape_cancels(home, fixtu
         await pilot.press(*"is:read", "enter")
         await pilot.pause()
         dialog = pilot.app.screen
-        assert isinstance(dialog, MuteScreen) and "is: filters cannot mute" in str(dialog.query_one("#mute-problem").render())
+        assert isinstance(dialog, MuteScreen)
+        assert "is: filters cannot mute" in str(dialog.query_one("#mute-problem").render())
         await pilot.press("escape")
         await settle(pilot)
         assert pilot.app.screen is screen and screen.paper_list.row_count == 16
