@@ -19,6 +19,13 @@ def pytest_configure(config) -> None:
     _compiled_once_for_child_processes()
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Modules with slow tests run first: under xdist the long tests start early and the
+    workers finish together, instead of one worker running the last long test alone."""
+    slow = {item.module.__name__ for item in items if item.get_closest_marker("slow") and item.module}
+    items.sort(key=lambda item: item.module is None or item.module.__name__ not in slow)
+
+
 def _quicker_pilot_keys() -> None:
     """After each key, Pilot waits for the app to go idle: it sleeps in steps until one step
     passed with under a millisecond of CPU time. The steps are 20 ms, so typing a path took

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("benchmark_smoke")]  # one run of the benchmark
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RUN = REPO_ROOT / "benchmarks" / "run.py"
 PAPERS = 300

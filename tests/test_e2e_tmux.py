@@ -87,9 +87,9 @@ def test_hostile_titles_show_literally_and_leave_the_terminal_intact(home, tmp_p
 
 
 @pytest.mark.slow  # looks at a paper for longer than read_on_open
-def test_a_paper_only_shown_is_not_read(home, seeds_index):
+def test_a_paper_only_shown_is_not_read(seeded_home):
     """Launch, look at the first paper for 5 s (read_on_open is 2 s), quit: nothing was read."""
-    seeds_index.add_default_index(home)  # a second start: the seeds are indexed
+    home = seeded_home  # a second start: the seeds are indexed
     terminal = start(home, "reader-unread")
     try:
         terminal.wait_for("Aug 7")

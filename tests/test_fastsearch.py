@@ -20,6 +20,7 @@ from reader.search.query import parse_query
 from whoosh import query as wq
 
 TERMS = make_term_function()
+pytestmark = pytest.mark.xdist_group("fastsearch")  # one worker builds the synthetic corpus once
 
 # Every shape the fast path evaluates: words, pairs, phrases (with stop words), prefixes,
 # fields, boolean operators, accents and stems.

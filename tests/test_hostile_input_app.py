@@ -4,7 +4,6 @@ and titles full of invisible characters leave the pane borders where they belong
 from __future__ import annotations
 
 import shutil
-import time
 
 import pytest
 from reader.tui.screens.main import MainScreen
@@ -72,7 +71,7 @@ def test_titles_with_invisible_characters_keep_the_pane_borders_aligned(tmp_path
     terminal = start(tmp_path / "home", "reader-invisible", "--digests", str(digest))
     try:
         terminal.wait_for("Plain Paper Title")
-        time.sleep(0.5)  # the detail pane fills a moment later
+        terminal.wait_for("We propose")  # the detail pane fills a moment later: the first abstract
         rows = [line for line in terminal.screen().splitlines() if "│" in line]
         assert len(rows) > len(INVISIBLE_TITLES)
         # Side by side (wide) or stacked (narrow), every row has its pane borders in the
