@@ -19,6 +19,14 @@ def pytest_configure(config) -> None:
     _compiled_once_for_child_processes()
 
 
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto`: two workers per core. A Pilot test spends about half its time asleep,
+    waiting for the app to go idle, and a CLI test waiting for its `reader` process: with
+    one worker per core, the cores sit idle a third of the run."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 2 * cores
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     """Modules with slow tests run first: under xdist the long tests start early and the
     workers finish together, instead of one worker running the last long test alone."""
