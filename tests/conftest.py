@@ -11,7 +11,7 @@ import pytest
 
 from support.app import FIXTURES
 from support.cli import write_digest
-from support.seeds import IndexedHome, dated_seeds, index_home
+from support.seeds import IndexedHome, built_once, dated_seeds, index_home
 
 
 def pytest_configure(config) -> None:
@@ -82,16 +82,23 @@ def folder(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeds_index(tmp_path_factory) -> IndexedHome:
-    """A dated copy of the seeds (support.seeds.SEEDS_MTIME) and its index. Read only."""
-    root = tmp_path_factory.mktemp("seeds")
-    return index_home(root / "home", dated_seeds(root / "seeds"))
+def shared_root(tmp_path_factory) -> Path:
+    """A folder all the workers of this run share (the run's own under xdist)."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
 
 
 @pytest.fixture(scope="session")
-def default_seeds_index(tmp_path_factory) -> IndexedHome:
-    """The index `reader` builds with no --digests: the bundled seeds."""
-    return index_home(tmp_path_factory.mktemp("default-seeds") / "home")
+def seeds_index(shared_root) -> IndexedHome:
+    """A dated copy of the seeds (support.seeds.SEEDS_MTIME) and its index. Read only."""
+    root = built_once(shared_root, "seeds", lambda root: index_home(root / "home", dated_seeds(root / "seeds")))
+    return IndexedHome(root / "home", root / "seeds")
+
+
+@pytest.fixture(scope="session")
+def default_seeds_index(shared_root) -> IndexedHome:
+    """The index `reader` builds with no --digests: the bundled seeds. Read only."""
+    return IndexedHome(built_once(shared_root, "default-seeds", lambda root: index_home(root / "home")) / "home")
 
 
 @pytest.fixture

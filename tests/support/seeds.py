@@ -8,8 +8,10 @@ knows them by path, size and modification time): the folder indexed is never wri
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -61,6 +63,19 @@ def dated_seeds(folder: Path) -> Path:
 def index_home(home: Path, digests: Path | None = None) -> IndexedHome:
     run(home, *(["--digests", str(digests)] if digests else []), "index")
     return IndexedHome(home, digests)
+
+
+def built_once(root: Path, name: str, build: Callable[[Path], object]) -> Path:
+    """The folder `root / name`, built by the first process that asks for it: the xdist
+    workers of one run share `root` and take turns through a lock on it."""
+    folder = root / name
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / f"{name}.built").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            build(folder)
+            (root / f"{name}.built").touch()
+    return folder
 
 
 def user_dirs(home: Path) -> paths.UserDirs:
