@@ -30,8 +30,11 @@ def pytest_xdist_auto_num_workers(config) -> int:
 def pytest_collection_modifyitems(config, items) -> None:
     """Modules with slow tests run first: under xdist the long tests start early and the
     workers finish together, instead of one worker running the last long test alone."""
-    slow = {item.module.__name__ for item in items if item.get_closest_marker("slow") and item.module}
-    items.sort(key=lambda item: item.module is None or item.module.__name__ not in slow)
+    def module(item) -> str:
+        return getattr(getattr(item, "module", None), "__name__", "")
+
+    slow = {module(item) for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: module(item) not in slow)
 
 
 def _quicker_pilot_keys() -> None:
@@ -78,7 +81,7 @@ def folder(tmp_path) -> Path:
     return folder
 
 
-# -- the seeds, indexed once per session (per worker under xdist) -----------------------------
+# -- the seeds, indexed once per run (the xdist workers share the index) ----------------------
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""The bundled seeds, indexed once per test session and copied into each home that needs them.
+"""The bundled seeds, indexed once per test run and copied into each home that needs them.
 
 Indexing the 383 seed papers takes seconds; copying the finished cache folder takes
 milliseconds. The index is built by the `reader` command itself, so a copy is exactly what
