@@ -13,18 +13,7 @@ from reader.tui.widgets.paper_list import UNREAD_MARK
 from reader.tui.widgets.progress_line import ProgressLine
 from textual.widgets import Input, Label
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    saved_marks,
-    search,
-    settle,
-    shown_titles,
-    wait_until,
-)
+from support.app import SIZE, make_app, ready, saved_marks, search, settle, shown_titles, wait_until
 
 
 async def test_first_start_shows_indexing_progress_then_the_papers(home, fixture_digests):

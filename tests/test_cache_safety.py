@@ -99,6 +99,7 @@ def wait_for(condition, timeout: float, step: float = 0.05) -> bool:
 # -- a killed bulk index -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_a_killed_bulk_index_leaves_no_worker_and_the_next_run_indexes(tmp_path, how):
     big = tmp_path / "big"
@@ -295,8 +296,8 @@ def test_a_data_folder_holding_another_users_file_is_refused(tmp_path, folder):
     before = state.read_bytes()
     result = run(home, "--digests", str(folder), "mark", "star", "0000", check=False)
     assert result.returncode == 2
-    refusal = f"reader: not using the data folder {home / 'data'}: {state} belongs to another user (uid {FOREIGN_UID})"
-    assert refusal in result.stderr
+    refused = f"reader: not using the data folder {home / 'data'}: {state} belongs to another user (uid {FOREIGN_UID})"
+    assert refused in result.stderr
     assert state.read_bytes() == before
 
 

@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from support.cli import as_json, run
+
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 
 
-def run(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "READER_HOME": str(home)}
-    result = subprocess.run(
-        [sys.executable, "-m", "reader", *args], capture_output=True, text=True, env=env, timeout=120
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return result
-
-
-def as_json(result: subprocess.CompletedProcess):
-    return json.loads(result.stdout)
-
-
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    return tmp_path_factory.mktemp("home")
+def home(tmp_path_factory, default_seeds_index):
+    return default_seeds_index.copy_into(tmp_path_factory.mktemp("home"))
 
 
 def test_digests_lists_the_five_seeds(home):
@@ -67,8 +50,8 @@ def test_star_is_seen_by_a_new_process_not_by_another_profile_and_undone(home):
     [hit] = as_json(run(home, "search", "melange", "--json", "--limit", "1"))
     assert run(home, "mark", "star", hit["id"]).stdout.strip() == "starred 1 paper"
     assert as_json(run(home, "search", "melange", "--json", "--limit", "1"))[0]["starred"] is True
-    assert as_json(run(home, "--profile", "other", "search", "melange", "--json", "--limit", "1"))[0]["starred"] is False
-    assert as_json(run(home, "search", "melange", "--profile", "other", "--json", "--limit", "1"))[0]["starred"] is False
+    for args in (("--profile", "other", "search", "melange"), ("search", "melange", "--profile", "other")):
+        assert as_json(run(home, *args, "--json", "--limit", "1"))[0]["starred"] is False
     assert "undid: star 1 paper" in run(home, "undo").stdout
     assert as_json(run(home, "search", "melange", "--json", "--limit", "1"))[0]["starred"] is False
 
@@ -102,7 +85,9 @@ def test_export_formats(home, tmp_path):
 def test_second_run_does_no_indexing_and_add_indexes_one_digest(home, tmp_path):
     assert "0 digests read, 5 unchanged" in run(home, "index").stdout
     digest = tmp_path / "2026-09-01.txt"
-    digest.write_text(f"Sep 1\n\nA Brand New Paper\n\n{ABSTRACT}\n\nAnother New Paper\n\n{ABSTRACT}\n", encoding="utf-8")
+    digest.write_text(
+        f"Sep 1\n\nA Brand New Paper\n\n{ABSTRACT}\n\nAnother New Paper\n\n{ABSTRACT}\n", encoding="utf-8"
+    )
     assert "added 2026-09-01.txt: Sep 1, 2 papers" in run(home, "add", str(digest)).stdout
     assert as_json(run(home, "stats", "--json"))["papers"] == 385
     assert "already added" in run(home, "add", str(digest)).stdout

@@ -14,17 +14,15 @@ from pathlib import Path
 import pytest
 from reader.state.store import StateStore, state_path
 
-from test_cli import run
+from support.cli import run
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 MUTE_RULE = "title:survey"  # hides 7 of the 383 seed papers
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("feedback")
-    run(home, "index")
-    return home
+def home(tmp_path_factory, default_seeds_index):
+    return default_seeds_index.copy_into(tmp_path_factory.mktemp("feedback"))
 
 
 @pytest.fixture
@@ -133,7 +131,9 @@ def test_config_prints_its_path_a_default_file_and_checks_it(home):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(run(home, "config", "--default").stdout, encoding="utf-8")
     assert run(home, "config", "--check").stdout.strip() == f"{path}: no problems"
-    path.write_text('theme = "nord"\nread_on_open = "soon"\n[keys]\ntoggle_star = "s,f"\nstar_it = "z"\n', encoding="utf-8")
+    path.write_text(
+        'theme = "nord"\nread_on_open = "soon"\n[keys]\ntoggle_star = "s,f"\nstar_it = "z"\n', encoding="utf-8"
+    )
     try:
         checked = run(home, "config", "--check", check=False)
     finally:
@@ -159,6 +159,7 @@ def test_the_reader_itself_exits_2_when_it_cannot_open_your_marks(tmp_path):
     fixtures = Path(__file__).parent / "fixtures" / "digests"
     done = subprocess.run(
         [sys.executable, "-m", "reader", "--digests", str(fixtures)], stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, timeout=120, env={**os.environ, "READER_HOME": str(tmp_path / "home")}, check=False,
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "READER_HOME": str(tmp_path / "home")},
     )
     assert done.returncode == 2 and "newer than this program supports" in done.stderr.replace("\n", " ")

@@ -16,6 +16,7 @@ from reader.state.store import StateStore, state_path
 ROOT = Path(__file__).resolve().parents[1]
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 MARKS = int(os.environ.get("READER_TEST_MARKS", 100 if CI else 500))
+pytestmark = pytest.mark.slow  # real processes racing each other
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 
 # One copy of the app: opens the state the way the CLI and the TUI do, then stars papers

@@ -72,7 +72,8 @@ def test_a_toml_error_starts_with_file_and_line(tmp_path):
 
 def test_problems_are_listed_in_line_order(tmp_path):
     config, path = config_with(tmp_path, 'read_on_open = "soon"\n[keys]\nnope = "z"\nundo = "s"\ncolour = 1\n')
-    lines = [int(re.match(rf"{re.escape(str(path))}:(\d+): ", p).group(1)) for p in all_problems(config, key_bindings())]
+    located = rf"{re.escape(str(path))}:(\d+): "
+    lines = [int(re.match(located, p).group(1)) for p in all_problems(config, key_bindings())]
     assert lines == [1, 3, 4, 5]  # read_on_open, nope, undo taking s, colour (read in two passes)
 
 

@@ -10,7 +10,7 @@ from reader.library.mute import without_muted
 from reader.library.provenance import DigestNews, provenance
 from reader.search.facets import facet_counts
 
-from test_provenance import small_view
+from support.views import small_view
 
 
 def test_a_digests_new_and_seen_count_the_papers_the_view_lists():

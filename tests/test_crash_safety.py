@@ -7,6 +7,7 @@ import os
 import random
 import signal
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -20,7 +21,7 @@ CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 KILLS = int(os.environ.get("READER_TEST_KILLS", 40 if CI else 200))
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")]
 
 
 def test_sigkill_never_loses_a_reported_mark(tmp_path):
@@ -41,7 +42,9 @@ def test_sigkill_never_loses_a_reported_mark(tmp_path):
     started = time.perf_counter()
     done = subprocess.run([*command, ids[0]], env=env, capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "starred 1 paper", done.stderr
-    typical = time.perf_counter() - started
+    # How long a run takes, from the last runs that finished: the machine's speed changes
+    # while the test runs (other tests run beside it), and the kills must stay inside runs.
+    durations = [time.perf_counter() - started]
 
     reported = {ids[0]}
     attempted = {ids[0]}
@@ -51,6 +54,8 @@ def test_sigkill_never_loses_a_reported_mark(tmp_path):
         assert attempts < len(ids), "too few kills landed; the machine may be very slow"
         pid = ids[attempts]
         attempted.add(pid)
+        typical = statistics.median(durations[-5:])
+        started = time.perf_counter()
         process = subprocess.Popen(
             [*command, pid], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
@@ -66,6 +71,7 @@ def test_sigkill_never_loses_a_reported_mark(tmp_path):
                 reported.add(pid)
                 killed_after_report += 1
             continue
+        durations.append(time.perf_counter() - started)
         out, err = process.communicate(timeout=30)
         assert process.returncode == 0 and out.strip() == "starred 1 paper", (out, err)
         assert "Traceback" not in err and "damaged" not in err, err

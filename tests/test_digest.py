@@ -10,7 +10,10 @@ import pytest
 from reader.ingest.digest import parse_bytes, parse_date_line, parse_file, parse_text, resolve_date
 from reader.paths import seeds_dir
 
-HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\nbyAK and the research community\n\n"
+HEADER = (
+    "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\n"
+    "byAK and the research community\n\n"
+)
 ABSTRACT = "We study a thing. It works well on many benchmarks and is cheap to run."
 
 
@@ -44,7 +47,12 @@ def test_titles_and_abstracts_are_paired_with_line_numbers():
 
 @pytest.mark.parametrize(
     ("line", "expected"),
-    [("Aug 7", (8, 7, None)), ("Aug 7, 2025", (8, 7, 2025)), ("2025-08-07", (8, 7, 2025)), ("September 30", (9, 30, None))],
+    [
+        ("Aug 7", (8, 7, None)),
+        ("Aug 7, 2025", (8, 7, 2025)),
+        ("2025-08-07", (8, 7, 2025)),
+        ("September 30", (9, 30, None)),
+    ],
 )
 def test_date_line_forms(line, expected):
     parsed = parse_date_line(line)
@@ -133,7 +141,8 @@ def test_title_and_abstract_without_blank_line_between():
 
 
 def test_control_characters_and_escapes_are_removed():
-    digest = parse_text(digest_text(("\x1b[31mRed\x1b[0m Title\x07", "Clears \x1b[2J the \x1b]52;c;aGk=\x07screen.")), "x.txt")
+    hostile = ("\x1b[31mRed\x1b[0m Title\x07", "Clears \x1b[2J the \x1b]52;c;aGk=\x07screen.")
+    digest = parse_text(digest_text(hostile), "x.txt")
     entry = digest.entries[0]
     assert entry.title == "Red Title"
     assert entry.abstract == "Clears the screen."

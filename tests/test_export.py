@@ -63,14 +63,14 @@ def test_csv_round_trip():
     rows = list(csv.reader(io.StringIO(export_papers(PAPERS, MARKS, "csv"))))
     header = ["id", "title", "first_seen", "digests", "links", "read", "starred", "abstract", "tags", "note"]
     assert rows[0] == header
-    first = dict(zip(rows[0], rows[1]))
+    first = dict(zip(rows[0], rows[1], strict=True))
     assert first["title"] == PAPERS[0].title
     assert first["first_seen"] == "2026-01-15"
     assert first["digests"] == "digest 2026-02-01; digest 2026-01-15"
     assert first["links"] == "https://arxiv.org/abs/2401.00001; https://github.com/x/y"
     assert (first["read"], first["starred"]) == ("true", "true")
     assert first["abstract"] == PAPERS[0].abstract
-    assert len(rows) == 5 and dict(zip(rows[0], rows[2]))["first_seen"] == ""
+    assert len(rows) == 5 and dict(zip(rows[0], rows[2], strict=True))["first_seen"] == ""
 
 
 def test_csv_neutralises_formulas():

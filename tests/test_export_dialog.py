@@ -9,16 +9,7 @@ from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.export import ExportScreen
 from textual.widgets import Input, RadioSet
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    run_from_palette,
-    settle,
-    wait_until,
-)
+from support.app import SIZE, make_app, ready, run_from_palette, settle, wait_until
 
 
 def messages(app) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,6 @@ import pytest
 from benchmarks.queries import query_sets
 from benchmarks.synthetic import write_corpus
 from reader.library.library import Library
-from reader.paths import seeds_dir
 from reader.search import analysis, fastsearch
 from reader.search.analysis import make_term_function
 from reader.search.fast import ranking, segment_builder
@@ -24,6 +22,7 @@ from reader.search.query import parse_query
 from whoosh import query as wq
 
 TERMS = make_term_function()
+pytestmark = pytest.mark.xdist_group("fastsearch")  # one worker builds the synthetic corpus once
 
 # Every shape the fast path evaluates: words, pairs, phrases (with stop words), prefixes,
 # fields, boolean operators, accents and stems.
@@ -78,11 +77,10 @@ def library_for(root: Path, sources: list[Path]) -> Library:
 
 
 @pytest.fixture(scope="module")
-def seeds(tmp_path_factory):
+def seeds(tmp_path_factory, seeds_index):
     root = tmp_path_factory.mktemp("fast-seeds")
-    folder = root / "digests"
-    shutil.copytree(seeds_dir(), folder)
-    library = library_for(root, [folder])
+    library = Library([seeds_index.digests], seeds_index.copy_index(root / "index"))
+    library.sync()
     fast = FastSearch(root / "fast")
     fast.rebuild(library.catalog.documents(library.view().order))
     yield library, fast
@@ -187,10 +185,11 @@ def test_same_hits_as_whoosh_for_the_benchmark_queries(synthetic):
     assert_same_hits(*synthetic, texts)
 
 
-def test_phrases_of_frequent_words_use_the_pair_index_and_stay_exact(tmp_path, monkeypatch):
+def test_phrases_of_frequent_words_use_the_pair_index_and_stay_exact(tmp_path, monkeypatch, seeds_index):
     # With a low threshold every word is frequent: phrases are answered from the pair postings.
     monkeypatch.setattr(segment_builder, "BIGRAM_MIN_DF", 2)
-    library = library_for(tmp_path, [seeds_dir()])
+    library = Library([seeds_index.digests], seeds_index.copy_index(tmp_path / "index"))
+    library.sync()
     fast = FastSearch(tmp_path / "fast")
     fast.rebuild(documents_of(library))
     segment = fast._snapshot.segments[0]
@@ -200,6 +199,7 @@ def test_phrases_of_frequent_words_use_the_pair_index_and_stay_exact(tmp_path, m
     library.close()
 
 
+@pytest.mark.slow  # every stored prefix is checked against Whoosh
 def test_short_prefixes_stored_as_bitsets_stay_exact(synthetic, tmp_path, monkeypatch):
     monkeypatch.setattr(segment_builder, "SHORT_PREFIX_MIN_POSTINGS", 1)
     library, _ = synthetic

@@ -14,7 +14,7 @@ import pytest
 from reader import cli, paths
 from reader.system.files import FileWriteError, MissingFolder, write_file
 
-from test_reliability import folder, run, write_digest  # noqa: F401  (fixtures used by name)
+from support.cli import run, write_digest
 
 
 def leftovers(where: Path) -> list[str]:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reader.domain.text import title_key
@@ -16,6 +17,7 @@ from reader.ingest.digest import MAX_FILE_BYTES, MAX_LINE_CHARS, parse_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 PATH = "fuzz/2025-08-07.txt"
+pytestmark = pytest.mark.slow
 FUZZ = settings(
     deadline=None, max_examples=200, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -113,7 +115,7 @@ def test_every_well_formed_paper_with_a_real_title_is_found(papers):
 # -- huge input: measured in a fresh process, so the peak RSS is this parse's own ---------
 
 _MEASURE = """
-import json, resource, sys, time
+import json, resource, sys
 from pathlib import Path
 from reader.ingest.digest import parse_file
 
@@ -130,11 +132,9 @@ def peak_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 before = peak_kib()
-start = time.perf_counter()
 digest = parse_file(Path(sys.argv[1]))
-seconds = time.perf_counter() - start
 peak = peak_kib()
-print(json.dumps({"seconds": seconds, "peak_mib": peak / 1024, "base_mib": before / 1024,
+print(json.dumps({"peak_mib": peak / 1024, "base_mib": before / 1024,
                   "entries": len(digest.entries), "longest": max((len(e.abstract) for e in digest.entries), default=0),
                   "warnings": [str(w) for w in digest.warnings]}))
 """
@@ -159,9 +159,8 @@ def test_a_50_mb_digest_is_capped_with_a_warning(tmp_path):
     stats = measure(path)
     assert any(f"{path}:" in w and "file larger than 32 MiB; the rest was not read" in w for w in stats["warnings"])
     assert stats["entries"] > 50_000  # everything up to the cap was read
-    # Bounded: the cap is 32 MiB; measured ~180 MiB peak and ~4 s here.
+    # Bounded: the cap is 32 MiB; measured ~180 MiB peak and ~4 s here (a hang: measure's timeout).
     assert stats["peak_mib"] < 8 * MAX_FILE_BYTES / (1024 * 1024), stats
-    assert stats["seconds"] < 60, stats
 
 
 def test_a_10_mb_single_line_is_cut_with_a_warning(tmp_path):
@@ -171,4 +170,3 @@ def test_a_10_mb_single_line_is_cut_with_a_warning(tmp_path):
     assert stats["entries"] == 1 and stats["longest"] <= MAX_LINE_CHARS
     assert f"{path}:5: line longer than 100,000 characters; the rest was cut" in stats["warnings"]
     assert stats["peak_mib"] < 150, stats  # measured ~50 MiB
-    assert stats["seconds"] < 20, stats

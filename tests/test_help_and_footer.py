@@ -9,14 +9,7 @@ from reader.tui.bindings import COMMANDS, keys_label
 from reader.tui.screens.help import HelpScreen, help_content
 from rich.console import Console
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    settle,
-    wait_until,
-)
+from support.app import make_app, ready, settle, wait_until
 
 
 def screen_lines(app) -> list[str]:

@@ -300,10 +300,8 @@ def test_stdin_as_a_digest_is_not_called_a_broken_link(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def seeded_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    run(home, "index")
-    return home
+def seeded_home(tmp_path_factory, default_seeds_index):
+    return default_seeds_index.copy_into(tmp_path_factory.mktemp("home"))
 
 
 def test_add_renames_a_hidden_file_so_its_papers_appear(seeded_home, tmp_path):
@@ -322,7 +320,8 @@ def test_add_copies_only_what_the_reader_reads_of_a_huge_file(seeded_home, tmp_p
         out.truncate(1024**3)  # sparse: the rest is zeros, never read
     added = run(seeded_home, "add", str(huge))
     assert added.stdout.splitlines() == [
-        "added 2026-02-01.txt: Feb 1, 1 papers; only its first 32 MiB (to line 7) was copied: the reader reads no further"
+        "added 2026-02-01.txt: Feb 1, 1 papers; only its first 32 MiB (to line 7) was copied: "
+        "the reader reads no further"
     ]
     kept = seeded_home / "data" / "digests" / "2026-02-01.txt"
     assert kept.stat().st_size <= MAX_FILE_BYTES

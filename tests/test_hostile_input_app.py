@@ -4,15 +4,14 @@ and titles full of invisible characters leave the pane borders where they belong
 from __future__ import annotations
 
 import shutil
-import time
 
 import pytest
 from reader.tui.screens.main import MainScreen
 from reader.tui.widgets.filter_list import FilterList
 from rich.cells import cell_len
 
-from test_e2e_tmux import start
-from test_reader_app import home, make_app, wait_until  # noqa: F401  (fixtures used by name)
+from support.app import make_app, wait_until
+from support.tmux import start
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 SIZE = (120, 36)
@@ -72,7 +71,7 @@ def test_titles_with_invisible_characters_keep_the_pane_borders_aligned(tmp_path
     terminal = start(tmp_path / "home", "reader-invisible", "--digests", str(digest))
     try:
         terminal.wait_for("Plain Paper Title")
-        time.sleep(0.5)  # the detail pane fills a moment later
+        terminal.wait_for("We propose")  # the detail pane fills a moment later: the first abstract
         rows = [line for line in terminal.screen().splitlines() if "│" in line]
         assert len(rows) > len(INVISIBLE_TITLES)
         # Side by side (wide) or stacked (narrow), every row has its pane borders in the

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from reader.ingest.sources import discover_digest_files
 from reader.library.library import Library
-from reader.paths import seeds_dir
 from reader.search.query import parse_query
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
@@ -22,11 +21,9 @@ def write_digest(path: Path, date_line: str, titles: list[str], abstract: str = 
 
 
 @pytest.fixture(scope="module")
-def seeds_library(tmp_path_factory):
-    root = tmp_path_factory.mktemp("seeds")
-    folder = root / "digests"
-    shutil.copytree(seeds_dir(), folder)
-    library = Library([folder], root / "index")
+def seeds_library(tmp_path_factory, seeds_index):
+    index = seeds_index.copy_index(tmp_path_factory.mktemp("seeds") / "index")
+    library = Library([seeds_index.digests], index)
     library.sync()
     yield library
     library.close()
@@ -71,15 +68,15 @@ def test_accent_folding(seeds_library):
 
 def test_stemming_finds_quantization_for_quantized(seeds_library):
     found = [seeds_library.paper(pid) for pid in seeds_library.search(parse_query("quantized")).ids]
-    only_quantization = [
-        p for p in found if "quantized" not in (p.title + p.abstract).lower() and "quantization" in (p.title + p.abstract).lower()
-    ]
+    texts = [(p.title + p.abstract).lower() for p in found]
+    only_quantization = [text for text in texts if "quantized" not in text and "quantization" in text]
     assert only_quantization, "stemming should match papers that only say 'quantization'"
 
 
 def test_phrase_with_status_filter(seeds_library):
     hits = titles(seeds_library, '"mixture of experts" is:unread')
-    texts = [(p.title + " " + p.abstract).lower() for p in map(seeds_library.paper, seeds_library.search(parse_query('"mixture of experts"')).ids)]
+    found = map(seeds_library.paper, seeds_library.search(parse_query('"mixture of experts"')).ids)
+    texts = [(p.title + " " + p.abstract).lower() for p in found]
     assert hits and all("mixture" in text and "expert" in text for text in texts)
     read = frozenset(seeds_library.search(parse_query('"mixture of experts"')).ids[:2])
     assert len(titles(seeds_library, '"mixture of experts" is:unread', read_ids=read)) == len(hits) - 2
@@ -266,7 +263,8 @@ def test_discovery_skips_folders_named_like_digests_and_broken_links(tmp_path):
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     files, warnings = discover_digest_files([tmp_path])
     assert [file.name for file in files] == ["good.txt"]
-    assert sorted(w.message for w in warnings) == ["a folder named like a digest; skipped", "broken symbolic link; skipped"]
+    skipped = ["a folder named like a digest; skipped", "broken symbolic link; skipped"]
+    assert sorted(w.message for w in warnings) == skipped
 
 
 def test_second_copy_goes_read_only_while_the_first_indexes(small, tmp_path):

@@ -27,7 +27,8 @@ def call_name(node: ast.AST) -> str:
 
 def is_safe(value: ast.AST) -> bool:
     """A literal written here, or Content built without parsing."""
-    return (isinstance(value, ast.Constant) and isinstance(value.value, (str, type(None)))) or call_name(value) in SAFE_CALLS
+    constant = isinstance(value, ast.Constant) and isinstance(value.value, (str, type(None)))
+    return constant or call_name(value) in SAFE_CALLS
 
 
 def test_borders_get_plain_content_or_a_literal():
@@ -48,7 +49,8 @@ def test_labels_and_statics_never_parse_text_as_markup():
         for node in ast.walk(tree):
             if call_name(node) in ("Label", "Static") and isinstance(node, ast.Call):
                 markup_off = any(
-                    k.arg == "markup" and isinstance(k.value, ast.Constant) and k.value.value is False for k in node.keywords
+                    k.arg == "markup" and isinstance(k.value, ast.Constant) and k.value.value is False
+                    for k in node.keywords
                 )
                 if node.args and not is_safe(node.args[0]) and not markup_off:
                     bad.append(f"{path.name}:{node.lineno}")

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 
 import pytest
-from reader import paths
 from reader.domain.counts import tally
-from reader.domain.library_view import DigestInfo, LibraryView, PaperSummary
 from reader.domain.marks import Marks
 from reader.domain.views import View, new_members
 from reader.library.library import Library
@@ -17,28 +14,17 @@ from reader.library.provenance import new_to_user, provenance, to_record
 from reader.search.similar import similar_papers
 from reader.state.store import StateStore
 
+from support.views import small_view
+
 CHEAPLY = "Cheaply Evaluating Inference Efficiency Metrics for Autoregressive Transformer APIs"
 
 
 @pytest.fixture(scope="module")
-def seeds(tmp_path_factory):
-    library = Library([paths.seeds_dir()], tmp_path_factory.mktemp("cache"))
+def seeds(tmp_path_factory, seeds_index):
+    library = Library([seeds_index.digests], seeds_index.copy_index(tmp_path_factory.mktemp("cache") / "index"))
     library.sync()
     yield library
     library.close()
-
-
-def small_view() -> LibraryView:
-    """Mar 17 (a, b, c), Mar 14 (c, d, d again), an undated digest (d, e)."""
-    digests = [
-        DigestInfo(1, "/d/2025-03-17.txt", "Mar 17", date(2025, 3, 17), 3, ()),
-        DigestInfo(2, "/d/2025-03-14.txt", "Mar 14", date(2025, 3, 14), 3, ()),
-        DigestInfo(3, "/d/notes.txt", "notes", None, 2, ()),
-    ]
-    where = {"a": (1,), "b": (1,), "c": (1, 2), "d": (2, 3), "e": (3,)}
-    papers = {pid: PaperSummary(pid, f"Paper {pid}", None, ids) for pid, ids in where.items()}
-    members = {1: frozenset("abc"), 2: frozenset("cd"), 3: frozenset("de")}
-    return LibraryView(digests, papers, list("abcde"), members)
 
 
 def test_first_appearance_is_the_oldest_dated_digest():
@@ -52,7 +38,7 @@ def test_new_and_seen_before_add_up_to_the_entries_even_with_a_repeat():
     assert (news[1].new, news[1].seen_before) == (2, 1)  # c was in Mar 14 first
     assert (news[2].new, news[2].seen_before) == (2, 1)  # d listed twice: new once
     assert (news[3].new, news[3].seen_before) == (1, 1)
-    assert all(item.entries == info.entries for info, item in zip(small_view().digests, news.values()))
+    assert all(item.entries == info.entries for info, item in zip(small_view().digests, news.values(), strict=True))
 
 
 def test_mar_14_of_the_seeds_splits_its_106_entries(seeds):

@@ -8,18 +8,7 @@ from __future__ import annotations
 
 from reader.tui.screens.help import HelpScreen
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    saved_marks,
-    search,
-    seed_digests,
-    settle,
-    wait_until,
-)
+from support.app import SIZE, make_app, ready, saved_marks, search, settle, wait_until
 
 DELAY = 0.3
 BEYOND = 1.0  # seconds: more than three times the delay

@@ -6,13 +6,6 @@ with READER_HOME in a temporary folder, and checks what the user sees and what w
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-import time
-from contextlib import suppress
-from pathlib import Path
-
-import pytest
 from reader import paths
 from reader.domain.config import Config
 from reader.state.store import StateStore, state_path
@@ -22,95 +15,20 @@ from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.main import MainScreen
 from textual import events
-from textual.command import CommandPalette
 from textual.widgets import Input
-from textual.worker import WorkerCancelled
 
-FIXTURES = Path(__file__).parent / "fixtures" / "digests"
-SIZE = (120, 36)
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("READER_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def fixture_digests(tmp_path):
-    folder = tmp_path / "digests"
-    shutil.copytree(FIXTURES, folder)
-    return folder
-
-
-@pytest.fixture
-def seed_digests(tmp_path):
-    folder = tmp_path / "seeds"
-    shutil.copytree(paths.seeds_dir(), folder)
-    return folder
-
-
-def make_app(sources: Path, read_on_open: float | None = None) -> ReaderApp:
-    return ReaderApp(sources=[sources], dirs=paths.user_dirs(), config=Config(read_on_open=read_on_open))
-
-
-def saved_marks(home: Path) -> tuple[frozenset[str], frozenset[str]]:
-    with StateStore(state_path(home / "data", "default")) as state:
-        return state.read_ids(), state.starred_ids()
-
-
-async def wait_until(pilot, condition, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the reader did not get there in time")
-        await pilot.pause(0.02)
-
-
-async def settle(pilot) -> None:
-    """Let workers and queued state writes finish, then one more refresh."""
-    app: ReaderApp = pilot.app
-    for _ in range(3):
-        with suppress(WorkerCancelled):
-            await app.workers.wait_for_complete()
-        await asyncio.wrap_future(app.state_jobs.submit(lambda: None))
-        await pilot.pause()
-
-
-async def run_from_palette(pilot, words: str) -> None:
-    """Open the command palette, type `words` and run the first command it offers."""
-    await pilot.press("ctrl+p")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-    await pilot.press(*words)
-    await pilot.pause(0.5)  # the palette searches its providers in the background
-    await pilot.press("enter")
-
-
-async def ready(pilot) -> MainScreen:
-    screen = pilot.app.screen
-    assert isinstance(screen, MainScreen)
-    await wait_until(pilot, lambda: screen.library_view is not None and screen.paper_list.row_count > 0)
-    await settle(pilot)
-    return screen
-
-
-def shown_titles(screen: MainScreen) -> list[str]:
-    view = screen.library_view
-    return [view.papers[pid].title for pid in screen.paper_list.rows.ids]
-
-
-def current_title(screen: MainScreen) -> str:
-    return screen.library_view.papers[screen.paper_list.highlighted].title
-
-
-async def search(pilot, text: str) -> MainScreen:
-    screen = pilot.app.screen
-    await pilot.press("slash", *text)
-    await wait_until(pilot, lambda: screen.search_text == text)
-    await pilot.pause(0.3)  # the debounce
-    await settle(pilot)
-    return screen
-
+from support.app import (
+    SIZE,
+    current_title,
+    make_app,
+    ready,
+    run_from_palette,
+    saved_marks,
+    search,
+    settle,
+    shown_titles,
+    wait_until,
+)
 
 # -- moving ---------------------------------------------------------------------------
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sqlite3
 import stat
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,43 +14,7 @@ from reader.library.library import Library
 from reader.state import backup
 from reader.state.store import StateError, StateStore, open_state, state_path
 
-ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
-
-
-def write_digest(path: Path, date_line: str, titles: list[str]) -> Path:
-    body = "".join(f"{title}\n\n{ABSTRACT}\n\n" for title in titles)
-    path.write_text(f"{date_line}\n\n{body}", encoding="utf-8")
-    return path
-
-
-def run(home: Path, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "READER_HOME": str(home)}
-    result = subprocess.run(
-        [sys.executable, "-m", "reader", *args], capture_output=True, text=True, env=env, timeout=timeout
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def stats(result: subprocess.CompletedProcess) -> dict:
-    return json.loads(result.stdout)
-
-
-@pytest.fixture
-def folder(tmp_path):
-    folder = tmp_path / "digests"
-    folder.mkdir()
-    write_digest(folder / "2026-01-01.txt", "Jan 1", ["Alpha Paper", "Shared Paper"])
-    write_digest(folder / "2026-01-02.txt", "Jan 2", ["Beta Paper", "Shared Paper"])
-    return folder
-
-
-def paper_id(home: Path, folder: Path, query: str) -> str:
-    [hit] = json.loads(run(home, "--digests", str(folder), "search", query, "--json").stdout)
-    return hit["id"]
-
+from support.cli import paper_id, run, stats, write_digest
 
 # -- unreadable sources ------------------------------------------------------------------
 

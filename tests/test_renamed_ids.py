@@ -15,8 +15,8 @@ from reader.library.library import Library
 from reader.library.renamed_ids import follow_renamed_ids
 from reader.state.store import StateStore, open_state, state_path
 
-from test_cli import run
-from test_reader_app import SIZE, make_app, ready, settle
+from support.app import SIZE, make_app, ready, settle
+from support.cli import run
 
 ABSTRACT = "We propose a tiny method. It is evaluated on a toy benchmark with care."
 # The zero-width space used to survive the clean-up and key as a word break ("foo bar");

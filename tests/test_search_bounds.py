@@ -5,11 +5,9 @@ Work is checked by counting (similar words looked up, terms in the plan), never 
 
 from __future__ import annotations
 
-import shutil
 import time
 
 import pytest
-from reader import paths
 from reader.domain.cancel import CancelToken, SearchCancelled
 from reader.library.library import Library
 from reader.library.mute import match_rules
@@ -26,10 +24,9 @@ from whoosh.query import FuzzyTerm, Term
 
 
 @pytest.fixture(scope="module")
-def seeds(tmp_path_factory):
-    root = tmp_path_factory.mktemp("bounds")
-    shutil.copytree(paths.seeds_dir(), root / "digests")
-    library = Library([root / "digests"], root / "cache")
+def seeds(tmp_path_factory, seeds_index):
+    index = seeds_index.copy_index(tmp_path_factory.mktemp("bounds") / "cache")
+    library = Library([seeds_index.digests], index)
     library.sync()
     yield library
     library.close()

@@ -15,15 +15,7 @@ from reader.search.facets import in_view
 from reader.search.highlight import Highlight
 from reader.search.query import parse_query
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    settle,
-    wait_until,
-)
+from support.app import SIZE, make_app, ready, settle, wait_until
 
 FIXTURES = Path(__file__).parent / "fixtures" / "digests"
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from test_cli import as_json, run
+from support.cli import as_json, run
 
 CHEAPLY = "Cheaply Evaluating Inference Efficiency Metrics for Autoregressive Transformer APIs"
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    return tmp_path_factory.mktemp("home")
+def home(tmp_path_factory, default_seeds_index):
+    return default_seeds_index.copy_into(tmp_path_factory.mktemp("home"))
 
 
 @pytest.fixture(scope="module")

@@ -6,35 +6,26 @@ Update after a deliberate change of look with `pytest --snapshot-update tests/te
 from __future__ import annotations
 
 import asyncio
-import shutil
-import time
-from pathlib import Path
 
 import pytest
-from reader import paths
-from reader.domain.config import Config
-from reader.tui.app import ReaderApp
 from reader.tui.screens.main import MainScreen
 from textual.widgets import Input
 
-FIXTURES = Path(__file__).parent / "fixtures" / "digests"
+from support.app import make_app, wait_until
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("READER_HOME", str(tmp_path / "home"))
+def app(home, fixture_digests, monkeypatch):
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)  # no blinking cursor in pictures
-    folder = tmp_path / "digests"
-    shutil.copytree(FIXTURES, folder)
-    return ReaderApp(sources=[folder], dirs=paths.user_dirs(), config=Config(read_on_open=None))
+    return make_app(fixture_digests)
 
 
 async def until_ready(pilot) -> None:
     screen = pilot.app.screen
-    deadline = time.monotonic() + 15
-    while not (isinstance(screen, MainScreen) and screen.library_view and screen.paper_list.row_count and screen.paper):
-        assert time.monotonic() < deadline, "the library did not load"
-        await pilot.pause(0.05)
+    await wait_until(
+        pilot, lambda: isinstance(screen, MainScreen) and screen.library_view and screen.paper_list.row_count
+        and screen.paper
+    )
     await quiet(pilot)
 
 

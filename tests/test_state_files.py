@@ -12,8 +12,8 @@ from pathlib import Path
 
 from reader.state.store import StateStore, state_path
 
-from test_reader_app import FIXTURES, SIZE, make_app, ready, settle, wait_until
-from test_reliability import folder, paper_id, run, stats  # noqa: F401  (fixtures used by name)
+from support.app import FIXTURES, SIZE, make_app, ready, settle, wait_until
+from support.cli import paper_id, run, stats
 
 
 def messages(app) -> str:

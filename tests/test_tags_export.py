@@ -5,9 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 
 import pytest
@@ -15,6 +12,8 @@ from reader.domain.annotations import Annotations
 from reader.domain.models import Appearance, Paper
 from reader.library.export import export_papers
 from reader.state.store import StateStore, state_path
+
+from support.cli import run
 
 PAPER = Paper(
     "p1",
@@ -74,17 +73,9 @@ def test_without_annotations_a_paper_has_no_tags_and_no_note():
 # -- the command line --------------------------------------------------------------------------
 
 
-def run(home, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "READER_HOME": str(home)}
-    result = subprocess.run([sys.executable, "-m", "reader", *args], capture_output=True, text=True, env=env, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return result
-
-
 @pytest.fixture(scope="module")
-def tagged_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
+def tagged_home(tmp_path_factory, default_seeds_index):
+    home = default_seeds_index.copy_into(tmp_path_factory.mktemp("home"))
     hits = json.loads(run(home, "search", "quantized", "--json", "--limit", "2").stdout)
     first, second = hits[0]["id"], hits[1]["id"]
     with StateStore(state_path(home / "data", "default")) as state:

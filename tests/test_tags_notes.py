@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 
 import pytest
@@ -18,7 +17,6 @@ from reader.domain.tags import (
     tags_label,
 )
 from reader.library.library import Library
-from reader.paths import seeds_dir
 from reader.search.notes import merge_note_hits
 from reader.search.query import parse_query
 from reader.state.store import JOURNAL_LIMIT, StateStore
@@ -165,10 +163,9 @@ def test_an_existing_state_file_gains_the_new_tables(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def seeds_library(tmp_path_factory):
-    root = tmp_path_factory.mktemp("seeds")
-    shutil.copytree(seeds_dir(), root / "digests")
-    library = Library([root / "digests"], root / "index")
+def seeds_library(tmp_path_factory, seeds_index):
+    index = seeds_index.copy_index(tmp_path_factory.mktemp("seeds") / "index")
+    library = Library([seeds_index.digests], index)
     library.sync()
     yield library
     library.close()
@@ -237,7 +234,8 @@ def test_a_tag_filter_keeps_the_date_order_without_words(seeds_library):
     order = seeds_library.view().order
     chosen = [order[5], order[1], order[40]]
     annotations = Annotations({pid: ("later",) for pid in chosen}, {})
-    assert seeds_library.search(parse_query("tag:later"), annotations=annotations).ids == [order[1], order[5], order[40]]
+    found = seeds_library.search(parse_query("tag:later"), annotations=annotations)
+    assert found.ids == [order[1], order[5], order[40]]
 
 
 def test_annotation_snapshots_derive_sets_once_and_patch_after_undo():

@@ -49,7 +49,10 @@ def test_unknown_macros_stay_as_typed():
     ("text", "links"),
     [
         ("Code is available at https://github.com/chaudatascience/mixturegrowth.", ("https://github.com/chaudatascience/mixturegrowth",)),
-        ("See (https://example.org/a) and https://x.y/z?q=1, then http://a.b/c!", ("https://example.org/a", "https://x.y/z?q=1", "http://a.b/c")),
+        (
+            "See (https://example.org/a) and https://x.y/z?q=1, then http://a.b/c!",
+            ("https://example.org/a", "https://x.y/z?q=1", "http://a.b/c"),
+        ),
         ("Wiki https://en.wikipedia.org/wiki/Foo_(bar).", ("https://en.wikipedia.org/wiki/Foo_(bar)",)),
         ("twice https://a.io/x and https://a.io/x.", ("https://a.io/x",)),
         ("no scheme www.example.com or ftp://files.example.com", ()),

@@ -9,17 +9,7 @@ from reader.tui.screens.tags import TagScreen
 from reader.tui.screens.view_name import ViewNameScreen
 from reader.tui.widgets.filter_list import FilterList
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    search,
-    settle,
-    wait_until,
-)
-from test_tui_tags_notes import tag
+from support.app import SIZE, make_app, ready, search, settle, tag, wait_until
 
 NARROW = (80, 24)
 

@@ -10,17 +10,7 @@ from reader.tui.screens.message_log import MessageLogScreen
 from reader.tui.state_client import StateClient
 from textual.widgets import Input
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    run_from_palette,
-    settle,
-    wait_until,
-)
-from test_tui_plain_text import still_running, toasts
+from support.app import SIZE, make_app, ready, run_from_palette, settle, still_running, toasts, wait_until
 
 
 def broken(*args, **kwargs):

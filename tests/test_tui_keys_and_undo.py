@@ -6,16 +6,7 @@ from __future__ import annotations
 from reader import paths
 from reader.tui.app import ReaderApp
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    current_title,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    saved_marks,
-    settle,
-)
+from support.app import SIZE, current_title, make_app, ready, saved_marks, settle
 
 
 async def test_a_key_claimed_from_another_binding_stays_with_it_and_is_reported(home, fixture_digests):

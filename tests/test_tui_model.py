@@ -13,7 +13,7 @@ from reader.library.saved_views import view_of
 from reader.search.query import ParsedQuery
 from reader.tui.model import NOTHING, Changes, ReaderModel
 
-from test_provenance import small_view
+from support.views import small_view
 
 
 def shown_model() -> ReaderModel:

@@ -24,31 +24,10 @@ from reader.tui.screens.view_name import ViewNameScreen
 from reader.tui.widgets.filter_list import FilterList
 from textual.command import CommandPalette
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    settle,
-    wait_until,
-)
+from support.app import SIZE, make_app, ready, settle, shows, still_running, toasts, wait_until
 
 HOSTILE = ("[/]", "[a=b c=d]", "[@click=app.quit]x[/]")
 WIDE = (160, 40)  # room for every toast and palette entry on one line
-
-
-def screen_text(app) -> str:
-    """What the terminal shows now, as text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def still_running(app) -> bool:
-    return app.is_running and app.return_code is None
-
-
-async def shows(pilot, text: str, timeout: float = 5.0) -> None:
-    await wait_until(pilot, lambda: text in screen_text(pilot.app), timeout)
 
 
 async def type_search(pilot, screen: MainScreen, text: str) -> None:
@@ -98,7 +77,8 @@ async def test_a_digest_named_with_markup_is_chosen_in_the_filter_pane(home, fix
         filters = screen.filter_pane.query_one(FilterList)
         for name in names:
             index = next(
-                i for i in range(filters.row_count) if filters.row_at(i).kind == "digest" and name in filters.row_at(i).label
+                i for i in range(filters.row_count)
+                if filters.row_at(i).kind == "digest" and name in filters.row_at(i).label
             )
             filters.focus()
             filters.set_cursor(index)
@@ -155,12 +135,6 @@ async def test_the_palette_lists_saved_views_before_anything_is_typed(home, fixt
 # -- toasts and dialogs ----------------------------------------------------------------------------
 
 
-def toasts(app) -> str:
-    from textual.widgets._toast import Toast
-
-    return "\n".join(str(toast.render()) for toast in app.screen.query(Toast))
-
-
 async def test_markup_typed_in_the_tags_and_note_dialogs_is_shown_as_typed(home, fixture_digests):
     async with make_app(fixture_digests).run_test(size=WIDE, notifications=True) as pilot:
         screen = await ready(pilot)
@@ -172,7 +146,7 @@ async def test_markup_typed_in_the_tags_and_note_dialogs_is_shown_as_typed(home,
             await pilot.press("enter")
             await pilot.pause(0.2)
             if isinstance(pilot.app.screen, TagScreen):  # not a tag: said as typed
-                await wait_until(pilot, lambda: f"Not a tag: {text}" in toasts(pilot.app))
+                await wait_until(pilot, lambda text=text: f"Not a tag: {text}" in toasts(pilot.app))
                 await pilot.press("escape")
             await wait_until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
             await pilot.press("N")
@@ -204,7 +178,7 @@ async def test_markup_typed_in_the_mute_dialog_is_muted_or_explained_as_typed(ho
                 await shows(pilot, text)
                 await pilot.press("escape")
             else:
-                await wait_until(pilot, lambda: f"Muted papers matching {text}" in toasts(pilot.app))
+                await wait_until(pilot, lambda text=text: f"Muted papers matching {text}" in toasts(pilot.app))
             assert still_running(pilot.app)
 
 
@@ -217,7 +191,7 @@ async def test_markup_typed_as_a_view_name_is_saved_confirmed_and_deleted_as_typ
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: isinstance(pilot.app.screen, ViewNameScreen))
             await pilot.press(*text, "enter")
-            await wait_until(pilot, lambda: f"the view “{text}”" in toasts(pilot.app))
+            await wait_until(pilot, lambda text=text: f"the view “{text}”" in toasts(pilot.app))
             await settle(pilot)
             await shows(pilot, text)  # listed under Saved in the filter pane
         for text in HOSTILE:
@@ -229,7 +203,7 @@ async def test_markup_typed_as_a_view_name_is_saved_confirmed_and_deleted_as_typ
             await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
             await shows(pilot, f"Delete the saved view “{text}”?")
             await pilot.press("y")
-            await wait_until(pilot, lambda: f"Deleted the saved view “{text}”" in toasts(pilot.app))
+            await wait_until(pilot, lambda text=text: f"Deleted the saved view “{text}”" in toasts(pilot.app))
         await settle(pilot)
         assert screen.saved_views == ()
         assert still_running(pilot.app)
@@ -253,8 +227,8 @@ async def test_markup_typed_as_the_export_path_is_written_and_reported_as_typed(
             path_box.value = ""
             target = tmp_path / f"{name}.md"
             await pilot.press(*str(target), "enter")
-            await wait_until(pilot, lambda: target.exists())
-            await wait_until(pilot, lambda: f"to {target}" in toasts(pilot.app))
+            await wait_until(pilot, lambda target=target: target.exists())
+            await wait_until(pilot, lambda target=target: f"to {target}" in toasts(pilot.app))
             assert still_running(pilot.app)
 
 

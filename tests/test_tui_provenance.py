@@ -8,19 +8,7 @@ from reader.tui.screens.mute import MuteScreen
 from reader.tui.widgets.filter_list import FilterList
 from reader.tui.widgets.similar_list import SimilarList
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    run_from_palette,
-    search,
-    seed_digests,
-    settle,
-    shown_titles,
-    wait_until,
-)
+from support.app import SIZE, make_app, ready, run_from_palette, search, settle, shown_titles, wait_until
 
 CHEAPLY = "Cheaply Evaluating Inference Efficiency Metrics for Autoregressive Transformer APIs"
 
@@ -34,7 +22,9 @@ def filter_row(screen, kind: str, label: str | None = None, digest_id: int | Non
     filters = screen.filter_pane.query_one(FilterList)
     for index in range(filters.row_count):
         row = filters.row_at(index)
-        if row.kind == kind and (label is None or row.label == label) and (digest_id is None or row.digest_id == digest_id):
+        if row.kind != kind:
+            continue
+        if (label is None or row.label == label) and (digest_id is None or row.digest_id == digest_id):
             return index, row
     raise AssertionError(f"no {kind} row {label!r} in the filter pane")
 
@@ -167,7 +157,8 @@ async def test_M_explains_a_rule_that_cannot_mute_and_escape_cancels(home, fixtu
         await pilot.press(*"is:read", "enter")
         await pilot.pause()
         dialog = pilot.app.screen
-        assert isinstance(dialog, MuteScreen) and "is: filters cannot mute" in str(dialog.query_one("#mute-problem").render())
+        assert isinstance(dialog, MuteScreen)
+        assert "is: filters cannot mute" in str(dialog.query_one("#mute-problem").render())
         await pilot.press("escape")
         await settle(pilot)
         assert pilot.app.screen is screen and screen.paper_list.row_count == 16

@@ -10,18 +10,7 @@ from reader.tui.screens.view_name import ViewNameScreen
 from reader.tui.widgets.filter_list import FilterList
 from textual.widgets import Input
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    run_from_palette,
-    search,
-    settle,
-    shown_titles,
-    wait_until,
-)
+from support.app import SIZE, make_app, ready, run_from_palette, search, settle, wait_until
 
 
 def list_lines(screen: MainScreen) -> list[str]:

@@ -14,17 +14,7 @@ from reader.tui.widgets.filter_list import FilterList
 from textual import events
 from textual.widgets import Input, TextArea
 
-from test_reader_app import (  # noqa: F401  (fixtures used by name)
-    SIZE,
-    fixture_digests,
-    home,
-    make_app,
-    ready,
-    run_from_palette,
-    search,
-    settle,
-    wait_until,
-)
+from support.app import SIZE, detail_text, make_app, ready, run_from_palette, search, settle, tag, wait_until
 
 NOTE_WORD = "zygomorphic"  # in no fixture title or abstract
 
@@ -34,19 +24,8 @@ def saved_annotations(home) -> tuple[dict, dict]:
         return state.all_tags(), state.all_notes()
 
 
-def detail_text(screen) -> str:
-    return str(screen.detail.query_one("#detail-body").render())
-
-
 def list_line(screen, index: int) -> str:
     return screen.paper_list.render_line(index).text
-
-
-async def tag(pilot, text: str) -> None:
-    await pilot.press("t")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, TagScreen))
-    await pilot.press(*text, "enter")
-    await settle(pilot)
 
 
 async def test_t_adds_and_removes_tags_shown_in_the_detail_and_the_row(home, fixture_digests):

@@ -1,4 +1,5 @@
-"""The triage rules the reader follows (views, marks, counts, cursor moves, the read clock, links, the session in reader/domain), without a terminal."""
+"""The triage rules the reader follows (views, marks, counts, cursor moves, the read clock,
+links, the session: reader/domain), without a terminal."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ def library_view() -> LibraryView:
         DigestInfo(2, "/d/2025-03-14.txt", "Mar 14", date(2025, 3, 14), 3, ()),
     ]
     papers = {
-        pid: PaperSummary(pid, f"Paper {pid}", date(2025, 3, 17 if pid in "abc" else 14), (1,) if pid in "abc" else (2,))
+        pid: PaperSummary(
+            pid, f"Paper {pid}", date(2025, 3, 17 if pid in "abc" else 14), (1,) if pid in "abc" else (2,)
+        )
         for pid in IDS
     }
     papers["c"] = PaperSummary("c", "Paper c", date(2025, 3, 17), (1, 2))
