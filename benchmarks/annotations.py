@@ -25,8 +25,8 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from reader.domain.annotations import Annotations  # noqa: E402
-from reader.search.notes import with_tag  # noqa: E402
 from reader.library.library import Library  # noqa: E402
+from reader.search.notes import with_tag  # noqa: E402
 from reader.search.query import parse_query  # noqa: E402
 from reader.state.store import StateStore  # noqa: E402
 
