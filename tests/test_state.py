@@ -119,17 +119,15 @@ def test_noop_writes_no_journal_entry(tmp_path):
         assert store.undo() is None
 
 
-def test_bulk_mark_is_fast(tmp_path):
+def test_marking_100000_papers_is_one_undo_step(tmp_path):
+    # How fast this is belongs to the benchmark suite; here: all marked, all undone at once.
     ids = [f"paper-{i:06d}" for i in range(100_000)]
     with StateStore(tmp_path / "s.sqlite3") as store:
-        start = time.perf_counter()
         assert store.set_read(ids, True) == 100_000
-        assert time.perf_counter() - start < 2.0
         assert len(store.read_ids()) == 100_000
-        start = time.perf_counter()
         assert store.undo() is not None
-        assert time.perf_counter() - start < 2.0
         assert store.read_ids() == frozenset()
+        assert store.undo() is None
 
 
 def test_profiles_and_names(tmp_path):
