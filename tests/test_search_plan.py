@@ -13,7 +13,7 @@ from reader.library.listing import count_facets, list_papers
 from reader.search.engine import FastEngine, FirstAnswer, Scope, WhooshEngine, search_engine
 from reader.search.facets import in_view
 from reader.search.highlight import Highlight
-from reader.search.query import parse_query
+from reader.search.query import parse_query, split_filters
 
 from support.app import SIZE, make_app, ready, settle, wait_until
 
@@ -163,3 +163,18 @@ def test_similar_papers_are_ranked_by_the_same_engine_choice(library, monkeypatc
     monkeypatch.setattr(type(library.fast), "loaded", property(lambda fast: False))
     without_fast = similar.similar_papers(library, pid, limit=3)
     assert {found.id for found in without_fast} == {found.id for found in with_fast} != set()
+
+
+
+@pytest.mark.parametrize(("typed", "status"), [
+    ("NOT is:starred", "unstarred"), ("-is:starred", "unstarred"), ("NOT is:read", "unread"), ("-is:unread", "read"),
+])
+def test_a_negated_status_filter_keeps_the_opposite_papers(typed, status):
+    rest, statuses, digests, notices = split_filters(f'digest:"Mar 14" {typed} model')
+    assert (rest.split(), statuses, digests, notices) == (["model"], [status], ["Mar 14"], [])
+
+
+def test_a_negated_unknown_status_is_named_in_a_notice():
+    rest, statuses, _, notices = split_filters("-is:bogus model")
+    assert rest.split() == ["model"] and statuses == []
+    assert notices and "is:bogus" in notices[0]

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from reader.cli.context import CommandError, Context
-from reader.cli.output import err, say_muted, write_raw
+from reader.cli.matching import papers_matching
+from reader.cli.output import err, write_raw
 from reader.domain.annotations import Annotations
 from reader.domain.text import escape_name
 from reader.library.export import export_papers
@@ -20,19 +21,13 @@ def cmd_export(ctx: Context) -> int:
             raise _not_exported(error) from error
     library = ctx.library()
     state = ctx.state()
-    read_ids, starred_ids = state.read_ids(), state.starred_ids()
     query = ctx.args.query or ""
     if ctx.args.starred:
         query += " is:starred"
     if ctx.args.unread:
         query += " is:unread"
     annotations = Annotations.load(state)
-    result = library.search(library.plan(query.strip()), read_ids, starred_ids, annotations=annotations)
-    for notice in result.notices:
-        err(f"reader: {notice}")
-    hidden = ctx.hidden()
-    say_muted(sum(pid in hidden for pid in result.ids))
-    ids = [pid for pid in result.ids if pid not in hidden]
+    ids = papers_matching(ctx, query, annotations)
     papers = [paper for paper in (library.paper(pid) for pid in ids) if paper is not None]
     text = export_papers(papers, state.marks([paper.id for paper in papers]), ctx.args.format, annotations)
     if not to_file:

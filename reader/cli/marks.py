@@ -1,8 +1,10 @@
-"""Commands that change marks: `mark` (read, unread, star, unstar) and `undo`."""
+"""Commands that change marks: `mark` (read, unread, star, unstar; by id or by query, one
+undo step either way) and `undo`."""
 
 from __future__ import annotations
 
-from reader.cli.context import Context
+from reader.cli.context import EXIT_NOT_FOUND, CommandError, Context
+from reader.cli.matching import papers_matching
 from reader.cli.output import out
 from reader.cli.papers import paper_by_id
 
@@ -10,8 +12,16 @@ MARK_ACTIONS = ("read", "unread", "star", "unstar")
 
 
 def cmd_mark(ctx: Context) -> int:
+    if bool(ctx.args.ids) == (ctx.args.query is not None):
+        raise CommandError("give paper ids or --query Q (one of the two)")
     library = ctx.library()
-    ids = [paper_by_id(library, text).id for text in ctx.args.ids]
+    if ctx.args.query is not None:
+        ids = papers_matching(ctx, ctx.args.query)
+        if not ids:
+            out("no paper matches the query; nothing marked")
+            return EXIT_NOT_FOUND
+    else:
+        ids = [paper_by_id(library, text).id for text in ctx.args.ids]
     state = ctx.state()
     action = ctx.args.action
     if action in ("read", "unread"):

@@ -74,7 +74,9 @@ def _paper_commands(command: Callable[[str, str, Handler], argparse.ArgumentPars
 def _change_commands(command: Callable[[str, str, Handler], argparse.ArgumentParser]) -> None:
     sub = command("mark", "mark papers read, unread, starred or unstarred", cmd_mark)
     sub.add_argument("action", choices=MARK_ACTIONS)
-    sub.add_argument("ids", nargs="+", metavar="ID")
+    sub.add_argument("ids", nargs="*", metavar="ID", help="paper ids (or unique prefixes of at least 4 characters)")
+    sub.add_argument("--query", metavar="Q", help="every paper matching this search instead (one undo step)")
+    _include_muted_option(sub)
     command("undo", "undo the last change to your marks, tags or notes", cmd_undo)
     sub = command("export", "export papers as Markdown, JSON, CSV or BibTeX", cmd_export)
     sub.add_argument("--starred", action="store_true", help="only starred papers")

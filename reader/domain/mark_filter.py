@@ -18,6 +18,7 @@ UNREAD = "unread"
 STARRED = "starred"
 UNSTARRED = "unstarred"
 STATUSES = (READ, UNREAD, STARRED, UNSTARRED)  # in the order the `is:` notice names them
+OPPOSITE = {READ: UNREAD, UNREAD: READ, STARRED: UNSTARRED, UNSTARRED: STARRED}  # `NOT is:starred`
 
 IdSet = set[str] | frozenset[str]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from whoosh import qparser
 from whoosh.query import NullQuery, Prefix, Query, Term
 
-from reader.domain.mark_filter import STATUSES
+from reader.domain.mark_filter import OPPOSITE, STATUSES
 from reader.domain.text import fold
 from reader.search.fuzzy import bounded_distance, leaves
 from reader.search.index import make_schema
@@ -27,6 +27,8 @@ MIN_PREFIX_CHARS = 2
 # least this long and half the word (`performanc` -> `perform`, `generaliza` -> `generaliz`
 # and `gener`), so results do not vanish while typing past a stem.
 MIN_STEM_CHARS = 5
+# `NOT is:starred` or `-is:starred`: the opposite status (NOT in capitals, as the query's operators).
+_NEGATED_STATUS = re.compile(r'(?<!\S)(?:NOT\s+|-)is:(\S+)')
 _FILTER = re.compile(r'(?<!\S)(is|digest):(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _ANNOTATION_FILTER = re.compile(r'(?<!\S)(tag|note):(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _BARE_WORD = re.compile(r"(?<![\w:*~\"])(\w[\w\-]*)$")
@@ -96,7 +98,15 @@ def split_filters(raw: str) -> tuple[str, list[str], list[str], list[str]]:
             digests.append(value)
         return " "
 
-    rest = _FILTER.sub(take, raw)
+    def take_negated(match: re.Match[str]) -> str:
+        value = match.group(1).lower()
+        if value in OPPOSITE:
+            statuses.append(OPPOSITE[value])
+        else:
+            notices.append(f"unknown filter is:{match.group(1)} (use {', '.join('is:' + s for s in STATUS_FILTERS)})")
+        return " "
+
+    rest = _FILTER.sub(take, _NEGATED_STATUS.sub(take_negated, raw))
     return rest, statuses, digests, notices
 
 
