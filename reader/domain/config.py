@@ -41,6 +41,7 @@ class KeyBinding:
     id: str
     keys: str  # the default keys, comma separated
     description: str
+    after: str = ""  # the prefix binding these keys follow: a key space of their own
 
 
 def load_config(config_dir: Path, themes: Collection[str] | None = None) -> Config:
@@ -126,7 +127,9 @@ def resolve_keys(config: Config, bindings: Iterable[KeyBinding]) -> tuple[dict[s
     user left alone hold their keys first; the ones set in [keys] follow in file order. A
     binding left with none of its new keys keeps its default keys where they are free.
     """
+    bindings = list(bindings)
     defaults = {binding.id: _split_keys(binding.keys) for binding in bindings}
+    space = {binding.id: binding.after for binding in bindings}  # keys after a prefix are apart
     where = config.path or CONFIG_FILE
     problems: list[str] = []
     chosen: dict[str, list[str]] = {}
@@ -138,20 +141,26 @@ def resolve_keys(config: Config, bindings: Iterable[KeyBinding]) -> tuple[dict[s
                 f"{where}:{config.key_lines.get(binding_id, 1)}: no binding called {binding_id!r} in [keys] "
                 "(`reader config --default` lists them all); ignored"
             )
-    holder = {key: binding_id for binding_id, keys in defaults.items() if binding_id not in chosen for key in keys}
+    holder = {
+        (space[binding_id], key): binding_id
+        for binding_id, keys in defaults.items()
+        if binding_id not in chosen
+        for key in keys
+    }
     keymap: dict[str, str] = {}
     for binding_id, keys in chosen.items():
-        kept = _claim(keys, binding_id, holder)
+        kept = _claim(keys, binding_id, holder, space[binding_id])
         lost = [key for key in keys if key not in kept]
         if not kept:  # none of the new keys is free: the binding stays where it was
-            kept = _claim(defaults[binding_id], binding_id, holder)
+            kept = _claim(defaults[binding_id], binding_id, holder, space[binding_id])
         if kept:
             keymap[binding_id] = ",".join(kept)
         left = f'keeps "{",".join(kept)}"' if kept else "is left without a key"
         problems += [
             f'{where}:{config.key_lines.get(binding_id, 1)}: keys.{binding_id}: "{key}" is already the key of '
-            f"{holder[key]}; {holder[key]} keeps it and {binding_id} {left}"
+            f"{other}; {other} keeps it and {binding_id} {left}"
             for key in lost
+            for other in [holder[space[binding_id], key]]
         ]
     return keymap, tuple(problems)
 
@@ -162,10 +171,10 @@ def all_problems(config: Config, bindings: Iterable[KeyBinding]) -> list[str]:
     return sorted(problems, key=lambda problem: int(m.group(1)) if (m := re.search(r":(\d+): ", problem)) else 0)
 
 
-def _claim(keys: list[str], binding_id: str, holder: dict[str, str]) -> list[str]:
-    """The keys no other binding holds, now held by this one."""
-    free = [key for key in keys if holder.get(key, binding_id) == binding_id]
-    holder.update(dict.fromkeys(free, binding_id))
+def _claim(keys: list[str], binding_id: str, holder: dict[tuple[str, str], str], after: str) -> list[str]:
+    """The keys no other binding holds (after the same prefix), now held by this one."""
+    free = [key for key in keys if holder.get((after, key), binding_id) == binding_id]
+    holder.update({(after, key): binding_id for key in free})
     return free
 
 
@@ -193,7 +202,8 @@ def default_config_text(bindings: Iterable[KeyBinding]) -> str:
         "[keys]",
     ]
     for binding in bindings:
-        lines.append(f'# {binding.id} = "{binding.keys}"  # {binding.description}')
+        after = f" (the key after {binding.after})" if binding.after else ""
+        lines.append(f'# {binding.id} = "{binding.keys}"  # {binding.description}{after}')
     return "\n".join(lines) + "\n"
 
 

@@ -8,7 +8,7 @@ stable id, which is also the name users put in the [keys] table of config.toml.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.binding import Binding
 
@@ -17,8 +17,10 @@ from reader.domain.config import KeyBinding
 MOVE = "Move"
 TRIAGE = "Triage"
 FIND = "Find and filter"
+SELECT = "Select and act on many"
 APP = "App"
-GROUPS = (MOVE, TRIAGE, FIND, APP)
+GROUPS = (MOVE, TRIAGE, FIND, SELECT, APP)
+BULK = "bulk_prefix"  # the key that makes the next key act on the selection
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class Command:
     # Priority keys are handled as they arrive, before later keys are passed on: needed
     # where the key moves focus, or keys typed right after it land in the old place.
     priority: bool = False
+    # The id of the prefix command this key follows (`;` then `r`): its keys are looked for
+    # only after the prefix, so they may be the same as other commands' keys.
+    after: str = ""
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -66,6 +71,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("toggle_muted", "H", "toggle_muted", "Show or hide muted papers", FIND),
     Command("save_view", "ctrl+s", "save_view", "Save the search as a named view", FIND),
     Command("toggle_filters", "f", "toggle_filters", "Show or hide the filter pane", FIND),
+    Command("select_paper", "v", "select_paper", "Select or unselect the paper, then next", SELECT),
+    Command("select_range", "V", "select_range", "Select from the last v-selected paper to here", SELECT),
+    Command("select_all", "asterisk", "select_all", "Select every paper in the list (esc clears)", SELECT),
+    Command(BULK, "semicolon", "bulk_prefix", "Next key acts on the selection, else on the paper", SELECT,
+            palette=False),
+    Command("bulk_read", "r", "bulk_read", "Mark the selection read", SELECT, label="read selection", after=BULK),
+    Command("bulk_star", "s", "bulk_star", "Star the selection; unstar it when all are starred", SELECT,
+            label="star selection", after=BULK),
     Command("help", "question_mark", "help", "Help: all keys", APP, footer=True, label="help"),
     Command("message_log", "L", "app.message_log", "Messages: every notice and warning of this session", APP),
     Command("command_palette", "ctrl+p", "app.command_palette", "Command palette", APP, palette=False, priority=True),
@@ -77,6 +90,7 @@ BY_ID: Mapping[str, Command] = {command.id: command for command in COMMANDS}
 _KEY_NAMES = {
     "question_mark": "?", "slash": "/", "escape": "esc", "space": "space", "pagedown": "PgDn",
     "pageup": "PgUp", "down": "↓", "up": "↑", "enter": "enter", "home": "Home", "end": "End",
+    "semicolon": ";", "asterisk": "*",
 }
 
 
@@ -94,7 +108,16 @@ def binding(command: Command, keys: str | None = None) -> Binding:
 
 
 def screen_bindings() -> list[Binding]:
-    return [binding(command) for command in COMMANDS if not command.action.startswith("app.") or command.id == "quit"]
+    return [
+        binding(command)
+        for command in COMMANDS
+        if not command.after and (not command.action.startswith("app.") or command.id == "quit")
+    ]
+
+
+def prefixed_bindings(prefix: str) -> list[Binding]:
+    """The keys that may follow a prefix key (`;`), shown in the footer while it waits."""
+    return [binding(replace(command, footer=True)) for command in COMMANDS if command.after == prefix]
 
 
 def app_bindings() -> list[Binding]:
@@ -113,9 +136,13 @@ def key_label(key: str) -> str:
 
 
 def keys_label(command: Command, keymap: Mapping[str, str]) -> str:
-    return " ".join(key_label(key) for key in keys_for(command, keymap))
+    """The keys of a command as a person reads them; a prefixed key after its prefix ("; r")."""
+    label = " ".join(key_label(key) for key in keys_for(command, keymap))
+    if command.after:
+        return f"{key_label(keys_for(BY_ID[command.after], keymap)[0])} {label}"
+    return label
 
 
 def key_bindings() -> list[KeyBinding]:
     """Every binding as config.toml knows it: id, default keys, description."""
-    return [KeyBinding(command.id, command.keys, command.description) for command in COMMANDS]
+    return [KeyBinding(command.id, command.keys, command.description, command.after) for command in COMMANDS]

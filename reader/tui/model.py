@@ -9,7 +9,7 @@ the session. The screen redraws only that; the rules stay testable in plain Pyth
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -18,6 +18,7 @@ from reader.domain.counts import Tally, retally, tally
 from reader.domain.library_view import LibraryView
 from reader.domain.marks import Marks
 from reader.domain.models import SavedView
+from reader.domain.selection import Selection
 from reader.domain.session import Session
 from reader.domain.tags import tag_title
 from reader.domain.views import View, new_members
@@ -60,7 +61,8 @@ class ReaderModel:
         self.view = View.ALL
         self.digest_id: int | None = None
         self.tag: str | None = None
-        self.selected: str | None = None
+        self.selected: str | None = None  # the paper under the cursor
+        self.selection = Selection()  # the papers chosen for a bulk action (v, V, *)
         self.muted_shown = False
         # the snapshot
         self.library_view: LibraryView | None = None  # what the list shows: muted papers out, unless shown
@@ -120,6 +122,15 @@ class ReaderModel:
             return False
         self.selected = paper_id
         return True
+
+    def choose(self, selection: Selection) -> bool:
+        """New papers chosen for a bulk action; True when they changed (the list redraws)."""
+        changed, self.selection = selection != self.selection, selection
+        return changed
+
+    def keep_listed(self, ids: Sequence[str]) -> bool:
+        """A new list (a search, another view): the chosen papers it still lists stay chosen."""
+        return self.choose(self.selection.kept(ids))
 
     def restore_session(self, session: Session) -> None:
         """The last session's choices; its digest is found by path once the library is shown,
@@ -353,7 +364,8 @@ class ReaderModel:
             title += f" · {label}"
         if self.tag is not None:
             title += f" · {tag_title(self.tag)}"
-        return f"{title} · {rows:,}"
+        chosen = f" · {len(self.selection):,} selected" if self.selection else ""
+        return f"{title} · {rows:,}{chosen}"
 
     def no_papers_text(self) -> str:
         """Why the library is empty, as the last sync found it (a digest given and rejected

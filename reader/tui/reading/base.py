@@ -2,7 +2,8 @@
 
 The main screen is built in layers, one concern per module, each on the one below:
 
-  base (this) < session < search < loading < navigation, marks, mute, saved views, notes, export < main
+  base (this) < session < search < loading < navigation, marks (< selection), mute, saved views, notes,
+  export < main
 
 The model (reader.tui.model) holds what is shown and decides what a change redraws; these
 layers arrange widgets, run the blocking work in workers and hand the results to the model.

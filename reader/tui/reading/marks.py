@@ -92,16 +92,22 @@ class MarkCommands(LoadingScreen):
         self._save_marks("starred", ids, starred, partial(self.client.state.set_starred, ids, starred))
 
     def _save_marks(
-        self, field: str, ids: list[str], value: bool, job: Callable[[], Any], saved_notice: str | None = None
+        self,
+        field: str,
+        ids: list[str],
+        value: bool,
+        job: Callable[[], Any],
+        saved_notice: str | Callable[[Any], str] | None = None,
     ) -> None:
-        """Write marks, then draw them: the screen never shows a mark that is not on disk."""
+        """Write marks, then draw them: the screen never shows a mark that is not on disk. The
+        notice, when given, is said once they are saved (made from the job's result if callable)."""
         change = self.client.mark_pending(field, ids, value)
 
-        def saved(_: Any) -> None:
+        def saved(result: Any) -> None:
             self.client.mark_done(change)
             self._set_marks(change.apply(self.model.marks), ids)
             if saved_notice:
-                self.notify(saved_notice)
+                self.notify(saved_notice(result) if callable(saved_notice) else saved_notice)
 
         self._write(job, saved, partial(self.client.mark_done, change))
 

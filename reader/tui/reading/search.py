@@ -182,6 +182,8 @@ class SearchScreen(SessionScreen):
             listing.with_snippets, listing.snippets,
         )
         self.highlight = rows.highlight
+        model.keep_listed(ids)  # the selected papers the new list still shows stay selected
+        self.paper_list.show_selection(model.selection.ids)
         self.paper_list.show(rows, keep)
         if not ids:
             self._select(None)

@@ -2,8 +2,8 @@
 
 This module arranges the widgets and forwards their messages and the keys; the model
 (reader.tui.model) holds what is shown, and each concern has its own layer in reader.tui.reading
-(loading and provenance, search, moving, marks, mute rules, saved views, tags and notes, exports,
-the session). All blocking work runs in workers:
+(loading and provenance, search, moving, marks, the selection and bulk marks, mute rules, saved
+views, tags and notes, exports, the session). All blocking work runs in workers:
 
 - library: load the catalog, then sync the digests (progress shown while the window is open);
 - search: debounced and exclusive, so a stale result is never shown;
@@ -34,11 +34,12 @@ from reader.search.similar import similar_papers
 from reader.tui import bindings
 from reader.tui.context import ReaderContext
 from reader.tui.reading.export import ExportCommands
-from reader.tui.reading.marks import STATE_POLL_SECONDS, MarkCommands
+from reader.tui.reading.marks import STATE_POLL_SECONDS
 from reader.tui.reading.mute import MuteCommands
 from reader.tui.reading.navigation import Navigation
 from reader.tui.reading.notes import NoteCommands
 from reader.tui.reading.saved_views import SavedViewCommands
+from reader.tui.reading.selection import SelectionCommands
 from reader.tui.screens.help import HelpScreen
 from reader.tui.state_client import SESSION_KEY
 from reader.tui.widgets.filter_list import FilterList
@@ -56,7 +57,7 @@ NARROW_BELOW = 100  # columns: under this the filter pane folds away
 SIMILAR_DEBOUNCE = 0.15  # seconds on a paper before its similar papers are looked up
 
 
-class MainScreen(Navigation, MarkCommands, MuteCommands, SavedViewCommands, NoteCommands, ExportCommands):
+class MainScreen(Navigation, SelectionCommands, MuteCommands, SavedViewCommands, NoteCommands, ExportCommands):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings.screen_bindings())
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     AUTO_FOCUS = "#papers"
@@ -239,6 +240,8 @@ class MainScreen(Navigation, MarkCommands, MuteCommands, SavedViewCommands, Note
         focused = self.focused
         if isinstance(focused, Input):
             self._leave_search()
+        elif self.unselect_all():  # before anything else escape undoes
+            pass
         elif focused is not self.paper_list:
             self.set_focus(self.paper_list)
         elif self.search_text:

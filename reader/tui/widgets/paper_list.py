@@ -1,9 +1,9 @@
-"""The paper list: one line per paper (unread and star markers, title, tags, digest date), and a
-second line with the best matching fragment of the abstract while a query is active."""
+"""The paper list: one line per paper (selection, unread and star markers, title, tags, digest
+date), and a second line with the best matching fragment of the abstract while a query is active."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
+from textual.style import Style
 
 from reader.domain.annotations import Annotations
 from reader.domain.library_view import PaperSummary
@@ -22,6 +23,7 @@ from reader.tui.widgets.virtual_list import VirtualList
 
 UNREAD_MARK = "•"
 STAR_MARK = "★"
+SELECTED_MARK = "▌"  # in the first column, blank on rows not selected
 DATE_WIDTH = 6  # "Mar 17", or "Mar'24" for other years
 TAGS_WIDTH = 24  # at most this many cells of tags, so the title keeps the room
 
@@ -50,6 +52,8 @@ class PaperList(VirtualList):
 
     COMPONENT_CLASSES = {
         "paper-list--cursor",
+        "paper-list--selected",
+        "paper-list--selected-mark",
         "paper-list--unread",
         "paper-list--read",
         "paper-list--unread-mark",
@@ -69,6 +73,8 @@ class PaperList(VirtualList):
             background: $block-cursor-background;
             color: $block-cursor-foreground;
         }
+        & > .paper-list--selected { background: $accent 15%; }
+        & > .paper-list--selected-mark { color: $text-accent; text-style: bold; }
         & > .paper-list--unread { text-style: bold; }
         & > .paper-list--read { color: $text-muted; }
         & > .paper-list--unread-mark { color: $text-primary; text-style: bold; }
@@ -97,6 +103,7 @@ class PaperList(VirtualList):
         self._rows = PaperRows()
         self._snippets: dict[str, Snippet] = {}
         self._wanted: dict[str, None] = {}  # ordered set of ids drawn without a snippet
+        self._chosen: Collection[str] = frozenset()  # the papers selected for a bulk action
 
     @property
     def rows(self) -> PaperRows:
@@ -125,6 +132,12 @@ class PaperList(VirtualList):
     def highlighted(self) -> str | None:
         return self.paper_at(self.cursor)
 
+    def show_selection(self, chosen: Collection[str]) -> None:
+        """Mark the rows of the papers selected for a bulk action."""
+        if chosen is not self._chosen:
+            self._chosen = chosen
+            self.refresh_rows()
+
     def watch_marks(self) -> None:
         self.refresh_rows()
 
@@ -150,7 +163,8 @@ class PaperList(VirtualList):
         summary = rows.papers.get(paper_id)
         read = paper_id in self.marks.read
         starred = paper_id in self.marks.starred
-        base = self.get_visual_style("paper-list--cursor") if cursor else self.get_visual_style()
+        chosen = paper_id in self._chosen
+        base = self._row_style(cursor, chosen)
 
         def part(name: str):
             return self.get_visual_style(name, partial=True)
@@ -160,7 +174,7 @@ class PaperList(VirtualList):
         day = date_label(summary.date if summary else None, rows.this_year)
         meta = f"{f'{seen}×' if seen > 1 else '':>2} {day:>{DATE_WIDTH}} "
         lead = Content.assemble(
-            " ",
+            (SELECTED_MARK if chosen else " ", part("paper-list--selected-mark")),
             (UNREAD_MARK if not read else " ", part("paper-list--unread-mark")),
             " ",
             (STAR_MARK if starred else " ", part("paper-list--star")),
@@ -184,9 +198,14 @@ class PaperList(VirtualList):
             return self.render_row(index, width, cursor)
         return self.render_snippet(index, width, cursor)
 
+    def _row_style(self, cursor: bool, chosen: bool) -> Style:
+        if cursor:
+            return self.get_visual_style("paper-list--cursor")
+        return self.get_visual_style("paper-list--selected") if chosen else self.get_visual_style()
+
     def render_snippet(self, index: int, width: int, cursor: bool) -> Strip:
-        base = self.get_visual_style("paper-list--cursor") if cursor else self.get_visual_style()
         paper_id = self._rows.ids[index]
+        base = self._row_style(cursor, paper_id in self._chosen)
         snippet = self._snippets.get(paper_id)
         if snippet is None:
             if not self._wanted:
