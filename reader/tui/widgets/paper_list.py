@@ -174,7 +174,7 @@ class PaperList(VirtualList):
         day = date_label(summary.date if summary else None, rows.this_year)
         meta = f"{f'{seen}×' if seen > 1 else '':>2} {day:>{DATE_WIDTH}} "
         lead = Content.assemble(
-            (SELECTED_MARK if chosen else " ", part("paper-list--selected-mark")),
+            (SELECTED_MARK, part("paper-list--selected-mark")) if chosen else " ",
             (UNREAD_MARK if not read else " ", part("paper-list--unread-mark")),
             " ",
             (STAR_MARK if starred else " ", part("paper-list--star")),
