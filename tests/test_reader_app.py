@@ -458,6 +458,7 @@ async def test_every_help_key_has_a_test_here():
     tested |= {"edit_tags", "edit_note"}  # in test_tui_tags_notes.py
     tested |= {"view_new", "mute", "toggle_muted"}  # tests/test_tui_provenance.py
     tested |= {"message_log"}  # tests/test_tui_messages.py
+    tested |= {"select_paper", "select_range", "select_all", "bulk_prefix", "bulk_read", "bulk_star"}  # *_selection.py
     assert {command.id for command in COMMANDS} <= tested
 
 
