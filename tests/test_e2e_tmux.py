@@ -105,3 +105,32 @@ def test_a_paper_only_shown_is_not_read(seeded_home):
     )  # exit status not checked: "no hits" may be an exit status of its own
     assert "Traceback" not in result.stderr
     assert json.loads(result.stdout) == []
+
+
+def starred_ids(home) -> set[str]:
+    result = subprocess.run(
+        [str(READER), "search", "is:starred", "--json"],
+        capture_output=True, text=True, env={**os.environ, "READER_HOME": str(home)},
+    )
+    assert result.returncode in (0, 1), result.stderr  # 1: nothing starred, as grep
+    return {hit["id"] for hit in json.loads(result.stdout)}
+
+
+def test_three_papers_selected_starred_with_semicolon_s_and_one_u_undoes_it(home):
+    terminal = start(home, "reader-select")
+    try:
+        terminal.wait_for("Aug 7")
+        terminal.wait_for(QUIT_KEY)
+        terminal.keys("v", "v", "v")
+        terminal.wait_for("3 selected")
+        terminal.keys("\\;")  # a bare ";" would end the tmux command
+        terminal.wait_for("star selection")
+        terminal.keys("s")
+        terminal.wait_for("Starred 3 papers")
+        assert len(starred_ids(home)) == 3  # saved before it was shown
+        terminal.keys("u")
+        terminal.wait_for("Undone: star 3 papers")
+        assert starred_ids(home) == set()
+        terminal.keys("q")
+    finally:
+        terminal.close()
