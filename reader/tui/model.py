@@ -22,6 +22,7 @@ from reader.domain.selection import Selection
 from reader.domain.session import Session
 from reader.domain.tags import tag_title
 from reader.domain.views import View, new_members
+from reader.domain.visit import Visit
 from reader.library.listing import Listing
 from reader.library.mute import Muting
 from reader.library.provenance import Provenance
@@ -63,6 +64,7 @@ class ReaderModel:
         self.tag: str | None = None
         self.selected: str | None = None  # the paper under the cursor
         self.selection = Selection()  # the papers chosen for a bulk action (v, V, *)
+        self.visit = Visit()  # the papers read since the Unread view was entered: still listed
         self.muted_shown = False
         # the snapshot
         self.library_view: LibraryView | None = None  # what the list shows: muted papers out, unless shown
@@ -99,21 +101,21 @@ class ReaderModel:
         return Changes(rows=True, typed=True, session=True)
 
     def set_view(self, view: View) -> Changes:
-        if view is self.view:
+        if view is self.view and view is not View.UNREAD:  # Unread again: its list afresh, read papers out
             return NOTHING
-        self.view = view
+        self.view, self.visit = view, Visit()
         return CHOICE
 
     def set_digest(self, digest_id: int | None) -> Changes:
         if digest_id == self.digest_id:
             return NOTHING
-        self.digest_id = digest_id
+        self.digest_id, self.visit = digest_id, Visit()
         return CHOICE
 
     def set_tag(self, tag: str | None) -> Changes:
         if tag == self.tag:
             return NOTHING
-        self.tag = tag
+        self.tag, self.visit = tag, Visit()
         return CHOICE
 
     def select(self, paper_id: str | None) -> bool:
@@ -218,7 +220,7 @@ class ReaderModel:
         if changed is not None and view is not None and known is not None and self._tally_is_for(view, self.marks):
             self._tally = retally(known, view, self.marks, marks, changed)
             self._tally_of = (view, marks)
-        self.marks = marks
+        self.marks, self.visit = marks, self.visit.noting(self.view, self.marks.read, marks.read, changed)
         facets = self.facets is not None and bool(self.query.strip())
         return Changes(filters=True, facets=facets, saved_counts_later=True)
 
@@ -257,6 +259,11 @@ class ReaderModel:
         return fresh
 
     # -- what the panes show --------------------------------------------------------------------
+
+    @property
+    def listed_read(self) -> frozenset[str]:
+        """The read papers the list leaves out: the Unread view keeps those read during the visit."""
+        return self.visit.listed_read(self.marks.read)
 
     def new_ids(self) -> frozenset[str] | None:
         """The papers the New view keeps (None in the other views)."""
@@ -329,15 +336,9 @@ class ReaderModel:
         return {"new_count": new_count, "new_hits": new_hits, "digest_news": news}
 
     def active_saved_view(self) -> str | None:
-        query = self.query.strip()
-        return next(
-            (
-                saved.name
-                for saved in self.saved_views
-                if saved.query == query and view_of(saved) is self.view and self.digest_id is None
-            ),
-            None,
-        )
+        query, view = self.query.strip(), self.view
+        named = [saved.name for saved in self.saved_views if saved.query == query and view_of(saved) is view]
+        return named[0] if named and self.digest_id is None else None
 
     def _digest_label(self) -> str | None:
         if self.digest_id is None or self.library_view is None:

@@ -119,7 +119,7 @@ class SearchScreen(SessionScreen):
 
         def search() -> Listing:
             return list_papers(
-                library, library_view, text, view, digest_id, marks.read, marks.starred, keep, rows_shown, cache,
+                library, library_view, text, view, digest_id, model.listed_read, marks.starred, keep, rows_shown, cache,
                 tag, annotations, new_ids, visible, cancel=token,
             )
 
