@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual import on
+
 from reader.domain.selection import Selection
 from reader.tui.reading.marks import MarkCommands
 from reader.tui.screens.bulk import BulkKeyScreen
+from reader.tui.widgets.virtual_list import VirtualList
 
 
 def papers(count: int) -> str:
@@ -50,6 +53,20 @@ class SelectionCommands(MarkCommands):
 
     def action_select_all(self) -> None:
         self._choose(self.model.selection.with_all(self.paper_list.rows.ids))
+
+    @on(VirtualList.ModifiedClick)
+    def _select_clicked(self, event: VirtualList.ModifiedClick) -> None:
+        """ctrl+click (or alt) selects or unselects the paper clicked, shift+click selects from the
+        anchor to it, as v and V do. The cursor stays: a paper selected is not opened, so not read
+        on open. On the other lists it is a plain click."""
+        clicked, papers = event.virtual_list, self.paper_list
+        if clicked is not papers:
+            clicked.set_cursor(event.index, by_user=True)
+            clicked.choose(event.index)
+        elif event.shift:
+            self._choose(self.model.selection.extended(papers.rows.ids, event.index))
+        elif (paper_id := papers.paper_at(event.index)) is not None:
+            self._choose(self.model.selection.toggled(paper_id))
 
     # -- acting on the selection ----------------------------------------------------------------
 

@@ -222,5 +222,15 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         index = (offset.y + round(self.scroll_offset.y)) // self._row_height
         if 0 <= index < self._row_count and self.selectable(index):
             event.stop()
+            if event.ctrl or event.meta or event.shift:  # a selecting click: the screen decides, the cursor stays
+                self.post_message(self.ModifiedClick(self, index, ctrl=event.ctrl, meta=event.meta, shift=event.shift))
+                return
             self.set_cursor(index, by_user=True)
             self.choose(index)
+
+    class ModifiedClick(_RowMessage):
+        """Row `index` was clicked with ctrl, meta (alt in most terminals) or shift held."""
+
+        def __init__(self, virtual_list: VirtualList, index: int, *, ctrl: bool, meta: bool, shift: bool) -> None:
+            super().__init__(virtual_list, index)
+            self.ctrl, self.meta, self.shift = ctrl, meta, shift
