@@ -220,7 +220,7 @@ class ReaderModel:
         if changed is not None and view is not None and known is not None and self._tally_is_for(view, self.marks):
             self._tally = retally(known, view, self.marks, marks, changed)
             self._tally_of = (view, marks)
-        self.marks, self.visit = marks, self.visit.noting(self.view, self.marks.read, marks.read, changed)
+        self.visit, self.marks = self.visit.noting(self.view, self.marks.read, marks.read, changed), marks
         facets = self.facets is not None and bool(self.query.strip())
         return Changes(filters=True, facets=facets, saved_counts_later=True)
 
@@ -263,7 +263,8 @@ class ReaderModel:
     @property
     def listed_read(self) -> frozenset[str]:
         """The read papers the list leaves out: the Unread view keeps those read during the visit."""
-        return self.visit.listed_read(self.marks.read)
+        read = self.marks.read  # then the visit: set_marks replaces it first (a search thread asks)
+        return self.visit.listed_read(read)
 
     def new_ids(self) -> frozenset[str] | None:
         """The papers the New view keeps (None in the other views)."""
