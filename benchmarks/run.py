@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -44,6 +44,15 @@ if str(REPO_ROOT) not in sys.path:
 from reader import paths  # noqa: E402
 
 from benchmarks import synthetic  # noqa: E402
+from benchmarks.app_driver import (  # noqa: E402
+    HELD_KEYS,
+    HOLD_KEYS,
+    HOLD_RATE_PER_S,
+    PAINT_TIMEOUT_S,
+    TIMED_KEYS,
+    UI_FIGURES,
+    child_app,
+)
 from benchmarks.queries import FILTER, KINDS, PER_KIND, QuerySets, query_sets  # noqa: E402
 
 # What the paper list shows at once: rows on a typical terminal; their titles are fetched.
@@ -61,15 +70,7 @@ READ_EVERY = 3
 STARRED_EVERY = 40
 VIEW_SWITCH_ROUNDS = 20
 STAR_TOGGLES = 50
-PAINT_SIZE = (120, 36)
-PAINT_TIMEOUT_S = 120.0
-# In the app: rounds of All -> Unread -> Starred (and of star / unstar), and typed searches.
-UI_ROUNDS = 5
-UI_SEARCHES = ("training", "language model", '"neural networks"', "quant")
 GREP_QUERIES = 30
-# After the first paint, how long the opening is given to finish (rows, counts, detail pane)
-# before its longest UI-thread block is read.
-OPEN_SETTLE_S = 2.0
 
 
 # -- small helpers ------------------------------------------------------------------------
@@ -212,166 +213,6 @@ def child_add(work: Workdir, papers: int) -> dict:
     return {"seconds": seconds, "written": report.written, "parsed": report.parsed, "peak_rss_mb": peak_rss_mb()}
 
 
-def child_app(work: Workdir, sources: list[Path], interact: bool) -> dict:
-    """Start ReaderApp headless as `reader` would; time its first painted list, then use it."""
-    import asyncio
-
-    try:
-        from reader.tui.app import ReaderApp
-        from reader.tui.widgets.paper_list import PaperList
-    except ImportError as error:
-        return {"error": f"the reader's interface could not be imported ({error})"}
-    probe = ListProbe()
-    probe.install(PaperList)
-    app = ReaderApp(sources=sources, profile=PROFILE, dirs=work.dirs())
-    return asyncio.run(drive_app(app, probe, interact))
-
-
-class ListProbe:
-    """Notes when the paper list draws rows after what it shows changed.
-
-    Installed on the PaperList class before the app starts: `show` (new rows) and
-    `watch_marks` (new marks) count as changes; the first `render_row` after a change is the
-    moment the change reached the screen (the compositor draws only rows it must redraw).
-    """
-
-    def __init__(self) -> None:
-        self.pending = False
-        self.draws: list[float] = []
-
-    def install(self, list_class: type) -> None:
-        probe = self
-        show, watch_marks, render_row = list_class.show, list_class.watch_marks, list_class.render_row
-
-        def probed_show(widget, rows, select=None):
-            probe.pending = True
-            return show(widget, rows, select)
-
-        def probed_watch_marks(widget):  # Textual passes watchers as many arguments as they take
-            probe.pending = True
-            return watch_marks(widget)
-
-        def probed_render_row(widget, index, width, cursor):
-            strip = render_row(widget, index, width, cursor)
-            if probe.pending:
-                probe.pending = False
-                probe.draws.append(time.monotonic())
-            return strip
-
-        list_class.show = probed_show
-        list_class.watch_marks = probed_watch_marks
-        list_class.render_row = probed_render_row
-
-    def expect(self) -> None:
-        """Count the next drawn row as the answer to what comes next (a cursor move)."""
-        self.pending = True
-
-    async def drawn_after(self, started: float, timeout: float = PAINT_TIMEOUT_S) -> float:
-        """time.monotonic() of the first rows drawn after a change made since `started`."""
-        import asyncio
-
-        deadline = time.monotonic() + timeout
-        while True:
-            drawn = [at for at in self.draws if at >= started]
-            if drawn and not self.pending:
-                return drawn[0]
-            if time.monotonic() > deadline:
-                raise TimeoutError("the paper list did not redraw")
-            await asyncio.sleep(0.001)  # let the app run; never a pilot pause (it waits for idle)
-
-
-class LoopWatch:
-    """The longest stretch the UI thread (the event loop) was busy without a break.
-
-    A task asks to wake every few milliseconds; how late it wakes is how long something else
-    held the loop. That is the delay a key pressed at that moment would have waited.
-    """
-
-    TICK_S = 0.005  # often enough to see 0.2 s blocks; rarely enough that the app still looks idle to Pilot
-
-    def __init__(self) -> None:
-        self.longest_s = 0.0
-        self._task = None
-
-    def start(self) -> None:
-        import asyncio
-
-        self._task = asyncio.get_running_loop().create_task(self._watch())
-
-    def take(self) -> float:
-        """The longest block since the last take."""
-        longest, self.longest_s = self.longest_s, 0.0
-        return longest
-
-    async def _watch(self) -> None:
-        import asyncio
-
-        while True:
-            before = time.perf_counter()
-            await asyncio.sleep(self.TICK_S)
-            self.longest_s = max(self.longest_s, time.perf_counter() - before - self.TICK_S)
-
-
-async def drive_app(app, probe: ListProbe, interact: bool) -> dict:
-    import asyncio
-
-    watch = LoopWatch()
-    watch.start()
-    async with app.run_test(headless=True, size=PAINT_SIZE) as pilot:
-        painted_at = await probe.drawn_after(0.0)
-        result: dict = {"painted_at": painted_at, "rows": app.screen.query_one("#papers").row_count}
-        if interact:
-            await asyncio.sleep(OPEN_SETTLE_S)  # the rest of the opening: all rows, counts, detail
-            result["open_block_s"] = [watch.take()]
-            watch.take()  # each figure below has its own longest UI-thread block
-            result["view_switch_ui_s"] = await time_keys(pilot, probe, ["2", "3", "1"] * UI_ROUNDS)
-            result["view_switch_block_s"] = [watch.take()]
-            result["star_toggle_ui_s"] = await time_keys(pilot, probe, ["s"] * 2 * UI_ROUNDS)
-            result["star_toggle_block_s"] = [watch.take()]
-            result["typed_search_ui_s"] = await type_searches(pilot, probe, UI_SEARCHES)
-            result["typed_search_block_s"] = [watch.take()]
-            # The floor: a cursor move redraws two rows and nothing else. Always down, to rows
-            # not drawn with the cursor before (a cached row would not be drawn again).
-            result["cursor_move_ui_s"] = await time_keys(pilot, probe, ["j"] * 2 * UI_ROUNDS, expect=True)
-            result["cursor_move_block_s"] = [watch.take()]
-            # Once per start: a row drawn with the cursor before is cached and not drawn again.
-            result["scroll_to_end_ui_s"] = await time_keys(pilot, probe, ["G"], expect=True)
-            result["scroll_to_end_block_s"] = [watch.take()]
-    result["peak_rss_mb"] = peak_rss_mb()
-    return result
-
-
-async def time_keys(pilot, probe: ListProbe, keys: Iterable[str], expect: bool = False) -> list[float]:
-    """Seconds from each key press to the list's rows drawn again."""
-    seconds = []
-    for key in keys:
-        if expect:
-            probe.expect()
-        started = time.monotonic()
-        await pilot.press(key)
-        seconds.append(await probe.drawn_after(started) - started)
-    return seconds
-
-
-async def type_searches(pilot, probe: ListProbe, texts: Sequence[str]) -> list[float]:
-    """Type each query into the search box; seconds from the last key to the rows drawn.
-
-    Includes the app's debounce: the search starts only after a pause in typing.
-    """
-    seconds = []
-    await pilot.press("slash")
-    for text in texts:
-        await pilot.press(*text[:-1])
-        typed = time.monotonic()  # just before the last key reaches the app
-        await pilot.press(text[-1])
-        seconds.append(await probe.drawn_after(typed) - typed)
-        cleared = time.monotonic()
-        await pilot.press("ctrl+u")  # clear the box for the next query
-        await probe.drawn_after(cleared)
-    await pilot.press("escape")
-    return seconds
-
-
 CHILD_PHASES = ("build", "add", "app", "app-seeds")
 
 
@@ -380,10 +221,10 @@ def run_child_phase(phase: str, work: Workdir, papers: int) -> dict:
         return child_build(work)
     if phase == "add":
         return child_add(work, papers)
-    if phase == "app":
-        return child_app(work, work.sources(), interact=True)
-    if phase == "app-seeds":
-        return child_app(work, [paths.seeds_dir()], interact=False)
+    if phase in ("app", "app-seeds"):
+        sources = work.sources() if phase == "app" else [paths.seeds_dir()]
+        result = child_app(work, sources, PROFILE, interact=phase == "app")
+        return result if "error" in result else result | {"peak_rss_mb": peak_rss_mb()}
     raise ValueError(phase)
 
 
@@ -636,23 +477,17 @@ def measure_grep(work: Workdir, queries: QuerySets) -> dict:
 
 # -- the app (child processes) -----------------------------------------------------------------
 
-UI_FIGURES = (
-    "view_switch_ui_s", "star_toggle_ui_s", "typed_search_ui_s", "cursor_move_ui_s", "scroll_to_end_ui_s",
-    "open_block_s", "view_switch_block_s", "star_toggle_block_s", "typed_search_block_s", "cursor_move_block_s",
-    "scroll_to_end_block_s",
-)
-
-
 def measure_app(work: Workdir, phase: str, runs: int) -> dict:
     """Process start -> list painted (median of `runs` fresh processes); peak RSS; UI timings."""
-    timings, rss = [], []
+    timings, rss, notes = [], [], []
     ui: dict[str, list[float]] = {name: [] for name in UI_FIGURES}
     rows = 0
+    marks = saved_marks(work)
     for _ in range(runs):
-        reset_session(work)  # each start shows the plain list, not what the last run left open
+        reset_session(work, marks)  # each start shows the plain list with the same marks
         launched = time.monotonic()  # CLOCK_MONOTONIC: the same clock in the child
         try:
-            result = run_child(work, phase, timeout=PAINT_TIMEOUT_S + 120)
+            result = run_child(work, phase, timeout=PAINT_TIMEOUT_S + 300)
         except (RuntimeError, subprocess.TimeoutExpired) as error:  # the rest of the run still counts
             result = {"error": str(error)[-1500:]}
         if "error" in result:
@@ -660,27 +495,46 @@ def measure_app(work: Workdir, phase: str, runs: int) -> dict:
         timings.append(result["painted_at"] - launched)
         rss.append(result["peak_rss_mb"])
         rows = result["rows"]
+        notes.extend(note for note in result.get("notes", []) if note not in notes)
         for name in UI_FIGURES:
             ui[name].extend(result.get(name, []))
+    reset_session(work, marks)
     figures = {
         "seconds": round(statistics.median(timings), 3),
         "runs": [round(value, 3) for value in timings],
         "rss_mb": max(rss),
         "rows": rows,
-    }
+    } | ({"notes": notes} if notes else {})
     return figures | {name.removesuffix("_s"): summarize_ms(values) for name, values in ui.items() if values}
 
 
-def reset_session(work: Workdir) -> None:
-    """Forget the app's saved session (search text, view, selection) between runs."""
+def saved_marks(work: Workdir) -> tuple[frozenset[str], frozenset[str]]:
     from reader.state.store import StateStore
 
-    try:
-        from reader.domain.session import Session
-        from reader.tui.screens.main import SESSION_KEY
-    except ImportError:
-        return
     with StateStore(work.state_path()) as state:
+        return state.read_ids(), state.starred_ids()
+
+
+def reset_session(work: Workdir, marks: tuple[frozenset[str], frozenset[str]] | None = None) -> None:
+    """Forget the app's saved session (search text, view, selection) between runs, and put
+    back the marks the last run changed (holding x marks a hundred papers read)."""
+    from reader.state.store import StateStore
+
+    with StateStore(work.state_path()) as state:
+        if marks is not None:
+            read, starred = marks
+            now_read, now_starred = state.read_ids(), state.starred_ids()
+            for ids, value in ((now_read - read, False), (read - now_read, True)):
+                if ids:
+                    state.set_read(sorted(ids), value)
+            for ids, value in ((now_starred - starred, False), (starred - now_starred, True)):
+                if ids:
+                    state.set_starred(sorted(ids), value)
+        try:
+            from reader.domain.session import Session
+            from reader.tui.screens.main import SESSION_KEY
+        except ImportError:
+            return
         state.set_setting(SESSION_KEY, Session().to_json())
 
 
@@ -829,14 +683,8 @@ def run_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
         "view_switch_with_query_ms": view_switch_query["overall"]["p95_ms"],
         "view_switch_with_query": view_switch_query | {"query": VIEW_SWITCH_QUERY},
         "star_toggle_ms": star_toggle["p95_ms"],
-        "star_toggle": star_toggle | {"ui": paint.get("star_toggle_ui")},
-        "typed_search_ui": paint.get("typed_search_ui"),
-        "cursor_move_ui": paint.get("cursor_move_ui"),
-        "scroll_to_end_ui": paint.get("scroll_to_end_ui"),
-        "ui_block_ms": {
-            name: paint.get(f"{name}_block")
-            for name in ("open", "view_switch", "star_toggle", "typed_search", "cursor_move", "scroll_to_end")
-        },
+        "star_toggle": star_toggle | {"ui": paint.get("key_s_ui")},
+        **app_figures(paint),
         "frame_ms": round(1000 / textual_max_fps(), 1),
         "search": search,
         "search_prefix_by_length": prefix_by_length,
@@ -849,6 +697,35 @@ def run_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
         "versions": versions(),
         "commit": git_commit(),
         "command": "python benchmarks/run.py " + " ".join(args.argv),
+    }
+
+
+def app_figures(paint: dict) -> dict:
+    """The in-app figures of the headless app (`app_driver`), under their JSON keys."""
+    blocks = {"open": "open", "session": "session", "view_switch": "view_switch", "star_toggle": "key_s",
+              "typed_search": "typed_search", "cursor_move": "key_j", "scroll_to_end": "scroll_to_end"}
+    blocks |= {f"key_{key}": f"key_{key}" for key in TIMED_KEYS}
+    blocks |= {f"hold_{key}": f"hold_{key}" for key in HELD_KEYS}
+    return {
+        "typed_search_ui": paint.get("typed_search_ui"),
+        "cursor_move_ui": paint.get("key_j_ui"),
+        "scroll_to_end_ui": paint.get("scroll_to_end_ui"),
+        "keys_ui": {key: paint.get(f"key_{key}_ui") for key in TIMED_KEYS},
+        "hold_key_ui": {key: hold_figures(paint, key) for key in HELD_KEYS},
+        "ui_block_ms": {name: paint.get(f"{figure}_block") for name, figure in blocks.items()},
+    }
+
+
+def hold_figures(paint: dict, key: str) -> dict | None:
+    lag = paint.get(f"hold_{key}_lag")
+    if not lag:
+        return None
+    return {
+        "lag": lag,  # every key: sent -> first frame showing it, pooled over the starts
+        "last_key_to_row": paint.get(f"hold_{key}_last"),  # one per start
+        "send_slip_max_ms": paint[f"hold_{key}_slip"]["max_ms"],
+        "keys": HOLD_KEYS,
+        "keys_per_s": HOLD_RATE_PER_S,
     }
 
 
