@@ -54,6 +54,7 @@ from benchmarks.app_driver import (  # noqa: E402
     child_app,
 )
 from benchmarks.queries import FILTER, KINDS, PER_KIND, QuerySets, query_sets  # noqa: E402
+from benchmarks.report import app_table, summary_table  # noqa: E402
 
 # What the paper list shows at once: rows on a typical terminal; their titles are fetched.
 VISIBLE_ROWS = 40
@@ -648,6 +649,7 @@ def run_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
         if figures.get("note"):
             notes.append(f"{label}: {figures['note']}")
     log(f"first paint: {paint['seconds']} s, RSS {paint['rss_mb']} MB; seeds {seeds_paint['seconds']} s")
+    terminal = measure_terminal_figures(work, args)
 
     opened = open_library(work)
     search, prefix_by_length, first_search_s = measure_search(opened, queries)
@@ -685,6 +687,7 @@ def run_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
         "star_toggle_ms": star_toggle["p95_ms"],
         "star_toggle": star_toggle | {"ui": paint.get("key_s_ui")},
         **app_figures(paint),
+        "terminal": terminal,
         "frame_ms": round(1000 / textual_max_fps(), 1),
         "search": search,
         "search_prefix_by_length": prefix_by_length,
@@ -729,6 +732,46 @@ def hold_figures(paint: dict, key: str) -> dict | None:
     }
 
 
+def run_app_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
+    """--only-app: the app figures again, on the corpus, index and marks of a kept run."""
+    wall_started = time.perf_counter()
+    if not work.corpus.is_dir() or not work.index_folder().is_dir():
+        raise SystemExit(f"no corpus and built index in {work.root}: run once with --keep --workdir there")
+    write_config(work)
+    paint = measure_app(work, "app", args.paint_runs)
+    seeds_paint = measure_seeds_app(work, args.paint_runs)
+    notes = [f"{label}: {figures['note']}" for label, figures in (("the app", paint), ("seeds", seeds_paint))
+             if figures.get("note")]
+    return {
+        "papers": paint.get("rows") or args.papers,
+        "first_paint_s": paint["seconds"],
+        "first_paint": paint,
+        "first_paint_seeds_s": seeds_paint["seconds"],
+        "rss_mb": paint["rss_mb"],
+        "view_switch": {"ui": paint.get("view_switch_ui")},
+        "star_toggle": {"ui": paint.get("key_s_ui")},
+        **app_figures(paint),
+        "terminal": measure_terminal_figures(work, args),
+        "frame_ms": round(1000 / textual_max_fps(), 1),
+        "notes": notes,
+        "wall_s": round(time.perf_counter() - wall_started, 1),
+        "machine": machine_info(),
+        "versions": versions(),
+        "commit": git_commit(),
+        "command": "python benchmarks/run.py " + " ".join(args.argv),
+    }
+
+
+def measure_terminal_figures(work: Workdir, args: argparse.Namespace) -> dict:
+    """The real `reader` command (and `less`, a minimal Textual app) in tmux, key to pane changed."""
+    from benchmarks.terminal import measure_terminal
+
+    if args.no_terminal:
+        return {"note": "skipped (--no-terminal)"}
+    marks = saved_marks(work)
+    return measure_terminal(work.home, work.corpus, paths.seeds_dir(), lambda: reset_session(work, marks), log)
+
+
 def measure_seeds_app(work: Workdir, runs: int) -> dict:
     """First paint on the bundled seeds, with their index already built."""
     from reader.library.library import Library
@@ -738,49 +781,6 @@ def measure_seeds_app(work: Workdir, runs: int) -> dict:
     library.sync()
     library.close()
     return measure_app(work, "app-seeds", runs)
-
-
-# -- output ---------------------------------------------------------------------------------
-
-
-def cell(value: float | None, unit: str = "") -> str:
-    return "–" if value is None else f"{value:,.1f}{unit}" if isinstance(value, float) else f"{value:,}{unit}"
-
-
-def summary_table(results: dict) -> str:
-    """A human table: headline figures, then search p50 / p95 per kind for the three engines."""
-    lines = [
-        f"reader benchmark at {results['papers']:,} papers ({results['machine']['cpus']} CPUs, "
-        f"Python {results['machine']['python']}, commit {results['commit']})",
-        "",
-        f"  index build            {cell(results['build_papers_per_s'])} papers/s ({cell(results['build_s'])} s)",
-        f"  add one digest         {cell(results['add_digest_s'])} s",
-        f"  first painted list     {cell(results['first_paint_s'])} s"
-        f" (seeds: {cell(results['first_paint_seeds_s'])} s)",
-        f"  peak RSS               {cell(results['rss_mb'])} MB",
-        f"  view switch (p95)      {cell(results['view_switch_ms'])} ms (in the app, key to rows drawn: "
-        f"{ui_p95(results['view_switch']['ui'])} ms)",
-        f"  star toggle (p95)      {cell(results['star_toggle_ms'])} ms"
-        f" (in the app: {ui_p95(results['star_toggle']['ui'])} ms)",
-        "",
-        f"  {'search p50 / p95 ms':<20}{'reader':>20}{'SQLite FTS5':>20}{'grep -ril':>20}",
-    ]
-    for kind in KINDS:
-        row = [results["search"][kind], results["search"]["fts5"][kind], results["search"]["grep"].get(kind)]
-        lines.append(f"  {kind:<20}" + "".join(f"{p50_p95(figures):>20}" for figures in row))
-    for note in results["notes"]:
-        lines.append(f"  note: {note}")
-    return "\n".join(lines)
-
-
-def ui_p95(figures: dict | None) -> str:
-    return "–" if not figures else f"{figures['p95_ms']:,.1f}"
-
-
-def p50_p95(figures: dict | None) -> str:
-    if not figures:
-        return "–"
-    return f"{figures['p50_ms']:,.1f} / {figures['p95_ms']:,.1f}"
 
 
 # -- command line ---------------------------------------------------------------------------
@@ -795,10 +795,17 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--queries", type=int, default=PER_KIND, help=f"queries per kind (default {PER_KIND})")
     parser.add_argument("--grep-queries", type=int, default=GREP_QUERIES, help="queries per kind for grep")
     parser.add_argument("--paint-runs", type=int, default=3, help="fresh app starts to take the median of")
+    parser.add_argument("--no-terminal", action="store_true", help="skip the tmux figures")
+    parser.add_argument(
+        "--only-app", action="store_true",
+        help="only the app figures (headless and tmux), on the corpus and index a --keep run left in --workdir",
+    )
     parser.add_argument("--child", choices=CHILD_PHASES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not args.child and (args.papers is None or args.papers < 100):
         parser.error("--papers must be at least 100 (one digest)")
+    if args.only_app and args.workdir is None:
+        parser.error("--only-app needs the --workdir of an earlier run made with --keep")
     args.argv = list(argv)
     return args
 
@@ -811,8 +818,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     created = args.workdir is None
     work = Workdir(Path(tempfile.mkdtemp(prefix="reader-bench-")) if created else args.workdir.resolve())
     work.root.mkdir(parents=True, exist_ok=True)
-    work.clear()
     os.environ["READER_HOME"] = str(work.home)  # this process too: never the user's own folders
+    if args.only_app:
+        results = run_app_benchmark(args, work)
+        out = args.out or REPO_ROOT / "benchmarks" / f"results-{args.papers}-app.json"
+        out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(app_table(results))
+        return 0
+    work.clear()
     try:
         results = run_benchmark(args, work)
     finally:
