@@ -16,11 +16,8 @@ import argparse
 import json
 import math
 import os
-import platform
 import random
-import resource
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -53,7 +50,10 @@ from benchmarks.app_driver import (  # noqa: E402
     UI_FIGURES,
     child_app,
 )
-from benchmarks.queries import FILTER, KINDS, PER_KIND, QuerySets, query_sets  # noqa: E402
+from benchmarks.figures import hits_summary, log, peak_rss_mb, summarize_ms  # noqa: E402
+from benchmarks.machine import git_commit, machine_info, textual_max_fps, versions  # noqa: E402
+from benchmarks.queries import KINDS, PER_KIND, QuerySets, query_sets  # noqa: E402
+from benchmarks.references import measure_fts5, measure_grep  # noqa: E402
 from benchmarks.report import app_table, summary_table  # noqa: E402
 
 # What the paper list shows at once: rows on a typical terminal; their titles are fetched.
@@ -63,7 +63,6 @@ VISIBLE_ROWS = 40
 SNIPPET_ROWS = VISIBLE_ROWS // 2
 # The query kept active while switching views, to time the switch with facet counts on.
 VIEW_SWITCH_QUERY = "learning"
-FTS5_LIMIT = 50
 PROFILE = "default"
 # Deterministic marks: every READ_EVERY-th paper (in list order) is read, every
 # STARRED_EVERY-th starred, so `is:unread` and `is:starred` filter real sets.
@@ -72,34 +71,6 @@ STARRED_EVERY = 40
 VIEW_SWITCH_ROUNDS = 20
 STAR_TOGGLES = 50
 GREP_QUERIES = 30
-
-
-# -- small helpers ------------------------------------------------------------------------
-
-
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """Nearest-rank percentile: a value that was actually measured."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def summarize_ms(seconds: Sequence[float]) -> dict[str, float | int]:
-    return {
-        "p50_ms": round(statistics.median(seconds) * 1000, 2),
-        "p95_ms": round(percentile(seconds, 0.95) * 1000, 2),
-        "max_ms": round(max(seconds) * 1000, 2),
-        "queries": len(seconds),
-    }
-
-
-def peak_rss_mb() -> float:
-    # ru_maxrss is in KiB on Linux (bytes on macOS).
-    scale = 1 if sys.platform == "darwin" else 1024
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20, 1)
 
 
 # -- the working folder -------------------------------------------------------------------
@@ -318,10 +289,6 @@ def measure_search(opened: Opened, queries: QuerySets) -> tuple[dict, dict, floa
     return figures, by_length, first_search_s
 
 
-def hits_summary(hits: Sequence[int]) -> dict[str, float | int]:
-    return {"median_hits": int(statistics.median(hits)), "with_hits": round(sum(1 for h in hits if h) / len(hits), 3)}
-
-
 def measure_view_switch(opened: Opened, query: str = "") -> dict:
     """All -> Unread -> Starred, round and round: refilter and the first page of rows (with
     `query` active: its facet counts and snippets too)."""
@@ -370,110 +337,6 @@ def measure_star_toggle(opened: Opened) -> dict:
         "ui_thread_p95_ms": summarize_ms(ui_thread)["p95_ms"],
         "write_p95_ms": summarize_ms(write)["p95_ms"],
     }
-
-
-# -- reference points: SQLite FTS5 and grep -------------------------------------------------
-
-
-def parsed_papers(corpus: Path) -> list[tuple[str, str, str]]:
-    """(id, title, abstract) of every distinct paper, parsed exactly as the library parses them."""
-    from reader.domain.text import paper_id
-    from reader.ingest.digest import parse_file
-
-    papers: dict[str, tuple[str, str, str]] = {}
-    for file in sorted(corpus.glob("*.txt")):
-        for entry in parse_file(file).entries:
-            pid = paper_id(entry.title)
-            papers.setdefault(pid, (pid, entry.title, entry.abstract))
-    return list(papers.values())
-
-
-def build_fts5(db_path: Path, papers: Sequence[tuple[str, str, str]], read_ids: frozenset[str]) -> sqlite3.Connection:
-    db = sqlite3.connect(db_path)
-    db.execute(
-        "CREATE VIRTUAL TABLE papers USING fts5(title, abstract, tokenize='porter unicode61 remove_diacritics 2')"
-    )
-    db.executemany(
-        "INSERT INTO papers (rowid, title, abstract) VALUES (?, ?, ?)",
-        ((rowid, title, abstract) for rowid, (_, title, abstract) in enumerate(papers, start=1)),
-    )
-    db.execute("CREATE TABLE read_papers (rowid INTEGER PRIMARY KEY)")
-    db.executemany(
-        "INSERT INTO read_papers VALUES (?)",
-        ((rowid,) for rowid, (pid, _, _) in enumerate(papers, start=1) if pid in read_ids),
-    )
-    db.commit()
-    return db
-
-
-def fts5_match(text: str) -> tuple[str, bool]:
-    """The app's query in FTS5 syntax, and whether it keeps only unread papers.
-
-    Same meaning as in the app: words ANDed, "phrases" as phrases, and the last word typed
-    also matches as a prefix (`word*` matches the word itself too).
-    """
-    unread_only = FILTER in text
-    text = text.replace(FILTER, "").strip()
-    if text.startswith('"'):
-        return text, unread_only
-    words = text.split()
-    quoted = [f'"{word}"' for word in words]
-    quoted[-1] += "*"
-    return " AND ".join(quoted), unread_only
-
-
-def time_fts5_query(db: sqlite3.Connection, text: str) -> tuple[float, int]:
-    match, unread_only = fts5_match(text)
-    sql = "SELECT rowid FROM papers WHERE papers MATCH ?"
-    if unread_only:
-        sql += " AND rowid NOT IN (SELECT rowid FROM read_papers)"
-    sql += " ORDER BY bm25(papers, 2.0, 1.0) LIMIT ?"  # title boosted as in the Whoosh schema
-    started = time.perf_counter()
-    rows = db.execute(sql, (match, FTS5_LIMIT)).fetchall()
-    return time.perf_counter() - started, len(rows)
-
-
-def measure_fts5(work: Workdir, queries: QuerySets, read_ids: frozenset[str]) -> dict:
-    started = time.perf_counter()
-    papers = parsed_papers(work.corpus)
-    parsed_s = time.perf_counter() - started
-    started = time.perf_counter()
-    db = build_fts5(work.fts5_db, papers, read_ids)
-    build_s = time.perf_counter() - started
-    figures: dict[str, dict] = {}
-    for kind in KINDS:
-        results = [time_fts5_query(db, text) for text in queries.by_kind[kind]]
-        figures[kind] = summarize_ms([s for s, _ in results]) | hits_summary([n for _, n in results])
-    db.close()
-    log(f"fts5: built in {build_s:.1f} s; " + ", ".join(f"{k} p95 {v['p95_ms']} ms" for k, v in figures.items()))
-    return figures | {"build_s": round(build_s, 2), "parse_s": round(parsed_s, 2), "limit": FTS5_LIMIT}
-
-
-def grep_files(pattern: str, targets: Sequence[str]) -> list[str]:
-    done = subprocess.run(["grep", "-rilF", "--", pattern, *targets], capture_output=True, text=True)
-    return done.stdout.splitlines()
-
-
-def time_grep_query(corpus: Path, text: str) -> tuple[float, int]:
-    """Files containing every word (or the phrase), case-insensitively; one grep per word."""
-    text = text.replace(FILTER, "").strip()  # grep knows nothing of marks
-    patterns = [text.strip('"')] if text.startswith('"') else text.split()
-    started = time.perf_counter()
-    files = grep_files(patterns[0], [str(corpus)])
-    for pattern in patterns[1:]:
-        files = grep_files(pattern, files) if files else []
-    return time.perf_counter() - started, len(files)
-
-
-def measure_grep(work: Workdir, queries: QuerySets) -> dict:
-    if shutil.which("grep") is None:
-        return {kind: None for kind in KINDS} | {"note": "grep not found"}
-    figures: dict[str, dict] = {}
-    for kind in KINDS:
-        results = [time_grep_query(work.corpus, text) for text in queries.by_kind[kind]]
-        figures[kind] = summarize_ms([s for s, _ in results]) | hits_summary([n for _, n in results])
-    log("grep: " + ", ".join(f"{k} p95 {v['p95_ms']} ms" for k, v in figures.items()))
-    return figures | {"unit": "digest files, not papers"}
 
 
 # -- the app (child processes) -----------------------------------------------------------------
@@ -548,76 +411,6 @@ def write_config(work: Workdir) -> None:
 # -- the whole run --------------------------------------------------------------------------
 
 
-def machine_info() -> dict:
-    info = {
-        "cpus": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpu_model": cpu_model(),
-        "memory_gb": memory_gb(),
-        # Other work on the machine skews every figure: a load well above 0 means a noisy run.
-        "load_avg_1m_end": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-    }
-    return info
-
-
-def cpu_model() -> str | None:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or None
-
-
-def memory_gb() -> float | None:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return round(int(line.split()[1]) / 2**20, 1)
-    except OSError:
-        pass
-    return None
-
-
-def git_commit() -> str | None:
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
-        )
-        if head.returncode != 0:
-            return None
-        dirty = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, timeout=10,
-        )
-        return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def textual_max_fps() -> int:
-    # The app draws at most this often: a change waits up to one frame to reach the screen.
-    from textual import constants
-
-    return constants.MAX_FPS
-
-
-def versions() -> dict[str, str | None]:
-    from importlib import metadata
-
-    found = {}
-    for name in ("textual", "whoosh-reloaded", "reader"):
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = None
-    found["sqlite"] = sqlite3.sqlite_version
-    return found
-
-
 def timed(label: str, action: Callable[[], object]) -> tuple[object, float]:
     started = time.perf_counter()
     value = action()
@@ -662,8 +455,8 @@ def run_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
     opened.library.close()
     opened.state.close()
 
-    search["fts5"] = measure_fts5(work, queries, read_ids)
-    search["grep"] = measure_grep(work, grep_queries)
+    search["fts5"] = measure_fts5(work.corpus, work.fts5_db, queries, read_ids)
+    search["grep"] = measure_grep(work.corpus, grep_queries)
     if grep_queries.by_kind["one_word"] != queries.by_kind["one_word"]:
         notes.append(f"grep ran only the first {len(grep_queries.by_kind['one_word'])} queries of each kind")
 
