@@ -35,6 +35,7 @@ START_TIMEOUT_S = 180.0
 KEY_TIMEOUT_S = 10.0
 MINIMAL_APP = Path(__file__).resolve().with_name("minimal_app.py")
 # The detail pane's border title: "12 of 10,000" (the cursor's row, 1-based).
+UNREAD_MARK = "•"
 POSITION = re.compile(r"─ ([\d,]+) of ([\d,]+) ─")
 
 
@@ -58,6 +59,7 @@ class ControlClient:
         self._in = self._client.stdin
         self._buffer = b""
         self._outputs: deque[float] = deque()  # times of %output not looked at yet
+        self.last_output = 0.0
         self._skip_block()  # what the attach itself answers
         try:
             self.command(f"refresh-client -C {WIDTH}x{HEIGHT}")  # this client must not resize the window
@@ -130,7 +132,8 @@ class ControlClient:
             if read is None:
                 return None
             self._note(*read)
-        return self._outputs.popleft()
+        self.last_output = self._outputs.popleft()
+        return self.last_output
 
     # -- waiting ----------------------------------------------------------------------------
 
@@ -185,14 +188,49 @@ def quote(text: str) -> str:
 
 def time_presses(term: ControlClient, key: str, presses: int = PRESSES) -> list[float]:
     """Seconds from each key sent to the pane changed; the program goes quiet in between."""
-    seconds = []
+    return time_and_settle(term, key, presses)[0]
+
+
+def time_and_settle(term: ControlClient, key: str, presses: int = PRESSES) -> tuple[list[float], list[float]]:
+    """Seconds from each key sent to the pane changed, and to the last output it caused (the
+    pane settled: no output for QUIET_S after it)."""
+    changed, settled = [], []
     before = term.quiet()
     for _ in range(presses):
         sent = term.send(key)
         at, _ = term.changed(before, sent)
-        seconds.append(at - sent)
         before = term.quiet()
-    return seconds
+        changed.append(at - sent)
+        settled.append(max(at, term.last_output) - sent)
+    return changed, settled
+
+
+def detail_says_unread(screen: str) -> bool:
+    """The detail pane (the right-hand box) says the paper is unread, under its title."""
+    for line in screen.splitlines()[1:12]:
+        cells = line.split("│")
+        if len(cells) >= 3 and cells[-2].strip() == "unread":
+            return True
+    return False
+
+
+def time_read_and_next(term: ControlClient, presses: int = PRESSES) -> tuple[list[float], list[float]]:
+    """x: seconds to the pane changed (the cursor moves at once), and, on unread rows, to the
+    row's unread mark gone (drawn once the mark is saved): one fewer • on the screen."""
+    moved, marked = [], []
+    before = term.quiet()
+    for _ in range(presses):
+        plain = term.screen(False)
+        unread, marks = detail_says_unread(plain), plain.count(UNREAD_MARK)
+        sent = term.send("x")
+        at, after = term.changed(before, sent)
+        moved.append(at - sent)
+        if unread:
+            if after.count(UNREAD_MARK) >= marks:
+                at, _ = term.changed(after, at, lambda screen, marks=marks: screen.count(UNREAD_MARK) < marks)
+            marked.append(at - sent)
+        before = term.quiet()
+    return moved, marked
 
 
 def position(screen: str) -> tuple[int, int] | None:
@@ -277,8 +315,15 @@ def measure_reader(label: str, home: Path, digests: Path, hold: bool) -> dict:
         term.wait_for(lambda screen: position(screen) is not None, START_TIMEOUT_S)
         term.quiet(longest=10.0)
         figures: dict = {}
-        for key in READER_KEYS:
-            figures[key] = summarize(time_presses(term, key))  # k goes back up the rows j went down
+        for key in READER_KEYS:  # k goes back up the rows j went down
+            if key == "x":
+                moved, marked = time_read_and_next(term)
+                figures["x"] = summarize(moved)
+                figures["x_mark"] = summarize(marked) if marked else None
+            else:
+                changed, settled = time_and_settle(term, key)
+                figures[key] = summarize(changed)
+                figures[f"{key}_settled"] = summarize(settled)
         if hold:
             term.quiet(longest=10.0)
             figures["hold_j"] = hold_summary(hold_j(term))

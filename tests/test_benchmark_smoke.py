@@ -137,6 +137,7 @@ def test_terminal_figures(results: dict) -> None:
         for key in keys:
             assert has_percentiles(terminal[program][key]), (program, key)
     for program in ("seeds", "corpus"):
+        assert has_percentiles(terminal[program]["j_settled"]) and "x_mark" in terminal[program]
         held = terminal[program]["hold_j"]
         assert held["keys"] == 150 and is_number(held["last_key_to_row_ms"]) and has_percentiles(held["lag"])
 
