@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import statistics
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -47,7 +48,7 @@ HELD_KEYS = ("j", "x")
 UI_FIGURES = (
     "view_switch_ui_s", "typed_search_ui_s", "scroll_to_end_ui_s",
     *(f"key_{key}_ui_s" for key in TIMED_KEYS),
-    *(f"hold_{key}_{what}_s" for key in HELD_KEYS for what in ("lag", "last", "slip")),
+    *(f"hold_{key}_{what}_s" for key in HELD_KEYS for what in ("lag", "last", "slip", "first_second", "last_second")),
     "open_block_s", "session_block_s", "view_switch_block_s", "typed_search_block_s", "scroll_to_end_block_s",
     *(f"key_{key}_block_s" for key in TIMED_KEYS),
     *(f"hold_{key}_block_s" for key in HELD_KEYS),
@@ -431,4 +432,7 @@ async def hold_key(app, probe: RowProbe, papers, key: str) -> dict[str, list[flo
         "lag": lags,
         "last": [lags[-1]],
         "slip": [max(at - due for at, due in zip(sent, schedule, strict=True))],
+        # A backlog shows as a lag that grows: the median of the first second's keys against the last's.
+        "first_second": [statistics.median(lags[:HOLD_RATE_PER_S])],
+        "last_second": [statistics.median(lags[-HOLD_RATE_PER_S:])],
     }

@@ -67,7 +67,8 @@ def app_table(results: dict, header: bool = True) -> str:
         if held:
             last = held["last_key_to_row"]
             lines.append(f"  {'hold ' + key + ' 30/s, lag':<28}{p50_p95_max(held['lag']):>26}"
-                         f"   after the last key: {last['p50_ms']:,.1f} (max {last['max_ms']:,.1f}) ms")
+                         f"   after the last key: {last['p50_ms']:,.1f} (max {last['max_ms']:,.1f}) ms;"
+                f" lag first / last second {held['lag_first_second_ms']:,.1f} / {held['lag_last_second_ms']:,.1f} ms")
     blocks = results["ui_block_ms"]
     lines.append("  longest UI-thread block (max ms): " + ", ".join(
         f"{name} {figures['max_ms']:,.0f}" for name, figures in blocks.items() if figures))
@@ -82,7 +83,9 @@ def app_table(results: dict, header: bool = True) -> str:
             for key, figures in (terminal.get(program) or {}).items():
                 if key == "hold_j":
                     lines.append(f"  {program + ' hold j 30/s, lag':<28}{p50_p95_max(figures['lag']):>26}"
-                                 f"   after the last key: {figures['last_key_to_row_ms']:,.1f} ms")
+                                 f"   after the last key: {figures['last_key_to_row_ms']:,.1f} ms;"
+                        f" lag first / last second {figures['lag_first_second_ms']:,.1f}"
+                        f" / {figures['lag_last_second_ms']:,.1f} ms")
                 else:
                     lines.append(f"  {program + ' ' + key:<28}{p50_p95_max(figures):>26}")
     for note in results["notes"] + results["first_paint"].get("notes", []) + terminal.get("notes", []):

@@ -520,6 +520,9 @@ def hold_figures(paint: dict, key: str) -> dict | None:
         "lag": lag,  # every key: sent -> first frame showing it, pooled over the starts
         "last_key_to_row": paint.get(f"hold_{key}_last"),  # one per start
         "send_slip_max_ms": paint[f"hold_{key}_slip"]["max_ms"],
+        # medians of the first and the last second's lags, worst start: growing means a backlog
+        "lag_first_second_ms": paint[f"hold_{key}_first_second"]["max_ms"],
+        "lag_last_second_ms": paint[f"hold_{key}_last_second"]["max_ms"],
         "keys": HOLD_KEYS,
         "keys_per_s": HOLD_RATE_PER_S,
     }

@@ -286,6 +286,8 @@ def hold_summary(held: dict) -> dict:
         "lag": summarize(held["lag"]),
         "last_key_to_row_ms": round(held["last"] * 1000, 1),
         "send_slip_max_ms": round(held["slip"] * 1000, 1),
+        "lag_first_second_ms": round(statistics.median(held["lag"][:HOLD_RATE_PER_S]) * 1000, 1),
+        "lag_last_second_ms": round(statistics.median(held["lag"][-HOLD_RATE_PER_S:]) * 1000, 1),
         "keys": len(held["lag"]),
         "keys_per_s": HOLD_RATE_PER_S,
     }
