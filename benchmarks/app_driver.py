@@ -290,7 +290,7 @@ async def use_app(pilot, probe: RowProbe, watch: LoopWatch, papers, result: dict
     for key in HELD_KEYS:  # from the first row, so 150 rows lie below even at 300 papers
         await pilot.press("g")
         await figure(f"hold_{key}", lambda key=key: hold_key(pilot.app, probe, papers, key))
-    # Once per start, then up from the end: rows the cursor has not been on in this session.
+    # G once per start (the end of the list is drawn once), then k up from the last row.
     await figure("scroll_to_end_ui", lambda: one(time_keys(pilot, probe, papers, "G", marked, presses=1)))
     await figure("key_k_ui", lambda: one(time_keys(pilot, probe, papers, "k", marked)))
     return notes
