@@ -71,7 +71,7 @@ def textual_max_fps() -> int:
 def versions() -> dict[str, str | None]:
     from importlib import metadata
 
-    found = {}
+    found: dict[str, str | None] = {}
     for name in ("textual", "whoosh-reloaded", "reader"):
         try:
             found[name] = metadata.version(name)

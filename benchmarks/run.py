@@ -343,7 +343,9 @@ def measure_star_toggle(opened: Opened) -> dict:
 
 def measure_app(work: Workdir, phase: str, runs: int) -> dict:
     """Process start -> list painted (median of `runs` fresh processes); peak RSS; UI timings."""
-    timings, rss, notes = [], [], []
+    timings: list[float] = []
+    rss: list[float] = []
+    notes: list[str] = []
     ui: dict[str, list[float]] = {name: [] for name in UI_FIGURES}
     rows = 0
     marks = saved_marks(work)

@@ -100,7 +100,7 @@ class ControlClient:
         """Run a tmux command through the client; its output lines."""
         self._in.write(text.encode() + b"\n")
         deadline = time.monotonic() + KEY_TIMEOUT_S
-        inside, lines = False, []
+        inside, lines = False, list[str]()
         while (read := self._line(deadline)) is not None:
             at, line = read
             if not inside:
@@ -214,6 +214,10 @@ def detail_says_unread(screen: str) -> bool:
     return False
 
 
+def fewer_than(marks: int) -> Callable[[str], bool]:
+    return lambda screen: screen.count(UNREAD_MARK) < marks
+
+
 def time_read_and_next(term: ControlClient, presses: int = PRESSES) -> tuple[list[float], list[float]]:
     """x: seconds to the pane changed (the cursor moves at once), and, on unread rows, to the
     row's unread mark gone (drawn once the mark is saved): one fewer • on the screen."""
@@ -227,7 +231,7 @@ def time_read_and_next(term: ControlClient, presses: int = PRESSES) -> tuple[lis
         moved.append(at - sent)
         if unread:
             if after.count(UNREAD_MARK) >= marks:
-                at, _ = term.changed(after, at, lambda screen, marks=marks: screen.count(UNREAD_MARK) < marks)
+                at, _ = term.changed(after, at, fewer_than(marks))
             marked.append(at - sent)
         before = term.quiet()
     return moved, marked
