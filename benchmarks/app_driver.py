@@ -274,8 +274,8 @@ async def use_app(pilot, probe: RowProbe, watch: LoopWatch, papers, result: dict
         watch.take()
         try:
             values = await measure()
-        except TimeoutError as error:  # the rest of the figures still count
-            notes.append(f"{name}: {error}")
+        except Exception as error:  # a hang or a changed widget: the rest of the figures still count
+            notes.append(f"{name}: {type(error).__name__}: {error}")
             return
         for suffix, seconds in values.items():
             result[f"{name}_{suffix}_s" if suffix else f"{name}_s"] = seconds

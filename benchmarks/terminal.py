@@ -60,6 +60,14 @@ class ControlClient:
         self._buffer = b""
         self._outputs: deque[float] = deque()  # times of %output not looked at yet
         self.last_output = 0.0
+        try:
+            self._attach()
+        except BaseException:
+            self.close()  # never leave a session behind
+            raise
+
+    def _attach(self) -> None:
+        name = self.name
         self._skip_block()  # what the attach itself answers
         try:
             self.command(f"refresh-client -C {WIDTH}x{HEIGHT}")  # this client must not resize the window
@@ -379,9 +387,9 @@ def measure_terminal(
         reset()
         try:
             figures[label] = measure()
-        except (TimeoutError, RuntimeError, subprocess.CalledProcessError, OSError) as error:
+        except Exception as error:  # one program failing leaves the others' figures
             figures[label] = None
-            notes.append(f"{label}: {str(error)[-600:]}")
+            notes.append(f"{label}: {type(error).__name__}: {str(error)[-600:]}")
         log(f"terminal {label}: " + ", ".join(
             f"{key} p50 {value['p50_ms']} p95 {value['p95_ms']} ms"
             for key, value in (figures[label] or {}).items() if isinstance(value, dict) and "p50_ms" in value
