@@ -31,8 +31,8 @@ from reader.search.query import parse_query  # noqa: E402
 from reader.state.store import StateStore  # noqa: E402
 
 from benchmarks import synthetic  # noqa: E402
+from benchmarks.figures import summarize_ms  # noqa: E402
 from benchmarks.queries import query_sets  # noqa: E402
-from benchmarks.run import summarize_ms  # noqa: E402
 
 TAGS = tuple(f"topic-{number}" for number in range(20))
 NOTE_WORD = "zygomorphic"  # in no synthetic abstract

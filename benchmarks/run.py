@@ -16,17 +16,14 @@ import argparse
 import json
 import math
 import os
-import platform
 import random
-import resource
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -44,7 +41,20 @@ if str(REPO_ROOT) not in sys.path:
 from reader import paths  # noqa: E402
 
 from benchmarks import synthetic  # noqa: E402
-from benchmarks.queries import FILTER, KINDS, PER_KIND, QuerySets, query_sets  # noqa: E402
+from benchmarks.app_driver import (  # noqa: E402
+    HELD_KEYS,
+    HOLD_KEYS,
+    HOLD_RATE_PER_S,
+    PAINT_TIMEOUT_S,
+    TIMED_KEYS,
+    UI_FIGURES,
+    child_app,
+)
+from benchmarks.figures import hits_summary, log, peak_rss_mb, summarize_ms  # noqa: E402
+from benchmarks.machine import git_commit, machine_info, textual_max_fps, versions  # noqa: E402
+from benchmarks.queries import KINDS, PER_KIND, QuerySets, query_sets  # noqa: E402
+from benchmarks.references import measure_fts5, measure_grep  # noqa: E402
+from benchmarks.report import app_table, summary_table  # noqa: E402
 
 # What the paper list shows at once: rows on a typical terminal; their titles are fetched.
 VISIBLE_ROWS = 40
@@ -53,7 +63,6 @@ VISIBLE_ROWS = 40
 SNIPPET_ROWS = VISIBLE_ROWS // 2
 # The query kept active while switching views, to time the switch with facet counts on.
 VIEW_SWITCH_QUERY = "learning"
-FTS5_LIMIT = 50
 PROFILE = "default"
 # Deterministic marks: every READ_EVERY-th paper (in list order) is read, every
 # STARRED_EVERY-th starred, so `is:unread` and `is:starred` filter real sets.
@@ -61,43 +70,7 @@ READ_EVERY = 3
 STARRED_EVERY = 40
 VIEW_SWITCH_ROUNDS = 20
 STAR_TOGGLES = 50
-PAINT_SIZE = (120, 36)
-PAINT_TIMEOUT_S = 120.0
-# In the app: rounds of All -> Unread -> Starred (and of star / unstar), and typed searches.
-UI_ROUNDS = 5
-UI_SEARCHES = ("training", "language model", '"neural networks"', "quant")
 GREP_QUERIES = 30
-# After the first paint, how long the opening is given to finish (rows, counts, detail pane)
-# before its longest UI-thread block is read.
-OPEN_SETTLE_S = 2.0
-
-
-# -- small helpers ------------------------------------------------------------------------
-
-
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """Nearest-rank percentile: a value that was actually measured."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def summarize_ms(seconds: Sequence[float]) -> dict[str, float | int]:
-    return {
-        "p50_ms": round(statistics.median(seconds) * 1000, 2),
-        "p95_ms": round(percentile(seconds, 0.95) * 1000, 2),
-        "max_ms": round(max(seconds) * 1000, 2),
-        "queries": len(seconds),
-    }
-
-
-def peak_rss_mb() -> float:
-    # ru_maxrss is in KiB on Linux (bytes on macOS).
-    scale = 1 if sys.platform == "darwin" else 1024
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20, 1)
 
 
 # -- the working folder -------------------------------------------------------------------
@@ -212,166 +185,6 @@ def child_add(work: Workdir, papers: int) -> dict:
     return {"seconds": seconds, "written": report.written, "parsed": report.parsed, "peak_rss_mb": peak_rss_mb()}
 
 
-def child_app(work: Workdir, sources: list[Path], interact: bool) -> dict:
-    """Start ReaderApp headless as `reader` would; time its first painted list, then use it."""
-    import asyncio
-
-    try:
-        from reader.tui.app import ReaderApp
-        from reader.tui.widgets.paper_list import PaperList
-    except ImportError as error:
-        return {"error": f"the reader's interface could not be imported ({error})"}
-    probe = ListProbe()
-    probe.install(PaperList)
-    app = ReaderApp(sources=sources, profile=PROFILE, dirs=work.dirs())
-    return asyncio.run(drive_app(app, probe, interact))
-
-
-class ListProbe:
-    """Notes when the paper list draws rows after what it shows changed.
-
-    Installed on the PaperList class before the app starts: `show` (new rows) and
-    `watch_marks` (new marks) count as changes; the first `render_row` after a change is the
-    moment the change reached the screen (the compositor draws only rows it must redraw).
-    """
-
-    def __init__(self) -> None:
-        self.pending = False
-        self.draws: list[float] = []
-
-    def install(self, list_class: type) -> None:
-        probe = self
-        show, watch_marks, render_row = list_class.show, list_class.watch_marks, list_class.render_row
-
-        def probed_show(widget, rows, select=None):
-            probe.pending = True
-            return show(widget, rows, select)
-
-        def probed_watch_marks(widget):  # Textual passes watchers as many arguments as they take
-            probe.pending = True
-            return watch_marks(widget)
-
-        def probed_render_row(widget, index, width, cursor):
-            strip = render_row(widget, index, width, cursor)
-            if probe.pending:
-                probe.pending = False
-                probe.draws.append(time.monotonic())
-            return strip
-
-        list_class.show = probed_show
-        list_class.watch_marks = probed_watch_marks
-        list_class.render_row = probed_render_row
-
-    def expect(self) -> None:
-        """Count the next drawn row as the answer to what comes next (a cursor move)."""
-        self.pending = True
-
-    async def drawn_after(self, started: float, timeout: float = PAINT_TIMEOUT_S) -> float:
-        """time.monotonic() of the first rows drawn after a change made since `started`."""
-        import asyncio
-
-        deadline = time.monotonic() + timeout
-        while True:
-            drawn = [at for at in self.draws if at >= started]
-            if drawn and not self.pending:
-                return drawn[0]
-            if time.monotonic() > deadline:
-                raise TimeoutError("the paper list did not redraw")
-            await asyncio.sleep(0.001)  # let the app run; never a pilot pause (it waits for idle)
-
-
-class LoopWatch:
-    """The longest stretch the UI thread (the event loop) was busy without a break.
-
-    A task asks to wake every few milliseconds; how late it wakes is how long something else
-    held the loop. That is the delay a key pressed at that moment would have waited.
-    """
-
-    TICK_S = 0.005  # often enough to see 0.2 s blocks; rarely enough that the app still looks idle to Pilot
-
-    def __init__(self) -> None:
-        self.longest_s = 0.0
-        self._task = None
-
-    def start(self) -> None:
-        import asyncio
-
-        self._task = asyncio.get_running_loop().create_task(self._watch())
-
-    def take(self) -> float:
-        """The longest block since the last take."""
-        longest, self.longest_s = self.longest_s, 0.0
-        return longest
-
-    async def _watch(self) -> None:
-        import asyncio
-
-        while True:
-            before = time.perf_counter()
-            await asyncio.sleep(self.TICK_S)
-            self.longest_s = max(self.longest_s, time.perf_counter() - before - self.TICK_S)
-
-
-async def drive_app(app, probe: ListProbe, interact: bool) -> dict:
-    import asyncio
-
-    watch = LoopWatch()
-    watch.start()
-    async with app.run_test(headless=True, size=PAINT_SIZE) as pilot:
-        painted_at = await probe.drawn_after(0.0)
-        result: dict = {"painted_at": painted_at, "rows": app.screen.query_one("#papers").row_count}
-        if interact:
-            await asyncio.sleep(OPEN_SETTLE_S)  # the rest of the opening: all rows, counts, detail
-            result["open_block_s"] = [watch.take()]
-            watch.take()  # each figure below has its own longest UI-thread block
-            result["view_switch_ui_s"] = await time_keys(pilot, probe, ["2", "3", "1"] * UI_ROUNDS)
-            result["view_switch_block_s"] = [watch.take()]
-            result["star_toggle_ui_s"] = await time_keys(pilot, probe, ["s"] * 2 * UI_ROUNDS)
-            result["star_toggle_block_s"] = [watch.take()]
-            result["typed_search_ui_s"] = await type_searches(pilot, probe, UI_SEARCHES)
-            result["typed_search_block_s"] = [watch.take()]
-            # The floor: a cursor move redraws two rows and nothing else. Always down, to rows
-            # not drawn with the cursor before (a cached row would not be drawn again).
-            result["cursor_move_ui_s"] = await time_keys(pilot, probe, ["j"] * 2 * UI_ROUNDS, expect=True)
-            result["cursor_move_block_s"] = [watch.take()]
-            # Once per start: a row drawn with the cursor before is cached and not drawn again.
-            result["scroll_to_end_ui_s"] = await time_keys(pilot, probe, ["G"], expect=True)
-            result["scroll_to_end_block_s"] = [watch.take()]
-    result["peak_rss_mb"] = peak_rss_mb()
-    return result
-
-
-async def time_keys(pilot, probe: ListProbe, keys: Iterable[str], expect: bool = False) -> list[float]:
-    """Seconds from each key press to the list's rows drawn again."""
-    seconds = []
-    for key in keys:
-        if expect:
-            probe.expect()
-        started = time.monotonic()
-        await pilot.press(key)
-        seconds.append(await probe.drawn_after(started) - started)
-    return seconds
-
-
-async def type_searches(pilot, probe: ListProbe, texts: Sequence[str]) -> list[float]:
-    """Type each query into the search box; seconds from the last key to the rows drawn.
-
-    Includes the app's debounce: the search starts only after a pause in typing.
-    """
-    seconds = []
-    await pilot.press("slash")
-    for text in texts:
-        await pilot.press(*text[:-1])
-        typed = time.monotonic()  # just before the last key reaches the app
-        await pilot.press(text[-1])
-        seconds.append(await probe.drawn_after(typed) - typed)
-        cleared = time.monotonic()
-        await pilot.press("ctrl+u")  # clear the box for the next query
-        await probe.drawn_after(cleared)
-    await pilot.press("escape")
-    return seconds
-
-
 CHILD_PHASES = ("build", "add", "app", "app-seeds")
 
 
@@ -380,10 +193,10 @@ def run_child_phase(phase: str, work: Workdir, papers: int) -> dict:
         return child_build(work)
     if phase == "add":
         return child_add(work, papers)
-    if phase == "app":
-        return child_app(work, work.sources(), interact=True)
-    if phase == "app-seeds":
-        return child_app(work, [paths.seeds_dir()], interact=False)
+    if phase in ("app", "app-seeds"):
+        sources = work.sources() if phase == "app" else [paths.seeds_dir()]
+        result = child_app(work, sources, PROFILE, interact=phase == "app")
+        return result if "error" in result else result | {"peak_rss_mb": peak_rss_mb()}
     raise ValueError(phase)
 
 
@@ -476,10 +289,6 @@ def measure_search(opened: Opened, queries: QuerySets) -> tuple[dict, dict, floa
     return figures, by_length, first_search_s
 
 
-def hits_summary(hits: Sequence[int]) -> dict[str, float | int]:
-    return {"median_hits": int(statistics.median(hits)), "with_hits": round(sum(1 for h in hits if h) / len(hits), 3)}
-
-
 def measure_view_switch(opened: Opened, query: str = "") -> dict:
     """All -> Unread -> Starred, round and round: refilter and the first page of rows (with
     `query` active: its facet counts and snippets too)."""
@@ -530,129 +339,21 @@ def measure_star_toggle(opened: Opened) -> dict:
     }
 
 
-# -- reference points: SQLite FTS5 and grep -------------------------------------------------
-
-
-def parsed_papers(corpus: Path) -> list[tuple[str, str, str]]:
-    """(id, title, abstract) of every distinct paper, parsed exactly as the library parses them."""
-    from reader.domain.text import paper_id
-    from reader.ingest.digest import parse_file
-
-    papers: dict[str, tuple[str, str, str]] = {}
-    for file in sorted(corpus.glob("*.txt")):
-        for entry in parse_file(file).entries:
-            pid = paper_id(entry.title)
-            papers.setdefault(pid, (pid, entry.title, entry.abstract))
-    return list(papers.values())
-
-
-def build_fts5(db_path: Path, papers: Sequence[tuple[str, str, str]], read_ids: frozenset[str]) -> sqlite3.Connection:
-    db = sqlite3.connect(db_path)
-    db.execute(
-        "CREATE VIRTUAL TABLE papers USING fts5(title, abstract, tokenize='porter unicode61 remove_diacritics 2')"
-    )
-    db.executemany(
-        "INSERT INTO papers (rowid, title, abstract) VALUES (?, ?, ?)",
-        ((rowid, title, abstract) for rowid, (_, title, abstract) in enumerate(papers, start=1)),
-    )
-    db.execute("CREATE TABLE read_papers (rowid INTEGER PRIMARY KEY)")
-    db.executemany(
-        "INSERT INTO read_papers VALUES (?)",
-        ((rowid,) for rowid, (pid, _, _) in enumerate(papers, start=1) if pid in read_ids),
-    )
-    db.commit()
-    return db
-
-
-def fts5_match(text: str) -> tuple[str, bool]:
-    """The app's query in FTS5 syntax, and whether it keeps only unread papers.
-
-    Same meaning as in the app: words ANDed, "phrases" as phrases, and the last word typed
-    also matches as a prefix (`word*` matches the word itself too).
-    """
-    unread_only = FILTER in text
-    text = text.replace(FILTER, "").strip()
-    if text.startswith('"'):
-        return text, unread_only
-    words = text.split()
-    quoted = [f'"{word}"' for word in words]
-    quoted[-1] += "*"
-    return " AND ".join(quoted), unread_only
-
-
-def time_fts5_query(db: sqlite3.Connection, text: str) -> tuple[float, int]:
-    match, unread_only = fts5_match(text)
-    sql = "SELECT rowid FROM papers WHERE papers MATCH ?"
-    if unread_only:
-        sql += " AND rowid NOT IN (SELECT rowid FROM read_papers)"
-    sql += " ORDER BY bm25(papers, 2.0, 1.0) LIMIT ?"  # title boosted as in the Whoosh schema
-    started = time.perf_counter()
-    rows = db.execute(sql, (match, FTS5_LIMIT)).fetchall()
-    return time.perf_counter() - started, len(rows)
-
-
-def measure_fts5(work: Workdir, queries: QuerySets, read_ids: frozenset[str]) -> dict:
-    started = time.perf_counter()
-    papers = parsed_papers(work.corpus)
-    parsed_s = time.perf_counter() - started
-    started = time.perf_counter()
-    db = build_fts5(work.fts5_db, papers, read_ids)
-    build_s = time.perf_counter() - started
-    figures: dict[str, dict] = {}
-    for kind in KINDS:
-        results = [time_fts5_query(db, text) for text in queries.by_kind[kind]]
-        figures[kind] = summarize_ms([s for s, _ in results]) | hits_summary([n for _, n in results])
-    db.close()
-    log(f"fts5: built in {build_s:.1f} s; " + ", ".join(f"{k} p95 {v['p95_ms']} ms" for k, v in figures.items()))
-    return figures | {"build_s": round(build_s, 2), "parse_s": round(parsed_s, 2), "limit": FTS5_LIMIT}
-
-
-def grep_files(pattern: str, targets: Sequence[str]) -> list[str]:
-    done = subprocess.run(["grep", "-rilF", "--", pattern, *targets], capture_output=True, text=True)
-    return done.stdout.splitlines()
-
-
-def time_grep_query(corpus: Path, text: str) -> tuple[float, int]:
-    """Files containing every word (or the phrase), case-insensitively; one grep per word."""
-    text = text.replace(FILTER, "").strip()  # grep knows nothing of marks
-    patterns = [text.strip('"')] if text.startswith('"') else text.split()
-    started = time.perf_counter()
-    files = grep_files(patterns[0], [str(corpus)])
-    for pattern in patterns[1:]:
-        files = grep_files(pattern, files) if files else []
-    return time.perf_counter() - started, len(files)
-
-
-def measure_grep(work: Workdir, queries: QuerySets) -> dict:
-    if shutil.which("grep") is None:
-        return {kind: None for kind in KINDS} | {"note": "grep not found"}
-    figures: dict[str, dict] = {}
-    for kind in KINDS:
-        results = [time_grep_query(work.corpus, text) for text in queries.by_kind[kind]]
-        figures[kind] = summarize_ms([s for s, _ in results]) | hits_summary([n for _, n in results])
-    log("grep: " + ", ".join(f"{k} p95 {v['p95_ms']} ms" for k, v in figures.items()))
-    return figures | {"unit": "digest files, not papers"}
-
-
 # -- the app (child processes) -----------------------------------------------------------------
-
-UI_FIGURES = (
-    "view_switch_ui_s", "star_toggle_ui_s", "typed_search_ui_s", "cursor_move_ui_s", "scroll_to_end_ui_s",
-    "open_block_s", "view_switch_block_s", "star_toggle_block_s", "typed_search_block_s", "cursor_move_block_s",
-    "scroll_to_end_block_s",
-)
-
 
 def measure_app(work: Workdir, phase: str, runs: int) -> dict:
     """Process start -> list painted (median of `runs` fresh processes); peak RSS; UI timings."""
-    timings, rss = [], []
+    timings: list[float] = []
+    rss: list[float] = []
+    notes: list[str] = []
     ui: dict[str, list[float]] = {name: [] for name in UI_FIGURES}
     rows = 0
+    marks = saved_marks(work)
     for _ in range(runs):
-        reset_session(work)  # each start shows the plain list, not what the last run left open
+        reset_session(work, marks)  # each start shows the plain list with the same marks
         launched = time.monotonic()  # CLOCK_MONOTONIC: the same clock in the child
         try:
-            result = run_child(work, phase, timeout=PAINT_TIMEOUT_S + 120)
+            result = run_child(work, phase, timeout=PAINT_TIMEOUT_S + 300)
         except (RuntimeError, subprocess.TimeoutExpired) as error:  # the rest of the run still counts
             result = {"error": str(error)[-1500:]}
         if "error" in result:
@@ -660,27 +361,46 @@ def measure_app(work: Workdir, phase: str, runs: int) -> dict:
         timings.append(result["painted_at"] - launched)
         rss.append(result["peak_rss_mb"])
         rows = result["rows"]
+        notes.extend(note for note in result.get("notes", []) if note not in notes)
         for name in UI_FIGURES:
             ui[name].extend(result.get(name, []))
+    reset_session(work, marks)
     figures = {
         "seconds": round(statistics.median(timings), 3),
         "runs": [round(value, 3) for value in timings],
         "rss_mb": max(rss),
         "rows": rows,
-    }
+    } | ({"notes": notes} if notes else {})
     return figures | {name.removesuffix("_s"): summarize_ms(values) for name, values in ui.items() if values}
 
 
-def reset_session(work: Workdir) -> None:
-    """Forget the app's saved session (search text, view, selection) between runs."""
+def saved_marks(work: Workdir) -> tuple[frozenset[str], frozenset[str]]:
     from reader.state.store import StateStore
 
-    try:
-        from reader.domain.session import Session
-        from reader.tui.screens.main import SESSION_KEY
-    except ImportError:
-        return
     with StateStore(work.state_path()) as state:
+        return state.read_ids(), state.starred_ids()
+
+
+def reset_session(work: Workdir, marks: tuple[frozenset[str], frozenset[str]] | None = None) -> None:
+    """Forget the app's saved session (search text, view, selection) between runs, and put
+    back the marks the last run changed (holding x marks a hundred papers read)."""
+    from reader.state.store import StateStore
+
+    with StateStore(work.state_path()) as state:
+        if marks is not None:
+            read, starred = marks
+            now_read, now_starred = state.read_ids(), state.starred_ids()
+            for ids, value in ((now_read - read, False), (read - now_read, True)):
+                if ids:
+                    state.set_read(sorted(ids), value)
+            for ids, value in ((now_starred - starred, False), (starred - now_starred, True)):
+                if ids:
+                    state.set_starred(sorted(ids), value)
+        try:
+            from reader.domain.session import Session
+            from reader.tui.screens.main import SESSION_KEY
+        except ImportError:
+            return
         state.set_setting(SESSION_KEY, Session().to_json())
 
 
@@ -691,76 +411,6 @@ def write_config(work: Workdir) -> None:
 
 
 # -- the whole run --------------------------------------------------------------------------
-
-
-def machine_info() -> dict:
-    info = {
-        "cpus": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpu_model": cpu_model(),
-        "memory_gb": memory_gb(),
-        # Other work on the machine skews every figure: a load well above 0 means a noisy run.
-        "load_avg_1m_end": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-    }
-    return info
-
-
-def cpu_model() -> str | None:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or None
-
-
-def memory_gb() -> float | None:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return round(int(line.split()[1]) / 2**20, 1)
-    except OSError:
-        pass
-    return None
-
-
-def git_commit() -> str | None:
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
-        )
-        if head.returncode != 0:
-            return None
-        dirty = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, timeout=10,
-        )
-        return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def textual_max_fps() -> int:
-    # The app draws at most this often: a change waits up to one frame to reach the screen.
-    from textual import constants
-
-    return constants.MAX_FPS
-
-
-def versions() -> dict[str, str | None]:
-    from importlib import metadata
-
-    found = {}
-    for name in ("textual", "whoosh-reloaded", "reader"):
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = None
-    found["sqlite"] = sqlite3.sqlite_version
-    return found
 
 
 def timed(label: str, action: Callable[[], object]) -> tuple[object, float]:
@@ -794,6 +444,7 @@ def run_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
         if figures.get("note"):
             notes.append(f"{label}: {figures['note']}")
     log(f"first paint: {paint['seconds']} s, RSS {paint['rss_mb']} MB; seeds {seeds_paint['seconds']} s")
+    terminal = measure_terminal_figures(work, args)
 
     opened = open_library(work)
     search, prefix_by_length, first_search_s = measure_search(opened, queries)
@@ -806,8 +457,8 @@ def run_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
     opened.library.close()
     opened.state.close()
 
-    search["fts5"] = measure_fts5(work, queries, read_ids)
-    search["grep"] = measure_grep(work, grep_queries)
+    search["fts5"] = measure_fts5(work.corpus, work.fts5_db, queries, read_ids)
+    search["grep"] = measure_grep(work.corpus, grep_queries)
     if grep_queries.by_kind["one_word"] != queries.by_kind["one_word"]:
         notes.append(f"grep ran only the first {len(grep_queries.by_kind['one_word'])} queries of each kind")
 
@@ -829,14 +480,9 @@ def run_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
         "view_switch_with_query_ms": view_switch_query["overall"]["p95_ms"],
         "view_switch_with_query": view_switch_query | {"query": VIEW_SWITCH_QUERY},
         "star_toggle_ms": star_toggle["p95_ms"],
-        "star_toggle": star_toggle | {"ui": paint.get("star_toggle_ui")},
-        "typed_search_ui": paint.get("typed_search_ui"),
-        "cursor_move_ui": paint.get("cursor_move_ui"),
-        "scroll_to_end_ui": paint.get("scroll_to_end_ui"),
-        "ui_block_ms": {
-            name: paint.get(f"{name}_block")
-            for name in ("open", "view_switch", "star_toggle", "typed_search", "cursor_move", "scroll_to_end")
-        },
+        "star_toggle": star_toggle | {"ui": paint.get("key_s_ui")},
+        **app_figures(paint),
+        "terminal": terminal,
         "frame_ms": round(1000 / textual_max_fps(), 1),
         "search": search,
         "search_prefix_by_length": prefix_by_length,
@@ -852,6 +498,78 @@ def run_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
     }
 
 
+def app_figures(paint: dict) -> dict:
+    """The in-app figures of the headless app (`app_driver`), under their JSON keys."""
+    blocks = {"open": "open", "session": "session", "view_switch": "view_switch", "star_toggle": "key_s",
+              "typed_search": "typed_search", "cursor_move": "key_j", "scroll_to_end": "scroll_to_end"}
+    blocks |= {f"key_{key}": f"key_{key}" for key in TIMED_KEYS}
+    blocks |= {f"hold_{key}": f"hold_{key}" for key in HELD_KEYS}
+    return {
+        "typed_search_ui": paint.get("typed_search_ui"),
+        "cursor_move_ui": paint.get("key_j_ui"),
+        "scroll_to_end_ui": paint.get("scroll_to_end_ui"),
+        "keys_ui": {key: paint.get(f"key_{key}_ui") for key in TIMED_KEYS},
+        "hold_key_ui": {key: hold_figures(paint, key) for key in HELD_KEYS},
+        "ui_block_ms": {name: paint.get(f"{figure}_block") for name, figure in blocks.items()},
+    }
+
+
+def hold_figures(paint: dict, key: str) -> dict | None:
+    lag = paint.get(f"hold_{key}_lag")
+    if not lag:
+        return None
+    return {
+        "lag": lag,  # every key: sent -> first frame showing it, pooled over the starts
+        "last_key_to_row": paint.get(f"hold_{key}_last"),  # one per start
+        "send_slip_max_ms": paint[f"hold_{key}_slip"]["max_ms"],
+        # medians of the first and the last second's lags, worst start: growing means a backlog
+        "lag_first_second_ms": paint[f"hold_{key}_first_second"]["max_ms"],
+        "lag_last_second_ms": paint[f"hold_{key}_last_second"]["max_ms"],
+        "keys": HOLD_KEYS,
+        "keys_per_s": HOLD_RATE_PER_S,
+    }
+
+
+def run_app_benchmark(args: argparse.Namespace, work: Workdir) -> dict:
+    """--only-app: the app figures again, on the corpus, index and marks of a kept run."""
+    wall_started = time.perf_counter()
+    if not work.corpus.is_dir() or not work.index_folder().is_dir():
+        raise SystemExit(f"no corpus and built index in {work.root}: run once with --keep --workdir there")
+    write_config(work)
+    paint = measure_app(work, "app", args.paint_runs)
+    seeds_paint = measure_seeds_app(work, args.paint_runs)
+    notes = [f"{label}: {figures['note']}" for label, figures in (("the app", paint), ("seeds", seeds_paint))
+             if figures.get("note")]
+    return {
+        "papers": paint.get("rows") or args.papers,
+        "first_paint_s": paint["seconds"],
+        "first_paint": paint,
+        "first_paint_seeds_s": seeds_paint["seconds"],
+        "rss_mb": paint["rss_mb"],
+        "view_switch": {"ui": paint.get("view_switch_ui")},
+        "star_toggle": {"ui": paint.get("key_s_ui")},
+        **app_figures(paint),
+        "terminal": measure_terminal_figures(work, args),
+        "frame_ms": round(1000 / textual_max_fps(), 1),
+        "notes": notes,
+        "wall_s": round(time.perf_counter() - wall_started, 1),
+        "machine": machine_info(),
+        "versions": versions(),
+        "commit": git_commit(),
+        "command": "python benchmarks/run.py " + " ".join(args.argv),
+    }
+
+
+def measure_terminal_figures(work: Workdir, args: argparse.Namespace) -> dict:
+    """The real `reader` command (and `less`, a minimal Textual app) in tmux, key to pane changed."""
+    from benchmarks.terminal import measure_terminal
+
+    if args.no_terminal:
+        return {"note": "skipped (--no-terminal)"}
+    marks = saved_marks(work)
+    return measure_terminal(work.home, work.corpus, paths.seeds_dir(), lambda: reset_session(work, marks), log)
+
+
 def measure_seeds_app(work: Workdir, runs: int) -> dict:
     """First paint on the bundled seeds, with their index already built."""
     from reader.library.library import Library
@@ -861,49 +579,6 @@ def measure_seeds_app(work: Workdir, runs: int) -> dict:
     library.sync()
     library.close()
     return measure_app(work, "app-seeds", runs)
-
-
-# -- output ---------------------------------------------------------------------------------
-
-
-def cell(value: float | None, unit: str = "") -> str:
-    return "–" if value is None else f"{value:,.1f}{unit}" if isinstance(value, float) else f"{value:,}{unit}"
-
-
-def summary_table(results: dict) -> str:
-    """A human table: headline figures, then search p50 / p95 per kind for the three engines."""
-    lines = [
-        f"reader benchmark at {results['papers']:,} papers ({results['machine']['cpus']} CPUs, "
-        f"Python {results['machine']['python']}, commit {results['commit']})",
-        "",
-        f"  index build            {cell(results['build_papers_per_s'])} papers/s ({cell(results['build_s'])} s)",
-        f"  add one digest         {cell(results['add_digest_s'])} s",
-        f"  first painted list     {cell(results['first_paint_s'])} s"
-        f" (seeds: {cell(results['first_paint_seeds_s'])} s)",
-        f"  peak RSS               {cell(results['rss_mb'])} MB",
-        f"  view switch (p95)      {cell(results['view_switch_ms'])} ms (in the app, key to rows drawn: "
-        f"{ui_p95(results['view_switch']['ui'])} ms)",
-        f"  star toggle (p95)      {cell(results['star_toggle_ms'])} ms"
-        f" (in the app: {ui_p95(results['star_toggle']['ui'])} ms)",
-        "",
-        f"  {'search p50 / p95 ms':<20}{'reader':>20}{'SQLite FTS5':>20}{'grep -ril':>20}",
-    ]
-    for kind in KINDS:
-        row = [results["search"][kind], results["search"]["fts5"][kind], results["search"]["grep"].get(kind)]
-        lines.append(f"  {kind:<20}" + "".join(f"{p50_p95(figures):>20}" for figures in row))
-    for note in results["notes"]:
-        lines.append(f"  note: {note}")
-    return "\n".join(lines)
-
-
-def ui_p95(figures: dict | None) -> str:
-    return "–" if not figures else f"{figures['p95_ms']:,.1f}"
-
-
-def p50_p95(figures: dict | None) -> str:
-    if not figures:
-        return "–"
-    return f"{figures['p50_ms']:,.1f} / {figures['p95_ms']:,.1f}"
 
 
 # -- command line ---------------------------------------------------------------------------
@@ -918,10 +593,17 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--queries", type=int, default=PER_KIND, help=f"queries per kind (default {PER_KIND})")
     parser.add_argument("--grep-queries", type=int, default=GREP_QUERIES, help="queries per kind for grep")
     parser.add_argument("--paint-runs", type=int, default=3, help="fresh app starts to take the median of")
+    parser.add_argument("--no-terminal", action="store_true", help="skip the tmux figures")
+    parser.add_argument(
+        "--only-app", action="store_true",
+        help="only the app figures (headless and tmux), on the corpus and index a --keep run left in --workdir",
+    )
     parser.add_argument("--child", choices=CHILD_PHASES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not args.child and (args.papers is None or args.papers < 100):
         parser.error("--papers must be at least 100 (one digest)")
+    if args.only_app and args.workdir is None:
+        parser.error("--only-app needs the --workdir of an earlier run made with --keep")
     args.argv = list(argv)
     return args
 
@@ -934,8 +616,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     created = args.workdir is None
     work = Workdir(Path(tempfile.mkdtemp(prefix="reader-bench-")) if created else args.workdir.resolve())
     work.root.mkdir(parents=True, exist_ok=True)
-    work.clear()
     os.environ["READER_HOME"] = str(work.home)  # this process too: never the user's own folders
+    if args.only_app:
+        results = run_app_benchmark(args, work)
+        out = args.out or REPO_ROOT / "benchmarks" / f"results-{args.papers}-app.json"
+        out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(app_table(results))
+        return 0
+    work.clear()
     try:
         results = run_benchmark(args, work)
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,12 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     assert done.returncode == 0, done.stderr[-3000:]
     assert "search p50 / p95 ms" in done.stdout  # the human table
     assert not (tmp / "work" / "corpus").exists(), "the working files were not cleaned up"
-    return json.loads(out.read_text(encoding="utf-8"))
+    return json.loads(out.read_text(encoding="utf-8")) | {"stdout": done.stdout}
+
+
+@pytest.fixture(scope="module")
+def table(results: dict) -> str:
+    return results["stdout"]
 
 
 def test_headline_figures_are_numbers(results: dict) -> None:
@@ -90,3 +96,52 @@ def test_machine_and_command_are_recorded(results: dict) -> None:
     assert results["machine"]["cpus"] >= 1
     assert results["machine"]["python"]
     assert results["command"].startswith("python benchmarks/run.py --papers 300")
+
+
+IN_APP_KEYS = ("j", "k", "s", "r", "x", "u")
+BLOCKS = ("open", "session", "view_switch", "star_toggle", "typed_search", "cursor_move", "scroll_to_end",
+          *(f"key_{key}" for key in IN_APP_KEYS), "hold_j", "hold_x")
+
+
+def has_percentiles(figures: object) -> bool:
+    return isinstance(figures, dict) and all(is_number(figures.get(name)) for name in ("p50_ms", "p95_ms", "max_ms"))
+
+
+def test_every_key_is_timed_in_the_app(results: dict) -> None:
+    notes = results["first_paint"].get("notes")
+    for key in IN_APP_KEYS:
+        assert has_percentiles(results["keys_ui"][key]), (key, notes)
+    for name in ("typed_search_ui", "cursor_move_ui", "scroll_to_end_ui"):
+        assert has_percentiles(results[name]), (name, notes)
+    assert has_percentiles(results["view_switch"]["ui"]) and has_percentiles(results["star_toggle"]["ui"])
+    missing = [name for name in BLOCKS if not has_percentiles(results["ui_block_ms"][name])]
+    assert not missing, (missing, notes)
+
+
+def test_held_keys_are_followed_to_the_last(results: dict) -> None:
+    for key in ("j", "x"):
+        held = results["hold_key_ui"][key]
+        assert held is not None, (key, results["first_paint"].get("notes"))
+        assert held["keys"] == 150 and held["keys_per_s"] == 30
+        assert held["lag"]["queries"] == 150  # every key was seen drawn
+        assert has_percentiles(held["lag"]) and has_percentiles(held["last_key_to_row"])
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="the terminal figures need tmux")
+def test_terminal_figures(results: dict) -> None:
+    terminal = results["terminal"]
+    assert not terminal.get("notes"), terminal.get("notes")
+    assert has_percentiles(terminal["floor"]["echo"])
+    for program, keys in (("less", ("j",)), ("minimal_app", ("j",)), ("seeds", ("j", "k", "s", "x")),
+                          ("corpus", ("j", "k", "s", "x"))):
+        for key in keys:
+            assert has_percentiles(terminal[program][key]), (program, key)
+    for program in ("seeds", "corpus"):
+        assert has_percentiles(terminal[program]["j_settled"]) and "x_mark" in terminal[program]
+        held = terminal[program]["hold_j"]
+        assert held["keys"] == 150 and is_number(held["last_key_to_row_ms"]) and has_percentiles(held["lag"])
+
+
+def test_the_table_shows_the_app_figures(results: dict, table: str) -> None:
+    for label in ("key x", "hold j 30/s", "longest UI-thread block", "tmux, key to pane changed"):
+        assert label in table, label
