@@ -81,17 +81,21 @@ class BulkActions(SelectionCommands, OlderReadCommands, MuteCommands, NoteComman
         if not rules:
             self.notify("None of these titles has a word to mute by.", severity="warning")
             return
+        count = papers(len(titles) - without)
         skipped = f" ({papers(without)} without a word to mute by left as they are)" if without else ""
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                job = partial(self.client.state.add_mute_rules, rules, f"mute {count} by title")
+                self._write(job, partial(self._muted_titles, rules))
+
         question = ConfirmScreen(
-            f"Mute {papers(len(titles) - without)} by title?",
+            f"Mute {count} by title?",
             f"Each title becomes a mute rule{skipped}: its papers leave every view. H shows muted papers, "
             "u undoes it.",
             "Mute",
         )
-        if not await self.app.push_screen_wait(question):
-            return
-        description = f"mute {papers(len(titles) - without)} by title"
-        self._write(partial(self.client.state.add_mute_rules, rules, description), partial(self._muted_titles, rules))
+        self.app.push_screen(question, answer)
 
     def _muted_titles(self, rules: list[str], added: list[str]) -> None:
         if not added:

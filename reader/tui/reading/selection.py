@@ -133,6 +133,8 @@ def matching(
     """On a search thread: the papers of `listed` the query matches, in list order, and the
     query's notices. The one search path: the library's plan, then its search."""
     plan = library.plan(query)
+    if plan.text and not plan.has_text:  # words typed but none to search for: no paper, not all
+        return [], plan.notices
     result = library.search(plan, marks.read, marks.starred, annotations=annotations, cancel=cancel)
     hits = frozenset(result.ids)
     return [pid for pid in listed if pid in hits], tuple(dict.fromkeys(plan.notices + result.notices))
