@@ -11,7 +11,7 @@ from datetime import date
 from reader.domain.library_view import DigestInfo, LibraryView, PaperSummary
 from reader.domain.older import above_cursor, in_older_digests, reference_digest
 from reader.library.mute import parse_rule
-from reader.library.mute_titles import title_rule, title_rules
+from reader.library.mute_titles import MAX_TITLE_RULES, title_rule, title_rules
 from reader.state.store import StateStore, state_path
 from reader.tui.screens.bulk import BulkKeyScreen
 from reader.tui.screens.confirm import ConfirmScreen
@@ -404,3 +404,14 @@ async def test_a_hundred_papers_tagged_at_once_and_one_u_takes_them_all_back(hom
         with state_of(home) as state:
             assert state.all_tags() == {}
         assert not screen.model.annotations.tags
+
+
+async def test_semicolon_m_refuses_more_titles_than_a_start_can_search(home, seed_digests):
+    async with make_app(seed_digests).run_test(size=SIZE, notifications=True) as pilot:
+        screen = await ready(pilot)
+        assert screen.paper_list.row_count > MAX_TITLE_RULES
+        await pilot.press("asterisk")
+        await bulk(pilot, "m")
+        assert "Too many titles to mute one by one" in messages(pilot.app)
+        with state_of(home) as state:
+            assert state.mute_rules() == []

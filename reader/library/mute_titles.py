@@ -13,6 +13,10 @@ from whoosh.analysis.tokenizers import default_pattern
 
 from reader.library.mute import BadRule, parse_rule
 
+# Every rule is searched at each start (reader.library.mute.match_rules): past this many titles
+# at once, a search that covers them (M) is the better rule.
+MAX_TITLE_RULES = 100
+
 
 def title_rule(title: str) -> str | None:
     """The mute rule for papers titled `title`, or None when it could not match anything."""
