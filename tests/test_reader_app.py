@@ -459,6 +459,8 @@ async def test_every_help_key_has_a_test_here():
     tested |= {"view_new", "mute", "toggle_muted"}  # tests/test_tui_provenance.py
     tested |= {"message_log"}  # tests/test_tui_messages.py
     tested |= {"select_paper", "select_range", "select_all", "bulk_prefix", "bulk_read", "bulk_star"}  # *_selection.py
+    # tests/test_tui_bulk_actions.py
+    tested |= {"select_matching", "bulk_tag", "bulk_mute", "bulk_export", "mark_above_read", "mark_old_digests"}
     assert {command.id for command in COMMANDS} <= tested
 
 

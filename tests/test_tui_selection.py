@@ -215,14 +215,14 @@ async def test_any_other_key_after_the_prefix_cancels_it_and_does_nothing_else(h
 async def test_the_bulk_keys_follow_the_keymap(home, fixture_digests):
     config_file = home / "config" / "config.toml"
     config_file.parent.mkdir(parents=True)
-    config_file.write_text('[keys]\nbulk_prefix = "comma"\nbulk_read = "m"\n', encoding="utf-8")
+    config_file.write_text('[keys]\nbulk_prefix = "comma"\nbulk_read = "w"\n', encoding="utf-8")
     app = ReaderApp(sources=[fixture_digests], dirs=paths.user_dirs())
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         paper = screen.paper_list.highlighted
         await pilot.press("comma")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, BulkKeyScreen))
-        await pilot.press("m")
+        await pilot.press("w")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
         await settle(pilot)
         assert saved_marks(home)[0] == {paper}

@@ -20,17 +20,30 @@ def change_mute_rule(db: StateDatabase, query: str, present: bool) -> bool:
     query = query.strip()
     if not query:
         raise ValueError("a mute rule needs a query")
+    description = f"{'mute' if present else 'unmute'} {query}"
+    return bool(change_mute_rules(db, [query], present, description))
+
+
+def change_mute_rules(db: StateDatabase, queries: Iterable[str], present: bool, description: str) -> list[str]:
+    """Add (`present`) or drop several rules as one journaled action (one undo step); the
+    rules that changed (none: no journal entry)."""
+    wanted = [query for query in dict.fromkeys(query.strip() for query in queries) if query]
     with db.writing("save mute rules") as conn:
-        exists = conn.execute("SELECT 1 FROM mute_rules WHERE query = ?", (query,)).fetchone() is not None
-        if exists == present:
-            return False
+        changing = [
+            query for query in wanted
+            if (conn.execute("SELECT 1 FROM mute_rules WHERE query = ?", (query,)).fetchone() is not None) != present
+        ]
+        if not changing:
+            return []
         at = db.now()
-        action_id = start_action(conn, at, f"{'mute' if present else 'unmute'} {query}")
-        conn.execute("INSERT INTO mute_changes VALUES (?, ?, ?)", (action_id, query, int(exists)))
-        _set_rules(conn, [(query, present)], at)
+        action_id = start_action(conn, at, description)
+        conn.executemany(
+            "INSERT INTO mute_changes VALUES (?, ?, ?)", [(action_id, query, int(not present)) for query in changing]
+        )
+        _set_rules(conn, [(query, present) for query in changing], at)
         prune_journal(conn, action_id)
         db.changed()
-        return True
+        return changing
 
 
 def undo_mute_rules(conn: sqlite3.Connection, action_id: int, now: str) -> list[str]:

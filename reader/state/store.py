@@ -125,6 +125,14 @@ class StateStore(StateDatabase):
         """Add and remove tags on one paper in one undoable action; (added, removed)."""
         return tags_notes.change_tags(self, paper_id, add, remove, description)
 
+    def change_tags_of(
+        self, paper_ids: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = (),
+        description: str | None = None,
+    ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """The same tag edit on many papers in one undoable action; paper id -> (added,
+        removed) for those that changed."""
+        return tags_notes.change_tags_of(self, paper_ids, add, remove, description)
+
     def set_note(self, paper_id: str, body: str, description: str | None = None) -> bool:
         """Replace a paper's note (empty deletes it) as one undoable action; False when already so."""
         return tags_notes.set_note(self, paper_id, body, description)
@@ -146,6 +154,10 @@ class StateStore(StateDatabase):
     def add_mute_rule(self, query: str) -> bool:
         """Mute papers matching `query`; False when the rule exists. Undoable."""
         return mute.change_mute_rule(self, query, True)
+
+    def add_mute_rules(self, queries: Iterable[str], description: str) -> list[str]:
+        """Add several mute rules in one undoable action; those that were not there yet."""
+        return mute.change_mute_rules(self, queries, True, description)
 
     def remove_mute_rule(self, query: str) -> bool:
         """Drop a mute rule; False when there is none. Undoable."""

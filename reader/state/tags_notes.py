@@ -34,26 +34,41 @@ def change_tags(
     Tags are normalised again here; adding a present tag or removing an absent
     one is no change, and an action that changes nothing leaves no journal entry.
     """
+    return change_tags_of(db, [paper_id], add, remove, description).get(paper_id, ((), ()))
+
+
+def change_tags_of(
+    db: StateDatabase, paper_ids: Iterable[str], add: Iterable[str], remove: Iterable[str], description: str | None
+) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Add and remove the same tags on many papers in one journaled action (one undo step);
+    paper id -> (added, removed) for the papers that changed."""
     adding = [t for t in dict.fromkeys(normalise_tag(t) for t in add) if t]
     removing = [t for t in dict.fromkeys(normalise_tag(t) for t in remove) if t and t not in adding]
     with db.writing("save tags") as conn:
-        present = dict(conn.execute("SELECT tag, added_at FROM tags WHERE paper_id = ?", (paper_id,)).fetchall())
-        added = tuple(t for t in adding if t not in present)
-        removed = tuple(t for t in removing if t in present)
-        if not added and not removed:
-            return (), ()
+        changed: dict[str, tuple[tuple[str, ...], tuple[str, ...], dict[str, str]]] = {}
+        for paper_id in dict.fromkeys(paper_ids):
+            present = dict(conn.execute("SELECT tag, added_at FROM tags WHERE paper_id = ?", (paper_id,)).fetchall())
+            added = tuple(t for t in adding if t not in present)
+            removed = tuple(t for t in removing if t in present)
+            if added or removed:
+                changed[paper_id] = (added, removed, present)
+        if not changed:
+            return {}
         at = db.now()
-        action_id = start_action(conn, at, description or _tags_description(added, removed))
-        conn.executemany(
-            "INSERT INTO tag_changes VALUES (?, ?, ?, ?, ?)",
-            [(action_id, paper_id, t, 0, None) for t in added]
-            + [(action_id, paper_id, t, 1, present[t]) for t in removed],
-        )
-        conn.executemany("INSERT INTO tags VALUES (?, ?, ?)", [(paper_id, t, at) for t in added])
-        conn.executemany("DELETE FROM tags WHERE paper_id = ? AND tag = ?", [(paper_id, t) for t in removed])
+        added_any = [t for t in adding if any(t in added for added, _, _ in changed.values())]
+        removed_any = [t for t in removing if any(t in removed for _, removed, _ in changed.values())]
+        action_id = start_action(conn, at, description or _tags_description(added_any, removed_any, len(changed)))
+        for paper_id, (added, removed, present) in changed.items():
+            conn.executemany(
+                "INSERT INTO tag_changes VALUES (?, ?, ?, ?, ?)",
+                [(action_id, paper_id, t, 0, None) for t in added]
+                + [(action_id, paper_id, t, 1, present[t]) for t in removed],
+            )
+            conn.executemany("INSERT INTO tags VALUES (?, ?, ?)", [(paper_id, t, at) for t in added])
+            conn.executemany("DELETE FROM tags WHERE paper_id = ? AND tag = ?", [(paper_id, t) for t in removed])
         prune_journal(conn, action_id)
         db.changed()
-        return added, removed
+        return {paper_id: (added, removed) for paper_id, (added, removed, _) in changed.items()}
 
 
 def set_note(db: StateDatabase, paper_id: str, body: str, description: str | None) -> bool:
@@ -104,9 +119,9 @@ def undo_annotations(conn: sqlite3.Connection, action_id: int, now: str) -> list
     return touched
 
 
-def _tags_description(added: Iterable[str], removed: Iterable[str]) -> str:
+def _tags_description(added: Iterable[str], removed: Iterable[str], papers: int = 1) -> str:
     words = [f"+{tag}" for tag in added] + [f"-{tag}" for tag in removed]
-    return "tag 1 paper " + " ".join(words)
+    return f"tag {papers:,} paper{'' if papers == 1 else 's'} " + " ".join(words)
 
 
 def _write_note(conn: sqlite3.Connection, paper_id: str, body: str | None, at: str) -> None:

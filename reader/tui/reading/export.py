@@ -1,4 +1,5 @@
-"""Exports: the papers listed now, or every starred paper, to Markdown, BibTeX, CSV or JSON."""
+"""Exports: the papers listed now, every starred paper, or the selection (`;e`), to Markdown,
+BibTeX, CSV or JSON."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ class ExportCommands(LoadingScreen):
         else:
             ids = list(self.paper_list.rows.ids)
             what, stem = f"this view ({self._summary().rsplit(':', 1)[0]})", "reader-export"
+        self._offer_export(ids, what, stem)
+
+    def _offer_export(self, ids: list[str], what: str, stem: str) -> None:
+        """Ask where and how to export `ids` (named `what` in the dialog), then write them."""
         if not ids:
             self.notify("Nothing to export: no papers here.", severity="warning")
             return

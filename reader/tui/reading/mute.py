@@ -21,11 +21,16 @@ class MuteCommands(LoadingScreen):
         return self.model.muted_shown
 
     def action_mute(self) -> None:
+        self._ask_mute(self.model.query.strip())
+
+    def _ask_mute(self, suggestion: str) -> None:
+        """The mute box, filled with `suggestion`; the rule typed is saved, then applied."""
+
         def answer(rule: str | None) -> None:
             if rule:
                 self._write(partial(self.client.state.add_mute_rule, rule), partial(self._muted, rule))
 
-        self.app.push_screen(MuteScreen(self.model.query.strip()), answer)
+        self.app.push_screen(MuteScreen(suggestion), answer)
 
     def _muted(self, rule: str, added: bool) -> None:
         if not added:

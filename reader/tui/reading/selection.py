@@ -1,22 +1,30 @@
 """Selecting papers and acting on them at once (NeoMutt's tag-prefix, aerc's marks).
 
 `v` selects or unselects the current paper and moves down, `V` selects from the anchor (the
-paper `v` selected last) to the cursor, `*` every paper listed, escape clears the selection.
-`;` waits for one more key (BulkKeyScreen): `r` marks the selection read, `s` stars it (or
-unstars it when every selected paper is starred); with nothing selected they act on the
-current paper. Each is one write, so one undo step, drawn once saved like any other mark.
-The model keeps the selection; a new list keeps the selected papers it still lists.
+paper `v` selected last) to the cursor, `*` every paper listed, `T` the listed papers matching
+a search (searched as the search box searches, on a search thread), escape clears the
+selection. `;` waits for one more key (BulkKeyScreen): `r` marks the selection read, `s`
+stars it (or unstars it when every selected paper is starred); with nothing selected they act
+on the current paper. Each is one write, so one undo step, drawn once saved like any other
+mark. The model keeps the selection; a new list keeps the selected papers it still lists.
+The other actions after `;` (tags, mute, export) are in reader.tui.reading.bulk_actions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 
-from textual import on
+from textual import on, work
 
+from reader.domain.annotations import Annotations
+from reader.domain.cancel import CancelToken
+from reader.domain.marks import Marks
 from reader.domain.selection import Selection
+from reader.library.library import Library
 from reader.tui.reading.marks import MarkCommands
 from reader.tui.screens.bulk import BulkKeyScreen
+from reader.tui.screens.select_query import SelectQueryScreen
 from reader.tui.widgets.virtual_list import VirtualList
 
 
@@ -59,14 +67,45 @@ class SelectionCommands(MarkCommands):
         """ctrl+click (or alt) selects or unselects the paper clicked, shift+click selects from the
         anchor to it, as v and V do. The cursor stays: a paper selected is not opened, so not read
         on open. On the other lists it is a plain click."""
-        clicked, papers = event.virtual_list, self.paper_list
-        if clicked is not papers:
+        clicked, listed = event.virtual_list, self.paper_list
+        if clicked is not listed:
             clicked.set_cursor(event.index, by_user=True)
             clicked.choose(event.index)
         elif event.shift:
-            self._choose(self.model.selection.extended(papers.rows.ids, event.index))
-        elif (paper_id := papers.paper_at(event.index)) is not None:
+            self._choose(self.model.selection.extended(listed.rows.ids, event.index))
+        elif (paper_id := listed.paper_at(event.index)) is not None:
             self._choose(self.model.selection.toggled(paper_id))
+
+    def action_select_matching(self) -> None:
+        listed = self.paper_list.row_count
+        if not listed:
+            self.notify("No papers here to select.")
+            return
+
+        def typed(query: str | None) -> None:
+            if query:
+                self.select_matching(query)
+
+        self.app.push_screen(SelectQueryScreen(listed), typed)
+
+    @work(exclusive=True, group="select-matching", exit_on_error=False)
+    async def select_matching(self, query: str) -> None:
+        """`T`: add the listed papers matching `query` to the selection; the search runs on a
+        search thread, as the search box's does."""
+        rows = self.paper_list.rows
+        token = CancelToken()
+        search = partial(matching, self.library, query, rows.ids, self.model.marks, self.model.annotations, token)
+        found, notices = await self._in_search_thread(search, token)
+        for notice in notices:
+            self.notify(notice, title="Search", severity="warning", markup=False)
+        if self.paper_list.rows is not rows:  # the list changed meanwhile: only what it still lists
+            still = frozenset(self.paper_list.rows.ids)
+            found = [pid for pid in found if pid in still]
+        if not found:
+            self.notify(f"No paper here matches “{query}”.", markup=False)
+            return
+        self._choose(self.model.selection.with_all(found))
+        self.notify(f"Selected {papers(len(found))} matching “{query}”.", markup=False)
 
     # -- acting on the selection ----------------------------------------------------------------
 
@@ -101,3 +140,16 @@ class SelectionCommands(MarkCommands):
         verb = "Starred" if star else "Unstarred"
         job = partial(self.client.state.set_starred, targets, star)
         self._save_marks("starred", targets, star, job, lambda changed: f"{verb} {papers(changed)}. u undoes it.")
+
+
+def matching(
+    library: Library, query: str, listed: Sequence[str], marks: Marks, annotations: Annotations, cancel: CancelToken
+) -> tuple[list[str], tuple[str, ...]]:
+    """On a search thread: the papers of `listed` the query matches, in list order, and the
+    query's notices. The one search path: the library's plan, then its search."""
+    plan = library.plan(query)
+    if plan.text and not plan.has_text:  # words typed but none to search for: no paper, not all
+        return [], plan.notices
+    result = library.search(plan, marks.read, marks.starred, annotations=annotations, cancel=cancel)
+    hits = frozenset(result.ids)
+    return [pid for pid in listed if pid in hits], tuple(dict.fromkeys(plan.notices + result.notices))

@@ -1,4 +1,5 @@
-"""The wait after the bulk prefix (`;`): the next key says what to do with the selection.
+"""The wait after the bulk prefix (`;`): the next key says what to do with many papers at once
+(the selection, or the papers of older digests).
 
 A screen of its own, so the next key reaches it whatever had the focus and whatever else it is
 bound to (`r` is also toggle read). It draws nothing over the main screen but its footer,
@@ -51,3 +52,15 @@ class BulkKeyScreen(ModalScreen[str | None]):
 
     def action_bulk_star(self) -> None:
         self.dismiss("bulk_star")
+
+    def action_bulk_tag(self) -> None:
+        self.dismiss("bulk_tag")
+
+    def action_bulk_mute(self) -> None:
+        self.dismiss("bulk_mute")
+
+    def action_bulk_export(self) -> None:
+        self.dismiss("bulk_export")
+
+    def action_mark_old_digests(self) -> None:
+        self.dismiss("mark_old_digests")

@@ -33,13 +33,13 @@ from reader.domain.views import View
 from reader.search.similar import similar_papers
 from reader.tui import bindings
 from reader.tui.context import ReaderContext
+from reader.tui.reading.bulk_actions import BulkActions
 from reader.tui.reading.export import ExportCommands
 from reader.tui.reading.marks import STATE_POLL_SECONDS
 from reader.tui.reading.mute import MuteCommands
 from reader.tui.reading.navigation import Navigation
 from reader.tui.reading.notes import NoteCommands
 from reader.tui.reading.saved_views import SavedViewCommands
-from reader.tui.reading.selection import SelectionCommands
 from reader.tui.screens.help import HelpScreen
 from reader.tui.state_client import SESSION_KEY
 from reader.tui.widgets.filter_list import FilterList
@@ -57,7 +57,7 @@ NARROW_BELOW = 100  # columns: under this the filter pane folds away
 SIMILAR_DEBOUNCE = 0.15  # seconds on a paper before its similar papers are looked up
 
 
-class MainScreen(Navigation, SelectionCommands, MuteCommands, SavedViewCommands, NoteCommands, ExportCommands):
+class MainScreen(Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteCommands, ExportCommands):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings.screen_bindings())
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     AUTO_FOCUS = "#papers"

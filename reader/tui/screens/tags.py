@@ -1,4 +1,5 @@
-"""The `t` box: add or remove tags on one paper, with completion from the tags in use."""
+"""The `t` box: add or remove tags on one paper (or, after `;`, on the selection), with completion
+from the tags in use."""
 
 from __future__ import annotations
 
@@ -34,16 +35,18 @@ class TagScreen(ModalScreen[TagEdit | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="tags_cancel")]
 
-    def __init__(self, title: str, current: Sequence[str], known: Sequence[str]) -> None:
+    def __init__(self, title: str, current: Sequence[str], known: Sequence[str], papers: int = 1) -> None:
+        """For several `papers`, `current` is the tags they all carry."""
         super().__init__()
         self.paper_title = title
         self.current = tuple(current)
         self.known = known
+        self.on_all = " on all" if papers > 1 else ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tags-dialog"):
             yield Static(Content(self.paper_title), id="tags-title")
-            yield Static(self._describe("Tags", self.current), id="tags-current")
+            yield Static(self._describe(f"Tags{self.on_all}", self.current), id="tags-current")
             yield Input(placeholder="tags to add, -tag to remove", id="tags-input", suggester=TagSuggester(self.known))
             yield Static(Content(""), id="tags-preview")
             yield Label(HINT, id="tags-hint", markup=False)
@@ -64,7 +67,7 @@ class TagScreen(ModalScreen[TagEdit | None]):
         if edit.ignored:
             preview.update(Content(f"Not a tag (use letters, digits, - _ . + /): {' '.join(edit.ignored)}"))
         elif edit:
-            after = self._describe("After", apply_tag_edit(self.current, edit))
+            after = self._describe(f"After{self.on_all}", apply_tag_edit(self.current, edit))
             changes = edit.changes()
             preview.update(Content.assemble(after, "\n", changes) if changes else after)
         else:
