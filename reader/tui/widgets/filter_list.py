@@ -161,7 +161,7 @@ class FilterList(VirtualList):
     }
     """
 
-    data: reactive[FilterData] = reactive(FilterData, init=False)
+    data: reactive[FilterData] = reactive(FilterData, init=False, repaint=False)
 
     class ViewChosen(Message):
         def __init__(self, view: View) -> None:
@@ -191,16 +191,20 @@ class FilterList(VirtualList):
         super().__init__(name=name, id=id, classes=classes)
         self._rows: list[FilterRow] = []
 
-    def watch_data(self, data: FilterData) -> None:
+    def watch_data(self, old: FilterData, data: FilterData) -> None:
         previous = self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
-        self._rows = filter_rows(data)
+        old_rows, self._rows = self._rows, filter_rows(data)
         cursor = self.cursor
-        if previous is not None:  # stay on the same view or digest while counts change
+        if previous is not None and not _same(self._rows[cursor] if cursor < len(self._rows) else None, previous):
+            # stay on the same view or digest while counts change
             cursor = next((i for i, row in enumerate(self._rows) if _same(row, previous)), cursor)
         if len(self._rows) != self.row_count:
             self.set_row_count(len(self._rows), cursor)
-        else:
+        elif _active_changed(old, data):
             self.refresh_rows()
+        else:  # only counts changed (a mark, a recount): redraw the rows whose count did
+            rows = self._rows
+            self.refresh_some_rows(lambda index: index >= len(old_rows) or rows[index] != old_rows[index])
 
     def selectable(self, index: int) -> bool:
         return 0 <= index < len(self._rows) and self._rows[index].kind not in UNSELECTABLE
@@ -269,7 +273,14 @@ class FilterList(VirtualList):
         return Strip(line.render_segments(base)).adjust_cell_length(width, base.rich_style)
 
 
-def _same(row: FilterRow, other: FilterRow) -> bool:
+def _active_changed(old: FilterData, new: FilterData) -> bool:
+    """Another view, digest, tag or saved view is active: the ▸ moves."""
+    return (old.view, old.digest_id, old.tag, old.saved_active) != (new.view, new.digest_id, new.tag, new.saved_active)
+
+
+def _same(row: FilterRow | None, other: FilterRow) -> bool:
+    if row is None:
+        return False
     same = (row.kind, row.view, row.digest_id, row.tag, row.rule) == (
         other.kind, other.view, other.digest_id, other.tag, other.rule
     )

@@ -16,15 +16,18 @@ SEARCH_PLACEHOLDER = "/ search"
 class FilterPane(Vertical):
     """Composes the search box, the filter list and a summary; the screen binds `data`."""
 
-    data: reactive[FilterData] = reactive(FilterData, init=False)
+    data: reactive[FilterData] = reactive(FilterData, init=False, repaint=False)
+    _summary_shown = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=SEARCH_PLACEHOLDER, id="search", select_on_focus=False)
         yield FilterList(id="filter-list").data_bind(FilterPane.data)
         yield Static(id="summary", markup=False)
 
-    def watch_data(self, data: FilterData) -> None:
-        self.query_one("#summary", Static).update(Content(data.summary))
+    def watch_data(self, previous: FilterData, data: FilterData) -> None:
+        if data.summary != previous.summary or not self._summary_shown:
+            self._summary_shown = True
+            self.query_one("#summary", Static).update(Content(data.summary))  # a layout: only on a change
 
     @property
     def search_text(self) -> str:
