@@ -56,7 +56,28 @@ def mute_rows(data: FilterData) -> list[FilterRow]:
     return rows
 
 
-def filter_rows(data: FilterData) -> list[FilterRow]:
+DigestRows = dict[tuple, list[FilterRow]]  # (digest id, unread, total, news) -> its rows
+
+
+def digest_rows(data: FilterData, known: DigestRows) -> list[FilterRow]:
+    """Each digest's row with its unread / total, and the new and seen line under it. Rows
+    built before for the same counts are taken from `known` (a thousand digests, of which a
+    mark changes one or two)."""
+    rows: list[FilterRow] = []
+    counts, news = data.digest_counts, data.digest_news
+    for info in data.digests:
+        unread, total = counts.get(info.id, (0, info.entries))
+        key = (info.id, unread, total, news.get(info.id))  # the cache is emptied when the digests change
+        built = known.get(key)
+        if built is None:
+            built = [FilterRow("digest", info.label, f"{unread:,}/{total:,}", digest_id=info.id)]
+            built += digest_news_row(data, info)
+            known[key] = built
+        rows += built
+    return rows
+
+
+def filter_rows(data: FilterData, known: DigestRows | None = None) -> list[FilterRow]:
     counts = data.counts
     view_count = {
         View.ALL: counts.total if counts else None,
@@ -72,10 +93,7 @@ def filter_rows(data: FilterData) -> list[FilterRow]:
     rows.append(FilterRow("heading", ""))
     rows.append(FilterRow("heading", "Digests"))
     rows.append(FilterRow("all-digests", "All digests", f"{len(data.digests):,}" if data.digests else ""))
-    for info in data.digests:
-        unread, total = data.digest_counts.get(info.id, (0, info.entries))
-        rows.append(FilterRow("digest", info.label, f"{unread:,}/{total:,}", digest_id=info.id))
-        rows.extend(digest_news_row(data, info))
+    rows += digest_rows(data, {} if known is None else known)
     rows += tag_rows(data)
     rows.extend(mute_rows(data))
     return _with_hit_counts(rows, data)
@@ -190,10 +208,13 @@ class FilterList(VirtualList):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._rows: list[FilterRow] = []
+        self._digest_rows: DigestRows = {}
 
     def watch_data(self, old: FilterData, data: FilterData) -> None:
         previous = self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
-        old_rows, self._rows = self._rows, filter_rows(data)
+        if data.digests is not old.digests or len(self._digest_rows) > 4 * len(data.digests):
+            self._digest_rows = {}  # other digests (a sync): the rows built for the old ones go
+        old_rows, self._rows = self._rows, filter_rows(data, self._digest_rows)
         cursor = self.cursor
         if previous is not None and not _same(self._rows[cursor] if cursor < len(self._rows) else None, previous):
             # stay on the same view or digest while counts change

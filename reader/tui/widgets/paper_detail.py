@@ -24,6 +24,7 @@ from reader.search.similar import Similar
 from reader.tui.widgets.similar_list import SimilarList
 
 StyleFor = Callable[[str], Style]
+STATUS_WIDTH = len("unread  ★ starred")  # the status line fits on one line at least this wide
 
 
 def seen_in(paper: Paper) -> str:
@@ -179,13 +180,18 @@ class PaperDetail(VerticalScroll):
             )
         if shown == self._drawn:
             return
-        self._drawn = shown
+        drawn, self._drawn = self._drawn, shown
         body = self.query_one("#detail-body", Static)
         if paper is None:
             body.update(Content(self.placeholder).stylize(self._style("paper-detail--meta")))
             return
         _, read, starred, highlight, tags, note = shown
-        body.update(detail_content(paper, read, starred, highlight, self._style, tags, note))
+        # Only the status line changed (a star, a read mark): same height, no new layout.
+        same_height = drawn is not None and drawn[0::3] + drawn[4:] == shown[0::3] + shown[4:]
+        body.update(
+            detail_content(paper, read, starred, highlight, self._style, tags, note),
+            layout=not (same_height and body.size.width >= STATUS_WIDTH),
+        )
 
     def _style(self, name: str) -> Style:
         return self.get_visual_style(name, partial=True)
