@@ -25,9 +25,15 @@ class FilterPane(Vertical):
         yield Static(id="summary", markup=False)
 
     def watch_data(self, previous: FilterData, data: FilterData) -> None:
-        if data.summary != previous.summary or not self._summary_shown:
-            self._summary_shown = True
-            self.query_one("#summary", Static).update(Content(data.summary))  # a layout: only on a change
+        if data.summary == previous.summary and self._summary_shown:
+            return
+        summary, text = self.query_one("#summary", Static), Content(data.summary)
+        # Both on one line: the same height, so no new layout of the screen (a view switch).
+        room = summary.content_region.width
+        before = Content(previous.summary).cell_length
+        one_line = self._summary_shown and 0 < before <= room and text.cell_length <= room
+        self._summary_shown = True
+        summary.update(text, layout=not one_line)
 
     @property
     def search_text(self) -> str:
