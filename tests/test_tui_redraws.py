@@ -4,9 +4,11 @@ rests. Counted (rows drawn, papers loaded), never timed."""
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 
 import pytest
+from reader.tui import idle_gc
 from reader.tui.screens import main
 from reader.tui.widgets.filter_list import FilterList
 from reader.tui.widgets.paper_list import STAR_MARK, UNREAD_MARK, PaperList
@@ -83,7 +85,7 @@ async def test_read_and_next_redraws_the_row_left_once_its_mark_is_saved(home, f
 
 
 async def test_moving_quickly_loads_the_detail_of_the_paper_the_cursor_rests_on(home, fixture_digests, monkeypatch):
-    monkeypatch.setattr(main, "DETAIL_DELAY", 1.0)  # longer than ten key presses take, however loaded
+    monkeypatch.setattr(main, "DETAIL_DELAY", 3.0)  # longer than ten key presses take, however loaded
     async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         loaded: list[str] = []
@@ -102,8 +104,8 @@ async def test_moving_quickly_loads_the_detail_of_the_paper_the_cursor_rests_on(
         assert screen.paper_list.cursor == 10 and screen.paper.id == first  # not yet: still moving
         await wait_until(pilot, lambda: screen.paper is not None and screen.paper.id == resting)
         await settle(pilot)
-        assert set(loaded) == {resting}, "only the paper the cursor rests on is loaded (and its similar papers)"
-        assert set(papers.rows) == set(range(11)), "each move draws the row left and the row reached"
+        assert set(loaded) == {resting}, f"only the resting paper is loaded (and its similar papers): {loaded}"
+        assert set(papers.rows) == set(range(11)), f"each move draws the row left and the row reached: {papers.rows}"
         assert screen.paper.title in detail_text(screen)
         assert screen.detail.border_title == "11 of 16"
 
@@ -124,3 +126,47 @@ async def test_marks_on_rows_scrolled_away_show_when_they_come_back(home, fixtur
         assert (first in marks.read) if key == "r" else (first in marks.starred)
         text = row_text(screen, 0)
         assert (UNREAD_MARK not in text) if key == "r" else (STAR_MARK in text)
+
+
+# -- full garbage collections wait for a pause in the keys -------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_full_collection_waits_until_the_keys_pause(monkeypatch):
+    clock = Clock()
+    collected: list[int] = []
+    monkeypatch.setattr(idle_gc.gc, "get_count", lambda: (0, 0, 50))  # plenty has piled up
+    monkeypatch.setattr(idle_gc.gc, "collect", lambda *generation: collected.append(1) or 0)
+    before = gc.get_threshold()
+    collector = idle_gc.IdleCollector(clock)
+    collector.start()
+    try:
+        assert gc.get_threshold()[2] == idle_gc.NEVER  # Python no longer starts one mid-key
+        clock.now += idle_gc.SPACING_SECONDS
+        collector.input()
+        clock.now += idle_gc.IDLE_SECONDS / 2
+        assert not collector.tick() and not collected  # a key came just now
+        clock.now += idle_gc.IDLE_SECONDS
+        assert collector.tick() and collected == [1]  # the user paused
+        clock.now += idle_gc.IDLE_SECONDS
+        assert not collector.tick()  # not again straight away
+    finally:
+        collector.stop()
+    assert gc.get_threshold() == before
+
+
+async def test_keys_tell_the_collector_the_user_is_busy(home, fixture_digests):
+    async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert gc.get_threshold()[2] == idle_gc.NEVER
+        before = screen._collector._last_input
+        await pilot.press("j")
+        assert screen._collector._last_input > before
+    assert gc.get_threshold()[2] != idle_gc.NEVER  # given back when the reader closes

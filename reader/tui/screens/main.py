@@ -33,6 +33,7 @@ from reader.domain.views import View
 from reader.search.similar import similar_papers
 from reader.tui import bindings
 from reader.tui.context import ReaderContext
+from reader.tui.idle_gc import IdleCollector
 from reader.tui.reading.export import ExportCommands
 from reader.tui.reading.marks import STATE_POLL_SECONDS
 from reader.tui.reading.mute import MuteCommands
@@ -55,6 +56,7 @@ __all__ = ["SESSION_KEY", "MainScreen"]
 
 NARROW_BELOW = 100  # columns: under this the filter pane folds away
 DETAIL_DELAY = 0.04  # seconds the cursor rests on a paper (two frames) before its detail loads
+GC_TICK_SECONDS = 0.5  # how often a pause in the keys is looked for
 SIMILAR_DEBOUNCE = 0.15  # seconds on a paper's detail before its similar papers are looked up
 
 
@@ -68,6 +70,13 @@ class MainScreen(Navigation, SelectionCommands, MuteCommands, SavedViewCommands,
     def __init__(self, context: ReaderContext) -> None:
         super().__init__(context)
         self._revealed_for_search = False
+        self._collector = IdleCollector()  # full garbage collections wait for a pause in the keys
+
+    def on_key(self) -> None:
+        self._collector.input()
+
+    def on_unmount(self) -> None:
+        self._collector.stop()
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -90,6 +99,8 @@ class MainScreen(Navigation, SelectionCommands, MuteCommands, SavedViewCommands,
         yield Footer()
 
     def on_mount(self) -> None:
+        self._collector.start()
+        self.set_interval(GC_TICK_SECONDS, self._collector.tick)
         self.filter_pane.border_title = "Filters"
         self.paper_list.border_title = "Papers"
         self.detail.border_title = "Paper"
