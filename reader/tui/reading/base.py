@@ -146,6 +146,5 @@ class ScreenBase(ReportsFailedJobs, Screen[None]):
 def set_title(widget: Widget, text: str) -> None:
     """A border title, set only when it changes (setting one repaints the whole pane). The
     text is the user's (digest labels, tags, queries): plain, never markup."""
-    title = plain_line(text)
-    if widget.border_title != title.markup:
-        widget.border_title = title
+    if widget.border_title != plain_line(text).markup:
+        widget.border_title = plain_line(text)

@@ -172,7 +172,7 @@ class MarkCommands(LoadingScreen):
         self.notify(f"Undone: {undone}", markup=False)
         if len(result.paper_ids) == 1:  # bring the cursor back to what changed
             try:
-                self.paper_list.set_cursor(list(self.paper_list.rows.ids).index(result.paper_ids[0]))
+                self.paper_list.set_cursor(self.paper_list.rows.ids.index(result.paper_ids[0]))
             except ValueError:
                 pass
 
