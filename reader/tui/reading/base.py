@@ -11,13 +11,14 @@ layers arrange widgets, run the blocking work in workers and hand the results to
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future
 from typing import Any
 
 from textual import work
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 
 from reader.domain.annotations import Annotations
 from reader.domain.marks import Marks
@@ -38,19 +39,22 @@ from reader.tui.widgets.status_line import StatusLine
 
 
 class ScreenBase(ReportsFailedJobs, Screen[None]):
-    # What the panes are bound to (data_bind): set from the model after each change.
-    marks: reactive[Marks] = reactive(Marks, init=False)
-    annotations: reactive[Annotations] = reactive(Annotations, init=False)  # tags and notes
-    paper: reactive[Paper | None] = reactive(None, init=False)
-    highlight: reactive[Highlight] = reactive(Highlight, init=False)
-    filters: reactive[FilterData] = reactive(FilterData, init=False)
-    detail_placeholder: reactive[str] = reactive("Loading the library…", init=False)
-    similar: reactive[tuple[Similar, ...]] = reactive(tuple, init=False)
+    # What the panes are bound to (data_bind): set from the model after each change. repaint=False
+    # here and in the widgets: a reactive that repaints would redraw the whole screen or pane on
+    # each key; each watcher redraws just what changed.
+    marks: reactive[Marks] = reactive(Marks, init=False, repaint=False)
+    annotations: reactive[Annotations] = reactive(Annotations, init=False, repaint=False)  # tags and notes
+    paper: reactive[Paper | None] = reactive(None, init=False, repaint=False)
+    highlight: reactive[Highlight] = reactive(Highlight, init=False, repaint=False)
+    filters: reactive[FilterData] = reactive(FilterData, init=False, repaint=False)
+    detail_placeholder: reactive[str] = reactive("Loading the library…", init=False, repaint=False)
+    similar: reactive[tuple[Similar, ...]] = reactive(tuple, init=False, repaint=False)
 
     def __init__(self, context: ReaderContext) -> None:
         super().__init__()
         self.context = context
         self.model = ReaderModel()
+        self._filters_due = False  # a rebuild of the filter pane is waiting for the next refresh
 
     @property
     def library(self) -> Library:
@@ -83,9 +87,13 @@ class ScreenBase(ReportsFailedJobs, Screen[None]):
         if changes.filters:
             self._update_filters()
 
-    def _set_marks(self, marks: Marks, changed: list[str] | None = None) -> None:
+    def _set_marks(self, marks: Marks, changed: Collection[str] | None = None) -> None:
+        """New marks, drawn: with `changed` (the papers whose marks may differ) the list redraws
+        just their rows, else every row."""
         changes = self.model.set_marks(marks, changed)
         self.marks = self.model.marks
+        if self.is_mounted:
+            self.paper_list.set_marks(self.model.marks, changed)
         self._apply(changes)
 
     def _set_annotations(self, annotations: Annotations) -> None:
@@ -97,15 +105,22 @@ class ScreenBase(ReportsFailedJobs, Screen[None]):
         return self.model.summary(self.paper_list.row_count if self.is_mounted else 0)
 
     def _update_filters(self) -> None:
+        """Rebuild the filter pane once the list has drawn what changed: the counts follow a
+        key press a frame later, and several changes in one go rebuild it once."""
+        if not self._filters_due:
+            self._filters_due = True
+            self.call_after_refresh(self._rebuild_filters)
+
+    def _rebuild_filters(self) -> None:
+        self._filters_due = False
         self.filters = self.model.filter_data(self.paper_list.row_count if self.is_mounted else 0)
 
     def _update_titles(self) -> None:
         papers = self.paper_list
         # Digest labels, tags and queries are the user's text: plain, never markup.
-        papers.border_title = plain_line(self.model.list_title(papers.row_count))
+        set_title(papers, self.model.list_title(papers.row_count))
         self.query_one("#status", StatusLine).show(self.model.query.strip(), self.model.notices)
-        position = f"{papers.cursor + 1:,} of {papers.row_count:,}" if papers.row_count else "Paper"
-        self.detail.border_title = plain_line(position)
+        set_title(self.detail, f"{papers.cursor + 1:,} of {papers.row_count:,}" if papers.row_count else "Paper")
 
     # -- the state file -------------------------------------------------------------------------
 
@@ -126,3 +141,10 @@ class ScreenBase(ReportsFailedJobs, Screen[None]):
 
     async def _state_call(self, function: Callable[..., Any], *args: Any) -> Any:
         return await self.client.call(function, *args)
+
+
+def set_title(widget: Widget, text: str) -> None:
+    """A border title, set only when it changes (setting one repaints the whole pane). The
+    text is the user's (digest labels, tags, queries): plain, never markup."""
+    if widget.border_title != plain_line(text).markup:
+        widget.border_title = plain_line(text)

@@ -164,7 +164,7 @@ class MarkCommands(LoadingScreen):
             return
         if result.mute_rules:
             self.reload_mute_rules()
-        self._set_marks(self.model.marks.patched(marks))
+        self._set_marks(self.model.marks.patched(marks), list(marks))  # the papers undone, re-read
         if not same_annotations(self.model.annotations, annotations):
             self._set_annotations(annotations)
         self._follow_read_clock(self._read_clock.marked(marks))
@@ -172,7 +172,7 @@ class MarkCommands(LoadingScreen):
         self.notify(f"Undone: {undone}", markup=False)
         if len(result.paper_ids) == 1:  # bring the cursor back to what changed
             try:
-                self.paper_list.set_cursor(list(self.paper_list.rows.ids).index(result.paper_ids[0]))
+                self.paper_list.set_cursor(self.paper_list.rows.ids.index(result.paper_ids[0]))
             except ValueError:
                 pass
 

@@ -33,6 +33,7 @@ from reader.domain.views import View
 from reader.search.similar import similar_papers
 from reader.tui import bindings
 from reader.tui.context import ReaderContext
+from reader.tui.idle_gc import IdleCollector
 from reader.tui.reading.bulk_actions import BulkActions
 from reader.tui.reading.export import ExportCommands
 from reader.tui.reading.marks import STATE_POLL_SECONDS
@@ -54,7 +55,9 @@ from reader.tui.widgets.virtual_list import VirtualList
 __all__ = ["SESSION_KEY", "MainScreen"]
 
 NARROW_BELOW = 100  # columns: under this the filter pane folds away
-SIMILAR_DEBOUNCE = 0.15  # seconds on a paper before its similar papers are looked up
+DETAIL_DELAY = 0.04  # seconds the cursor rests on a paper (two frames) before its detail loads
+GC_TICK_SECONDS = 0.5  # how often a pause in the keys is looked for
+SIMILAR_DEBOUNCE = 0.15  # seconds on a paper's detail before its similar papers are looked up
 
 
 class MainScreen(Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteCommands, ExportCommands):
@@ -67,6 +70,13 @@ class MainScreen(Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteC
     def __init__(self, context: ReaderContext) -> None:
         super().__init__(context)
         self._revealed_for_search = False
+        self._collector = IdleCollector()  # full garbage collections wait for a pause in the keys
+
+    def on_key(self) -> None:
+        self._collector.input()
+
+    def on_unmount(self) -> None:
+        self._collector.stop()
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -76,7 +86,7 @@ class MainScreen(Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteC
             with Container(id="reading"):  # side by side when wide, stacked when narrow
                 with Vertical(id="list-column"):
                     yield ProgressLine(id="progress")
-                    yield PaperList(id="papers").data_bind(MainScreen.marks, MainScreen.annotations)
+                    yield PaperList(id="papers").data_bind(MainScreen.annotations)  # marks: set_marks, row by row
                 yield PaperDetail(id="detail").data_bind(
                     MainScreen.paper,
                     MainScreen.marks,
@@ -89,6 +99,8 @@ class MainScreen(Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteC
         yield Footer()
 
     def on_mount(self) -> None:
+        self._collector.start()
+        self.set_interval(GC_TICK_SECONDS, self._collector.tick)
         self.filter_pane.border_title = "Filters"
         self.paper_list.border_title = "Papers"
         self.detail.border_title = "Paper"
@@ -182,22 +194,28 @@ class MainScreen(Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteC
         if not self.model.select(paper_id):
             return
         self._moved_to(paper_id)
-        self.similar = ()
         if paper_id is None:
+            self.similar = ()
             self.paper = None
             view = self.model.library_view
             if view is not None and view.papers:
                 self.detail_placeholder = "No paper selected."
             return
         self.load_paper(paper_id)
-        self.load_similar(paper_id)
         self._schedule_session_save()
 
     @work(exclusive=True, group="detail", exit_on_error=False)
     async def load_paper(self, paper_id: str) -> None:
+        """The detail follows the cursor once it rests: a key pressed meanwhile cancels this
+        here, so moving through the list draws the rows and nothing else."""
+        await asyncio.sleep(DETAIL_DELAY)
         paper = await asyncio.to_thread(self.library.paper, paper_id)
-        if paper_id == self.model.selected:
-            self.paper = paper
+        if paper_id != self.model.selected:
+            return
+        if self.similar:
+            self.similar = ()  # the last paper's, until this one's are found
+        self.paper = paper
+        self.load_similar(paper_id)
 
     @work(exclusive=True, group="similar", exit_on_error=False)
     async def load_similar(self, paper_id: str) -> None:
@@ -212,7 +230,7 @@ class MainScreen(Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteC
         self.set_focus(self.paper_list)
         ids = self.paper_list.rows.ids
         if paper_id in ids:
-            self.paper_list.set_cursor(list(ids).index(paper_id))
+            self.paper_list.set_cursor(ids.index(paper_id))
             return
         self.model.jump_target = paper_id
         if paper_id in self.model.muting.ids and not self.model.muted_shown:

@@ -56,7 +56,28 @@ def mute_rows(data: FilterData) -> list[FilterRow]:
     return rows
 
 
-def filter_rows(data: FilterData) -> list[FilterRow]:
+DigestRows = dict[tuple, list[FilterRow]]  # (digest id, unread, total, news) -> its rows
+
+
+def digest_rows(data: FilterData, known: DigestRows) -> list[FilterRow]:
+    """Each digest's row with its unread / total, and the new and seen line under it. Rows
+    built before for the same counts are taken from `known` (a thousand digests, of which a
+    mark changes one or two)."""
+    rows: list[FilterRow] = []
+    counts, news = data.digest_counts, data.digest_news
+    for info in data.digests:
+        unread, total = counts.get(info.id, (0, info.entries))
+        key = (info.id, unread, total, news.get(info.id))  # the cache is emptied when the digests change
+        built = known.get(key)
+        if built is None:
+            built = [FilterRow("digest", info.label, f"{unread:,}/{total:,}", digest_id=info.id)]
+            built += digest_news_row(data, info)
+            known[key] = built
+        rows += built
+    return rows
+
+
+def filter_rows(data: FilterData, known: DigestRows | None = None) -> list[FilterRow]:
     counts = data.counts
     view_count = {
         View.ALL: counts.total if counts else None,
@@ -72,10 +93,7 @@ def filter_rows(data: FilterData) -> list[FilterRow]:
     rows.append(FilterRow("heading", ""))
     rows.append(FilterRow("heading", "Digests"))
     rows.append(FilterRow("all-digests", "All digests", f"{len(data.digests):,}" if data.digests else ""))
-    for info in data.digests:
-        unread, total = data.digest_counts.get(info.id, (0, info.entries))
-        rows.append(FilterRow("digest", info.label, f"{unread:,}/{total:,}", digest_id=info.id))
-        rows.extend(digest_news_row(data, info))
+    rows += digest_rows(data, {} if known is None else known)
     rows += tag_rows(data)
     rows.extend(mute_rows(data))
     return _with_hit_counts(rows, data)
@@ -161,7 +179,7 @@ class FilterList(VirtualList):
     }
     """
 
-    data: reactive[FilterData] = reactive(FilterData, init=False)
+    data: reactive[FilterData] = reactive(FilterData, init=False, repaint=False)
 
     class ViewChosen(Message):
         def __init__(self, view: View) -> None:
@@ -190,17 +208,24 @@ class FilterList(VirtualList):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._rows: list[FilterRow] = []
+        self._digest_rows: DigestRows = {}
 
-    def watch_data(self, data: FilterData) -> None:
+    def watch_data(self, old: FilterData, data: FilterData) -> None:
         previous = self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
-        self._rows = filter_rows(data)
+        if data.digests is not old.digests or len(self._digest_rows) > 4 * len(data.digests):
+            self._digest_rows = {}  # other digests (a sync): the rows built for the old ones go
+        old_rows, self._rows = self._rows, filter_rows(data, self._digest_rows)
         cursor = self.cursor
-        if previous is not None:  # stay on the same view or digest while counts change
+        if previous is not None and not _same(self._rows[cursor] if cursor < len(self._rows) else None, previous):
+            # stay on the same view or digest while counts change
             cursor = next((i for i, row in enumerate(self._rows) if _same(row, previous)), cursor)
         if len(self._rows) != self.row_count:
             self.set_row_count(len(self._rows), cursor)
-        else:
+        elif _active_changed(old, data):
             self.refresh_rows()
+        else:  # only counts changed (a mark, a recount): redraw the rows whose count did
+            rows = self._rows
+            self.refresh_some_rows(lambda index: index >= len(old_rows) or rows[index] != old_rows[index])
 
     def selectable(self, index: int) -> bool:
         return 0 <= index < len(self._rows) and self._rows[index].kind not in UNSELECTABLE
@@ -269,7 +294,14 @@ class FilterList(VirtualList):
         return Strip(line.render_segments(base)).adjust_cell_length(width, base.rich_style)
 
 
-def _same(row: FilterRow, other: FilterRow) -> bool:
+def _active_changed(old: FilterData, new: FilterData) -> bool:
+    """Another view, digest, tag or saved view is active: the ▸ moves."""
+    return (old.view, old.digest_id, old.tag, old.saved_active) != (new.view, new.digest_id, new.tag, new.saved_active)
+
+
+def _same(row: FilterRow | None, other: FilterRow) -> bool:
+    if row is None:
+        return False
     same = (row.kind, row.view, row.digest_id, row.tag, row.rule) == (
         other.kind, other.view, other.digest_id, other.tag, other.rule
     )

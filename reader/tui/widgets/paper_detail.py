@@ -24,6 +24,7 @@ from reader.search.similar import Similar
 from reader.tui.widgets.similar_list import SimilarList
 
 StyleFor = Callable[[str], Style]
+STATUS_WIDTH = len("unread  ★ starred")  # the status line fits on one line at least this wide
 
 
 def seen_in(paper: Paper) -> str:
@@ -113,12 +114,14 @@ class PaperDetail(VerticalScroll):
     }
     """
 
-    paper: reactive[Paper | None] = reactive(None, init=False)
-    marks: reactive[Marks] = reactive(Marks, init=False)
-    highlight: reactive[Highlight] = reactive(Highlight, init=False)
-    placeholder: reactive[str] = reactive("", init=False)
-    annotations: reactive[Annotations] = reactive(Annotations, init=False)
-    similar: reactive[tuple[Similar, ...]] = reactive(tuple, init=False)
+    paper: reactive[Paper | None] = reactive(None, init=False, repaint=False)
+    marks: reactive[Marks] = reactive(Marks, init=False, repaint=False)
+    highlight: reactive[Highlight] = reactive(Highlight, init=False, repaint=False)
+    placeholder: reactive[str] = reactive("", init=False, repaint=False)
+    annotations: reactive[Annotations] = reactive(Annotations, init=False, repaint=False)
+    similar: reactive[tuple[Similar, ...]] = reactive(tuple, init=False, repaint=False)
+
+    _drawn: tuple | None = None  # what the body shows now
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body", markup=False)
@@ -154,27 +157,40 @@ class PaperDetail(VerticalScroll):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         if self.is_mounted:
-            self._update()  # the spans carry theme colours
+            self._drawn = None  # the spans carry theme colours: draw again
+            self._update()
 
     def _update(self) -> None:
+        """Draw the body again when what it shows changed: a mark or a tag on another paper
+        (every key press in the list) leaves it as it is, and the pane is not laid out again."""
         if not self.is_mounted:
             return
-        body = self.query_one("#detail-body", Static)
         paper = self.paper
         if paper is None:
-            body.update(Content(self.placeholder).stylize(self._style("paper-detail--meta")))
-            return
-        marks, annotations = self.marks, self.annotations
-        body.update(
-            detail_content(
+            shown: tuple = ("placeholder", self.placeholder)
+        else:
+            marks, annotations = self.marks, self.annotations
+            shown = (
                 paper,
                 paper.id in marks.read,
                 paper.id in marks.starred,
                 self.highlight,
-                self._style,
                 annotations.tags.get(paper.id, ()),
                 annotations.notes.get(paper.id, ""),
             )
+        if shown == self._drawn:
+            return
+        drawn, self._drawn = self._drawn, shown
+        body = self.query_one("#detail-body", Static)
+        if paper is None:
+            body.update(Content(self.placeholder).stylize(self._style("paper-detail--meta")))
+            return
+        _, read, starred, highlight, tags, note = shown
+        # Only the status line changed (a star, a read mark): same height, no new layout.
+        same_height = drawn is not None and drawn[0::3] + drawn[4:] == shown[0::3] + shown[4:]
+        body.update(
+            detail_content(paper, read, starred, highlight, self._style, tags, note),
+            layout=not (same_height and body.size.width >= STATUS_WIDTH),
         )
 
     def _style(self, name: str) -> Style:

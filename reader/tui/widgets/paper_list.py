@@ -87,8 +87,8 @@ class PaperList(VirtualList):
     }
     """
 
-    marks: reactive[Marks] = reactive(Marks, init=False)
-    annotations: reactive[Annotations] = reactive(Annotations, init=False)
+    marks: reactive[Marks] = reactive(Marks, init=False, repaint=False)
+    annotations: reactive[Annotations] = reactive(Annotations, init=False, repaint=False)
 
     class SnippetsWanted(Message):
         """Rows drawn without their snippet: the screen computes them and calls `add_snippets`."""
@@ -104,6 +104,7 @@ class PaperList(VirtualList):
         self._snippets: dict[str, Snippet] = {}
         self._wanted: dict[str, None] = {}  # ordered set of ids drawn without a snippet
         self._chosen: Collection[str] = frozenset()  # the papers selected for a bulk action
+        self._marks_changed: Collection[str] | None = None  # the papers the next marks change
 
     @property
     def rows(self) -> PaperRows:
@@ -138,8 +139,27 @@ class PaperList(VirtualList):
             self._chosen = chosen
             self.refresh_rows()
 
+    def set_marks(self, marks: Marks, changed: Collection[str] | None = None) -> None:
+        """New marks; with `changed` only those papers' rows are drawn again (else every row)."""
+        if marks is self.marks:
+            return
+        self._marks_changed = changed
+        try:
+            self.marks = marks
+        finally:
+            self._marks_changed = None
+
     def watch_marks(self) -> None:
-        self.refresh_rows()
+        changed = self._marks_changed
+        if changed is None:
+            self.refresh_rows()
+        else:
+            self.refresh_papers(changed)
+
+    def refresh_papers(self, paper_ids: Collection[str]) -> None:
+        """Draw these papers' rows again, and no other."""
+        ids, wanted = self._rows.ids, paper_ids if isinstance(paper_ids, (set, frozenset)) else set(paper_ids)
+        self.refresh_some_rows(lambda index: ids[index] in wanted)
 
     def watch_annotations(self) -> None:
         self.refresh_rows()

@@ -28,7 +28,7 @@ class SimilarList(VirtualList):
     }
     """
 
-    items: reactive[tuple[Similar, ...]] = reactive(tuple, init=False)
+    items: reactive[tuple[Similar, ...]] = reactive(tuple, init=False, repaint=False)
 
     class Jump(Message):
         """The user chose a similar paper."""

@@ -27,7 +27,13 @@ def status_content(search: str, notices: Sequence[str]) -> Content:
 
 
 class StatusLine(Static):
+    _shown: tuple[str, tuple[str, ...]] | None = None
+
     def show(self, search: str, notices: Sequence[str]) -> None:
+        shown = (search, tuple(notices))
+        if shown == self._shown:
+            return  # the same words: no new layout on every cursor move
+        self._shown = shown
         self.update(status_content(search, notices))
         self.set_class(bool(search or notices), "-shown")
         self.set_class(bool(notices), "-notice")

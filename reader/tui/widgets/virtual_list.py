@@ -9,6 +9,8 @@ methods, so one table of commands drives every list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
@@ -28,7 +30,7 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
     }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     class _RowMessage(Message):
         def __init__(self, virtual_list: VirtualList, index: int) -> None:
@@ -95,6 +97,25 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         """Redraw every row (what they show changed, not how many there are)."""
         self._strips.clear()
         self.refresh()
+
+    def refresh_some_rows(self, changed: Callable[[int], bool]) -> None:
+        """Redraw only the rows `changed` says changed: those on screen, and those cached to
+        be shown again. O(rows on screen + cache), whatever the row count, so a mark on one
+        paper repaints one row and not the pane."""
+        cached = {key[0] for key in self._strips.keys()}
+        on_screen = self.rows_on_screen()
+        redraw = {index for index in cached.union(on_screen) if index < self._row_count and changed(index)}
+        if not redraw:
+            return
+        for key in [key for key in self._strips.keys() if key[0] in redraw]:
+            self._strips.discard(key)
+        for index in redraw.intersection(on_screen):
+            self._refresh_row(index)
+
+    def rows_on_screen(self) -> range:
+        top = round(self.scroll_offset.y) // self._row_height
+        rows = -(-max(0, self.size.height) // self._row_height) + 1
+        return range(top, min(self._row_count, top + rows))
 
     @property
     def row_height(self) -> int:
