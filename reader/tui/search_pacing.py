@@ -42,12 +42,19 @@ class SearchPacer:
         or STALE_GRACE has passed. A newer key cancels the waiting task: nothing started."""
         job = self._running
         if job is not None and not job.done():
-            await asyncio.wait([asyncio.wrap_future(job)], timeout=self.grace)
+            ended = asyncio.wrap_future(job)
+            ended.add_done_callback(_outcome_seen)  # whoever ran it reports it, if anyone
+            await asyncio.wait([ended], timeout=self.grace)
 
     async def rested(self) -> None:
         """Until no key has come for TYPING_REST seconds."""
         while (left := self._typed_at + self.rest - time.monotonic()) > 0:
             await asyncio.sleep(left)
+
+
+def _outcome_seen(ended: asyncio.Future) -> None:
+    if not ended.cancelled():
+        ended.exception()
 
 
 class TypingCursor:
