@@ -42,6 +42,7 @@ class SearchScreen(SessionScreen):
         self._pacer = SearchPacer()
         self._typing_cursor = TypingCursor()
         self._typed = False  # whether the rows being shown answer a key
+        self._filters_behind = False  # typed rows shown; the filter pane follows with their hits
         self._snippets = SnippetCache()
         self._shown: Listing | None = None  # the listing the rows show (its counts follow it)
 
@@ -159,6 +160,9 @@ class SearchScreen(SessionScreen):
         if self._shown is not listing or library_view is not model.library_view:
             return  # a newer search counts its own
         changes = model.set_facets(facets, listing)
+        if self._filters_behind:
+            self._filters_behind = False
+            changes |= Changes(filters=True)
         if changes:  # without a query and none before: the pane is right
             self._apply(changes)
         if model.marks is not marks:  # a mark changed while they were counted
@@ -210,12 +214,15 @@ class SearchScreen(SessionScreen):
         model.keep_listed(ids)  # the selected papers the new list still shows stay selected
         self.paper_list.show_selection(model.selection.ids)
         index = self.paper_list.show(rows, keep)
-        self._typing_cursor.shown(selected, ids[index] if ids else None, self._typed)
-        self._typed = False
+        typed, self._typed = self._typed, False
+        self._typing_cursor.shown(selected, ids[index] if ids else None, typed)
         if not ids:
             self._select(None)
         self._update_titles()
-        self._update_filters()
+        if typed:  # the pane's summary waits for the hits: one rebuild once the typing rests
+            self._filters_behind = True
+        else:
+            self._update_filters()
         if model.restore_query:
             self.call_after_refresh(self._search_restored_query)
 
