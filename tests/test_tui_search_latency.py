@@ -7,7 +7,11 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+from reader.domain.cancel import CancelToken, SearchCancelled
+from reader.domain.views import View
 from reader.library.library import Library
+from reader.search.facets import facet_counts
 from reader.tui.search_pacing import TypingCursor
 
 from support.app import SIZE, make_app, ready, settle, shown_titles, wait_until
@@ -141,3 +145,12 @@ def test_typing_keeps_the_paper_the_user_was_on_not_the_top_hit_of_a_half_typed_
     assert cursor.kept("chosen", typed=False) == "chosen"
     cursor.shown("chosen", landed="other", typed=False)
     assert cursor.kept("other", typed=True) == "other"
+
+
+def test_counting_the_hits_per_digest_stops_once_a_newer_search_cancels_it():
+    members = {number: frozenset({f"p{number}"}) for number in range(1000)}
+    token = CancelToken()
+    assert facet_counts(["p1", "p2"], View.ALL, None, members, frozenset(), frozenset(), token).digests[1] == 1
+    token.cancel()
+    with pytest.raises(SearchCancelled):
+        facet_counts(["p1", "p2"], View.ALL, None, members, frozenset(), frozenset(), token)

@@ -119,7 +119,8 @@ def count_facets(
     members = (
         view_of_library.papers_in_digest.get(listing.digest_id) if listing.digest_id is not None else None
     )
-    return facet_counts(hits, listing.view, members, view_of_library.papers_in_digest, read, starred)
+    check(cancel)
+    return facet_counts(hits, listing.view, members, view_of_library.papers_in_digest, read, starred, cancel)
 
 
 def opening_page(ids: Sequence[str], keep: str | None, rows: int) -> list[str]:
