@@ -19,8 +19,9 @@ from concurrent.futures import Future
 # A stale search that has not stopped after this long (a step with no cancellation check,
 # a pathological query) is left to end on its own thread and the newer one starts anyway.
 STALE_GRACE = 0.1
-# Seconds without a key before the hits per view and digest are counted.
-TYPING_REST = 0.25
+# Seconds without a key before the hits per view and digest are counted: longer than most
+# gaps between the keys of a word, so while the user types only the rows are searched.
+TYPING_REST = 0.4
 
 
 class SearchPacer:
