@@ -221,8 +221,8 @@ class SearchScreen(SessionScreen):
         self._update_titles()
         if typed:  # the pane's summary waits for the hits: one rebuild once the typing rests
             self._filters_behind = True
-        else:
-            self._update_filters()
+        else:  # the rows first: the pane (a thousand digests at 100,000 papers) a frame later
+            self.call_after_refresh(self._update_filters)
         if model.restore_query:
             self.call_after_refresh(self._search_restored_query)
 
