@@ -16,7 +16,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from reader.domain.annotations import Annotations
-from reader.domain.cancel import CancelToken
+from reader.domain.cancel import CancelToken, check
 from reader.domain.library_view import LibraryView
 from reader.domain.views import VIEW_STATUSES, View, within
 from reader.library.library import Library
@@ -76,6 +76,7 @@ def list_papers(
         return Listing(
             parsed, result, ids, view, digest_id, tag=tag, annotations=annotations, visible=visible, plan=plan
         )
+    check(cancel)  # between the hits and their snippets
     highlight = Highlight.of(parsed)
     page = opening_page(ids, keep, rows_shown)
     known = cache.for_ids(page, highlight) if cache is not None else {}
@@ -118,7 +119,8 @@ def count_facets(
     members = (
         view_of_library.papers_in_digest.get(listing.digest_id) if listing.digest_id is not None else None
     )
-    return facet_counts(hits, listing.view, members, view_of_library.papers_in_digest, read, starred)
+    check(cancel)
+    return facet_counts(hits, listing.view, members, view_of_library.papers_in_digest, read, starred, cancel)
 
 
 def opening_page(ids: Sequence[str], keep: str | None, rows: int) -> list[str]:

@@ -1,8 +1,10 @@
 """Searching and filtering: the list follows the query, view, digest and tag.
 
-A search is debounced and exclusive: a newer keystroke cancels the stale search, whose thread
-is told to stop and is not waited for (see SearchThreads), and a stale result is never shown.
-The hits per view and digest follow the rows; the saved views are counted the same way.
+A search is exclusive: a newer keystroke cancels the stale search, whose thread is told to
+stop, and a stale result is never shown. A typed search starts at once, or as soon as the
+stale one has stopped (SearchPacer), never on a thread still busy with it unless it ignores
+its cancellation. The hits per view and digest follow once the rows are drawn and the typing
+rests; the saved views are counted off the UI thread too.
 """
 
 from __future__ import annotations
@@ -26,10 +28,10 @@ from reader.search.snippets import SnippetCache, make_snippets
 from reader.tui.context import ReaderContext
 from reader.tui.model import Changes, newest_year
 from reader.tui.reading.session import SessionScreen
+from reader.tui.search_pacing import SearchPacer, TypingCursor
 from reader.tui.search_threads import SearchThreads
 from reader.tui.widgets.paper_list import PaperRows
 
-SEARCH_DEBOUNCE = 0.15  # seconds of quiet typing before a search starts
 SAVED_COUNT_DELAY = 0.3  # seconds of quiet marking before the saved views are recounted
 
 
@@ -37,7 +39,12 @@ class SearchScreen(SessionScreen):
     def __init__(self, context: ReaderContext) -> None:
         super().__init__(context)
         self._search_threads = SearchThreads()
+        self._pacer = SearchPacer()
+        self._typing_cursor = TypingCursor()
+        self._typed = False  # whether the rows being shown answer a key
+        self._filters_behind = False  # typed rows shown; the filter pane follows with their hits
         self._snippets = SnippetCache()
+        self._shown: Listing | None = None  # the listing the rows show (its counts follow it)
 
     # -- the user's choices, kept by the model ---------------------------------------------------
 
@@ -87,7 +94,7 @@ class SearchScreen(SessionScreen):
 
     def _apply(self, changes: Changes) -> None:
         if changes.rows:
-            self.refilter(SEARCH_DEBOUNCE if changes.typed else 0.0)
+            self.refilter(changes.typed)
         if changes.facets:
             self.recount_facets()
         super()._apply(changes)  # the filter pane, the session
@@ -98,21 +105,26 @@ class SearchScreen(SessionScreen):
 
     # -- the list -------------------------------------------------------------------------------
 
-    def refilter(self, debounce: float = 0.0) -> None:
-        if self.model.library_view is not None:
-            self.run_search(self.model.query, self.model.view, self.model.digest_id, debounce)
+    def refilter(self, typed: bool = False) -> None:
+        if self.model.library_view is None:
+            return
+        if typed:
+            self._pacer.typed()
+        self.workers.cancel_group(self, "facets")  # counted for rows about to be replaced
+        self.run_search(self.model.query, self.model.view, self.model.digest_id, typed)
 
-    @work(exclusive=True, group="search", exit_on_error=False)
-    async def run_search(self, text: str, view: View, digest_id: int | None, debounce: float) -> None:
-        if debounce:
-            await asyncio.sleep(debounce)  # a newer keystroke cancels this worker here
+    # Each worker names itself: by default Textual describes a worker by the repr of its
+    # arguments, and a listing's repr walks 100,000 ids on the UI thread (hundreds of ms).
+    @work(exclusive=True, group="search", exit_on_error=False, description="search")
+    async def run_search(self, text: str, view: View, digest_id: int | None, typed: bool) -> None:
+        await self._pacer.turn()  # a newer keystroke cancels this worker here: never started
         model = self.model
         library_view = model.library_view
         if library_view is None or model.waits_for_provenance():
             return  # the loading layer refilters once it knows what is new
         marks, annotations, tag, library = model.marks, model.annotations, model.tag, self.library
         new_ids, visible = model.new_ids(), model.visible_ids(library_view)
-        keep = model.selected_or_restored()
+        keep = self._typing_cursor.kept(model.selected_or_restored(), typed)
         rows_shown = max(1, self.paper_list.scrollable_content_region.height // 2 + 1)
         cache = self._snippets
         token = CancelToken()  # cancelled with this worker: the thread stops at its next check
@@ -123,40 +135,55 @@ class SearchScreen(SessionScreen):
                 tag, annotations, new_ids, visible, cancel=token,
             )
 
-        listing = await self._in_search_thread(search, token)
+        listing = await self._in_search_thread(search, token, self._pacer.started)
         if library_view is not model.library_view:
             return
+        self._typed = typed
         self.show_results(listing, library_view)
-        # the counts follow the rows: a newer search cancels this worker before they land
-        facets = await self._in_search_thread(
-            lambda: count_facets(library, library_view, listing, marks.read, marks.starred, cancel=token), token
-        )
-        changes = model.set_facets(facets, listing) if library_view is model.library_view else None
-        if changes:  # without a query and none before: the pane is right
-            self._apply(changes)
-            if model.marks is not marks:  # a mark changed while they were counted
-                self.recount_facets()
+        self.count_hits(listing, library_view, typed)
 
-    @work(exclusive=True, group="facets", exit_on_error=False)
-    async def recount_facets(self) -> None:
-        """The search's hits per view and digest again after a mark changed: a paper read or
-        starred moves between the Unread and Starred hits."""
-        model = self.model
-        listing, library_view, marks = model.facets_of, model.library_view, model.marks
-        if listing is None or library_view is None or model.facets is None:
-            return
-        library = self.library
+    @work(exclusive=True, group="facets", exit_on_error=False, description="hits per view and digest")
+    async def count_hits(self, listing: Listing, library_view: LibraryView, typed: bool = False) -> None:
+        """The search's hits per view and digest, once its rows are drawn (and, after a key,
+        once the typing rests): a newer search or mark cancels this worker before they land."""
+        drawn = asyncio.Event()
+        self.call_after_refresh(drawn.set)
+        await drawn.wait()
+        if typed:
+            await self._pacer.rested()
+        model, library = self.model, self.library
+        marks = model.marks
         token = CancelToken()
         facets = await self._in_search_thread(
             lambda: count_facets(library, library_view, listing, marks.read, marks.starred, cancel=token), token
         )
-        if model.facets_of is listing and model.library_view is library_view and model.marks is marks:
-            self._apply(model.set_facets(facets, listing))  # else a newer search or mark counts them again
+        if self._shown is not listing or library_view is not model.library_view:
+            return  # a newer search counts its own
+        changes = model.set_facets(facets, listing)
+        if self._filters_behind:
+            self._filters_behind = False
+            changes |= Changes(filters=True)
+        if changes:  # without a query and none before: the pane is right
+            self._apply(changes)
+        if model.marks is not marks:  # a mark changed while they were counted
+            self.recount_facets()
 
-    async def _in_search_thread(self, job: Callable[[], Any], token: CancelToken) -> Any:
+    def recount_facets(self) -> None:
+        """The search's hits per view and digest again after a mark changed: a paper read or
+        starred moves between the Unread and Starred hits."""
+        listing, library_view = self._shown, self.model.library_view
+        if listing is None or library_view is None or (self.model.facets is None and not listing.parsed.has_text):
+            return
+        self.count_hits(listing, library_view)
+
+    async def _in_search_thread(
+        self, job: Callable[[], Any], token: CancelToken, started: Callable[[Any], None] | None = None
+    ) -> Any:
         """Run a search job on a search thread. When a newer search cancels this worker, the
-        job is told to stop and is not waited for: the newer one starts on another thread."""
+        job is told to stop and is not waited for here (the pacer waits for it, briefly)."""
         future = self._search_threads.submit(job)
+        if started is not None:
+            started(future)
         try:
             return await asyncio.wrap_future(future)
         except asyncio.CancelledError:
@@ -169,7 +196,9 @@ class SearchScreen(SessionScreen):
 
     def show_results(self, listing: Listing, view: LibraryView) -> None:
         model = self.model
-        keep = model.keep_selected()
+        selected = model.keep_selected()
+        keep = self._typing_cursor.kept(selected, self._typed)
+        self._shown = listing
         parsed, result, ids = listing.parsed, listing.result, listing.ids
         # A query notice goes to the message log when the status line starts showing it, not
         # again on each keystroke that keeps it there (a toast would get in the way of typing).
@@ -184,11 +213,16 @@ class SearchScreen(SessionScreen):
         self.highlight = rows.highlight
         model.keep_listed(ids)  # the selected papers the new list still shows stay selected
         self.paper_list.show_selection(model.selection.ids)
-        self.paper_list.show(rows, keep)
+        index = self.paper_list.show(rows, keep)
+        typed, self._typed = self._typed, False
+        self._typing_cursor.shown(selected, ids[index] if ids else None, typed)
         if not ids:
             self._select(None)
         self._update_titles()
-        self._update_filters()
+        if typed:  # the pane's summary waits for the hits: one rebuild once the typing rests
+            self._filters_behind = True
+        else:  # the rows first: the pane (a thousand digests at 100,000 papers) a frame later
+            self.call_after_refresh(self._update_filters)
         if model.restore_query:
             self.call_after_refresh(self._search_restored_query)
 
@@ -214,7 +248,7 @@ class SearchScreen(SessionScreen):
 
     # Not exclusive: each request is for other rows, and a cancelled one would leave its rows
     # blank until they are drawn again.
-    @work(group="snippets", exit_on_error=False)
+    @work(group="snippets", exit_on_error=False, description="snippets")
     async def load_snippets(self, rows: PaperRows, paper_ids: list[str]) -> None:
         library = self.library
         snippets = await asyncio.to_thread(lambda: make_snippets(library.abstracts(paper_ids), rows.highlight))
@@ -223,7 +257,7 @@ class SearchScreen(SessionScreen):
 
     # -- the saved views' counts ----------------------------------------------------------------
 
-    @work(exclusive=True, group="saved-counts", exit_on_error=False)
+    @work(exclusive=True, group="saved-counts", exit_on_error=False, description="saved views' counts")
     async def count_saved_views(self, delay: float = 0.0) -> None:
         if delay:
             await asyncio.sleep(delay)  # a newer change of marks cancels this worker here
