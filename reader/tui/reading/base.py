@@ -133,7 +133,7 @@ class ScreenBase(ReportsFailedJobs, Screen[None]):
         """Queue a state job (writes land in the order they were made), then draw it."""
         self._await_job(self.client.submit(job), after, failed)
 
-    @work(group="state", exit_on_error=False)
+    @work(group="state", exit_on_error=False, description="state")
     async def _await_job(
         self, future: Future[Any], after: Callable[[Any], None] | None, failed: Callable[[], None] | None = None
     ) -> None:

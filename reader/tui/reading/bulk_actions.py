@@ -83,7 +83,7 @@ class BulkActions(SelectionCommands, OlderReadCommands, MuteCommands, NoteComman
             return
         self._mute_titles(titles)
 
-    @work(exclusive=True, group="mute-titles", exit_on_error=False)
+    @work(exclusive=True, group="mute-titles", exit_on_error=False, description="mute-titles")
     async def _mute_titles(self, titles: list[str]) -> None:
         rules, without = await asyncio.to_thread(title_rules, titles)  # a query parse per title
         if not rules:

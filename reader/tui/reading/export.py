@@ -41,7 +41,7 @@ class ExportCommands(LoadingScreen):
 
         self.app.push_screen(ExportScreen(what, len(ids), stem), chosen)
 
-    @work(exclusive=True, group="export", exit_on_error=False)
+    @work(exclusive=True, group="export", exit_on_error=False, description="export")
     async def export_to_file(self, ids: list[str], request: ExportRequest) -> None:
         library, annotations = self.library, self.model.annotations
 

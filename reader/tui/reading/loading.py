@@ -46,7 +46,7 @@ class LoadingScreen(SearchScreen):
         self._known_load: asyncio.Future[frozenset[str]] | None = None  # shown in an earlier session
         self._known_recorded: frozenset[str] = frozenset()  # ... or recorded as shown since
 
-    @work(exclusive=True, group="library", exit_on_error=False)
+    @work(exclusive=True, group="library", exit_on_error=False, description="library")
     async def start(self) -> None:
         model, client = self.model, self.client
         loaded = await client.load()
@@ -153,7 +153,7 @@ class LoadingScreen(SearchScreen):
                 )
         self._apply(model.provenance_shown())
 
-    @work(exclusive=True, group="mute-rules", exit_on_error=False)
+    @work(exclusive=True, group="mute-rules", exit_on_error=False, description="mute-rules")
     async def reload_mute_rules(self) -> None:
         """The mute rules changed (added, deleted, undone): read them, show the view again."""
         self.model.mute_rules = await self._state_call(_mute_rules, self.client.state)

@@ -182,7 +182,7 @@ class MarkCommands(LoadingScreen):
         if self.client.should_poll(self.context.closing.is_set()):
             self._poll()
 
-    @work(exclusive=True, group="state-poll", exit_on_error=False)
+    @work(exclusive=True, group="state-poll", exit_on_error=False, description="state-poll")
     async def _poll(self) -> None:
         polled = await self.client.poll_marks(self.model.marks)
         if polled is None:

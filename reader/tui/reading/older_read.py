@@ -42,7 +42,7 @@ class OlderReadCommands(MarkCommands):
     def action_mark_old_digests(self) -> None:
         self._mark_old_digests()
 
-    @work(exclusive=True, group="older-digests", exit_on_error=False)
+    @work(exclusive=True, group="older-digests", exit_on_error=False, description="older-digests")
     async def _mark_old_digests(self) -> None:
         view = self.model.library_view
         if view is None:

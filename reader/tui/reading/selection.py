@@ -88,7 +88,7 @@ class SelectionCommands(MarkCommands):
 
         self.app.push_screen(SelectQueryScreen(listed), typed)
 
-    @work(exclusive=True, group="select-matching", exit_on_error=False)
+    @work(exclusive=True, group="select-matching", exit_on_error=False, description="select-matching")
     async def select_matching(self, query: str) -> None:
         """`T`: add the listed papers matching `query` to the selection; the search runs on a
         search thread, as the search box's does."""

@@ -75,7 +75,7 @@ class ExportScreen(ReportsFailedJobs, ModalScreen[ExportRequest | None]):
             return
         self._check_and_export(path)
 
-    @work(exclusive=True, group="export-check", exit_on_error=False)
+    @work(exclusive=True, group="export-check", exit_on_error=False, description="export-check")
     async def _check_and_export(self, path: str) -> None:
         """Refuse what cannot be written here, in the dialog; ask before creating a folder."""
         try:

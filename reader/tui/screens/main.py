@@ -204,7 +204,7 @@ class MainScreen(Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteC
         self.load_paper(paper_id)
         self._schedule_session_save()
 
-    @work(exclusive=True, group="detail", exit_on_error=False)
+    @work(exclusive=True, group="detail", exit_on_error=False, description="detail")
     async def load_paper(self, paper_id: str) -> None:
         """The detail follows the cursor once it rests: a key pressed meanwhile cancels this
         here, so moving through the list draws the rows and nothing else."""
@@ -217,7 +217,7 @@ class MainScreen(Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteC
         self.paper = paper
         self.load_similar(paper_id)
 
-    @work(exclusive=True, group="similar", exit_on_error=False)
+    @work(exclusive=True, group="similar", exit_on_error=False, description="similar")
     async def load_similar(self, paper_id: str) -> None:
         await asyncio.sleep(SIMILAR_DEBOUNCE)  # moving on to the next paper cancels this here
         hidden = self.model.hidden_from_similar()  # muted papers leave this list too
@@ -312,7 +312,7 @@ class MainScreen(Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteC
     def _copy(self, paper: Paper) -> None:
         self.context.copy_text(clipboard_text(paper.title, paper.links), "the title and link")
 
-    @work(group="paper-action", exit_on_error=False)
+    @work(group="paper-action", exit_on_error=False, description="paper-action")
     async def _with_paper(self, then: Callable[[Paper], None]) -> None:
         paper_id = self._current()
         if paper_id is None:
