@@ -142,7 +142,8 @@ class Clock:
 def test_a_full_collection_waits_until_the_keys_pause(monkeypatch):
     clock = Clock()
     collected: list[int] = []
-    monkeypatch.setattr(idle_gc.gc, "get_count", lambda: (0, 0, 50))  # plenty has piled up
+    threshold = gc.get_threshold()[2]
+    monkeypatch.setattr(idle_gc.gc, "get_count", lambda: (0, 0, threshold + 1))  # Python would collect now
     monkeypatch.setattr(idle_gc.gc, "collect", lambda *generation: collected.append(1) or 0)
     before = gc.get_threshold()
     collector = idle_gc.IdleCollector(clock)
@@ -160,6 +161,26 @@ def test_a_full_collection_waits_until_the_keys_pause(monkeypatch):
     finally:
         collector.stop()
     assert gc.get_threshold() == before
+
+
+def test_an_overdue_collection_runs_between_keys(monkeypatch):
+    clock = Clock()
+    collected: list[int] = []
+    threshold = gc.get_threshold()[2]
+    piled = [threshold * idle_gc.OVERDUE - 1]
+    monkeypatch.setattr(idle_gc.gc, "get_count", lambda: (0, 0, piled[0]))
+    monkeypatch.setattr(idle_gc.gc, "collect", lambda *generation: collected.append(1) or 0)
+    collector = idle_gc.IdleCollector(clock)
+    collector.start()
+    try:
+        clock.now += idle_gc.SPACING_SECONDS
+        collector.input()  # keys keep coming
+        assert not collector.tick() and not collected
+        piled[0] += 1  # garbage must not pile up without bound while the user types
+        collector.input()
+        assert collector.tick() and collected == [1]
+    finally:
+        collector.stop()
 
 
 async def test_keys_tell_the_collector_the_user_is_busy(home, fixture_digests):
