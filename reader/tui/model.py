@@ -37,7 +37,7 @@ class Changes:
     """What the screen must redo after a change of the model."""
 
     rows: bool = False  # search the list again
-    typed: bool = False  # ... after the typing pause (the query changed)
+    typed: bool = False  # ... paced as keys come (the query changed)
     filters: bool = False  # rebuild the filter pane
     facets: bool = False  # recount the search's hits per view and digest
     saved_counts: bool = False  # recount the saved views at once

@@ -80,7 +80,7 @@ async def search(pilot, text: str) -> MainScreen:
     screen = pilot.app.screen
     await pilot.press("slash", *text)
     await wait_until(pilot, lambda: screen.search_text == text)
-    await pilot.pause(0.3)  # the debounce
+    await pilot.pause(0.3)  # the search, and the hit counts once the typing rests
     await settle(pilot)
     return screen
 

@@ -6,8 +6,8 @@ This module arranges the widgets and forwards their messages and the keys; the m
 views, tags and notes, exports, the session). All blocking work runs in workers:
 
 - library: load the catalog, then sync the digests (progress shown while the window is open);
-- search: debounced and exclusive, so a stale result is never shown;
-- detail: load the highlighted paper, then (debounced) the papers most like it;
+- search: at once and exclusive; a newer key drops a stale search, and a stale result is never shown;
+- detail: load the paper once the cursor rests on it, then the papers most like it;
 - state: every read or write of the state database goes through the state client, in
   order, and a mark is drawn only once its write has committed; a poll picks up other
   processes' changes.
