@@ -105,7 +105,10 @@ async def test_moving_quickly_loads_the_detail_of_the_paper_the_cursor_rests_on(
         await wait_until(pilot, lambda: screen.paper is not None and screen.paper.id == resting)
         await settle(pilot)
         assert set(loaded) == {resting}, f"only the resting paper is loaded (and its similar papers): {loaded}"
-        assert set(papers.rows) == set(range(11)), f"each move draws the row left and the row reached: {papers.rows}"
+        # Only the rows the cursor passed are drawn again (two moves in one frame draw the row
+        # between them no more), never the rest of the list; the first and last always.
+        drawn = set(papers.rows)
+        assert {0, 10} <= drawn <= set(range(11)), f"only the rows passed are drawn: {papers.rows}"
         assert screen.paper.title in detail_text(screen)
         assert screen.detail.border_title == "11 of 16"
 
