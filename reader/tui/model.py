@@ -23,7 +23,6 @@ from reader.domain.session import Session
 from reader.domain.tags import tag_title
 from reader.domain.views import View, new_members
 from reader.domain.visit import Visit
-from reader.library.listing import Listing
 from reader.library.mute import Muting
 from reader.library.provenance import Provenance
 from reader.library.saved_views import view_of
@@ -81,7 +80,6 @@ class ReaderModel:
         self.saved_views: tuple[SavedView, ...] = ()
         self.saved_counts: dict[str, int] = {}
         self.facets: Facets | None = None  # hits per view and digest while a query is active
-        self.facets_of: Listing | None = None  # the search they were counted for
         self.notices: tuple[str, ...] = ()  # the query's notices shown in the status line
         self.empty_reason: str | None = None  # why the last sync found no paper
         # the session being restored
@@ -246,10 +244,10 @@ class ReaderModel:
         self.saved_counts = counts
         return Changes(filters=True)
 
-    def set_facets(self, facets: Facets | None, listing: Listing) -> Changes:
+    def set_facets(self, facets: Facets | None) -> Changes:
         if facets is None and self.facets is None:
             return NOTHING  # without a query: none, the pane is right
-        self.facets, self.facets_of = facets, listing
+        self.facets = facets
         return Changes(filters=True)
 
     def take_notices(self, notices: tuple[str, ...]) -> list[str]:

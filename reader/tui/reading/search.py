@@ -159,7 +159,7 @@ class SearchScreen(SessionScreen):
         )
         if self._shown is not listing or library_view is not model.library_view:
             return  # a newer search counts its own
-        changes = model.set_facets(facets, listing)
+        changes = model.set_facets(facets)
         if self._filters_behind:
             self._filters_behind = False
             changes |= Changes(filters=True)
@@ -221,8 +221,8 @@ class SearchScreen(SessionScreen):
         self._update_titles()
         if typed:  # the pane's summary waits for the hits: one rebuild once the typing rests
             self._filters_behind = True
-        else:  # the rows first: the pane (a thousand digests at 100,000 papers) a frame later
-            self.call_after_refresh(self._update_filters)
+        else:  # the rows first: the pane (a thousand digests at 100,000 papers) follows a frame later
+            self._update_filters()
         if model.restore_query:
             self.call_after_refresh(self._search_restored_query)
 

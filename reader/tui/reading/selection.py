@@ -66,12 +66,9 @@ class SelectionCommands(MarkCommands):
     def _select_clicked(self, event: VirtualList.ModifiedClick) -> None:
         """ctrl+click (or alt) selects or unselects the paper clicked, shift+click selects from the
         anchor to it, as v and V do. The cursor stays: a paper selected is not opened, so not read
-        on open. On the other lists it is a plain click."""
-        clicked, listed = event.virtual_list, self.paper_list
-        if clicked is not listed:
-            clicked.set_cursor(event.index, by_user=True)
-            clicked.choose(event.index)
-        elif event.shift:
+        on open. (Only the paper list posts these; on other lists such a click is a plain one.)"""
+        listed = self.paper_list
+        if event.shift:
             self._choose(self.model.selection.extended(listed.rows.ids, event.index))
         elif (paper_id := listed.paper_at(event.index)) is not None:
             self._choose(self.model.selection.toggled(paper_id))

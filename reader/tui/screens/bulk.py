@@ -9,6 +9,7 @@ other key (escape included) returns None and is not passed on.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import events
@@ -22,7 +23,8 @@ from reader.tui.bindings import BULK, prefixed_bindings
 
 class BulkKeyScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        *prefixed_bindings(BULK),
+        # each key of the command table that follows `;` returns its command's action
+        *(replace(binding, action=f"choose({binding.action!r})") for binding in prefixed_bindings(BULK)),
         Binding("escape", "cancel", "cancel", id="bulk_cancel"),
     ]
 
@@ -47,20 +49,6 @@ class BulkKeyScreen(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def action_bulk_read(self) -> None:
-        self.dismiss("bulk_read")
-
-    def action_bulk_star(self) -> None:
-        self.dismiss("bulk_star")
-
-    def action_bulk_tag(self) -> None:
-        self.dismiss("bulk_tag")
-
-    def action_bulk_mute(self) -> None:
-        self.dismiss("bulk_mute")
-
-    def action_bulk_export(self) -> None:
-        self.dismiss("bulk_export")
-
-    def action_mark_old_digests(self) -> None:
-        self.dismiss("mark_old_digests")
+    def action_choose(self, action: str) -> None:
+        """A key of the table was pressed: hand its command's action to the main screen."""
+        self.dismiss(action)

@@ -8,6 +8,7 @@ into Content as plain text and styled by spans, never parsed as markup.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -25,6 +26,17 @@ from reader.tui.widgets.similar_list import SimilarList
 
 StyleFor = Callable[[str], Style]
 STATUS_WIDTH = len("unread  ★ starred")  # the status line fits on one line at least this wide
+
+
+class Shown(NamedTuple):
+    """What the body draws for a paper: when only the marks differ, the height is the same."""
+
+    paper: Paper
+    read: bool
+    starred: bool
+    highlight: Highlight
+    tags: tuple[str, ...]
+    note: str
 
 
 def seen_in(paper: Paper) -> str:
@@ -121,7 +133,7 @@ class PaperDetail(VerticalScroll):
     annotations: reactive[Annotations] = reactive(Annotations, init=False, repaint=False)
     similar: reactive[tuple[Similar, ...]] = reactive(tuple, init=False, repaint=False)
 
-    _drawn: tuple | None = None  # what the body shows now
+    _drawn: Shown | str | None = None  # what the body shows now (a paper, or the placeholder)
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body", markup=False)
@@ -166,31 +178,32 @@ class PaperDetail(VerticalScroll):
         if not self.is_mounted:
             return
         paper = self.paper
-        if paper is None:
-            shown: tuple = ("placeholder", self.placeholder)
-        else:
-            marks, annotations = self.marks, self.annotations
-            shown = (
-                paper,
-                paper.id in marks.read,
-                paper.id in marks.starred,
-                self.highlight,
-                annotations.tags.get(paper.id, ()),
-                annotations.notes.get(paper.id, ""),
-            )
+        shown: Shown | str = self.placeholder if paper is None else self._shown(paper)
         if shown == self._drawn:
             return
         drawn, self._drawn = self._drawn, shown
         body = self.query_one("#detail-body", Static)
-        if paper is None:
-            body.update(Content(self.placeholder).stylize(self._style("paper-detail--meta")))
+        if not isinstance(shown, Shown):
+            body.update(Content(shown).stylize(self._style("paper-detail--meta")))
             return
-        _, read, starred, highlight, tags, note = shown
         # Only the status line changed (a star, a read mark): same height, no new layout.
-        same_height = drawn is not None and drawn[0::3] + drawn[4:] == shown[0::3] + shown[4:]
+        only_marks = isinstance(drawn, Shown) and drawn._replace(read=shown.read, starred=shown.starred) == shown
         body.update(
-            detail_content(paper, read, starred, highlight, self._style, tags, note),
-            layout=not (same_height and body.size.width >= STATUS_WIDTH),
+            detail_content(
+                shown.paper, shown.read, shown.starred, shown.highlight, self._style, shown.tags, shown.note
+            ),
+            layout=not (only_marks and body.size.width >= STATUS_WIDTH),
+        )
+
+    def _shown(self, paper: Paper) -> Shown:
+        marks, annotations = self.marks, self.annotations
+        return Shown(
+            paper,
+            paper.id in marks.read,
+            paper.id in marks.starred,
+            self.highlight,
+            annotations.tags.get(paper.id, ()),
+            annotations.notes.get(paper.id, ""),
         )
 
     def _style(self, name: str) -> Style:

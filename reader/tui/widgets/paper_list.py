@@ -87,7 +87,7 @@ class PaperList(VirtualList):
     }
     """
 
-    marks: reactive[Marks] = reactive(Marks, init=False, repaint=False)
+    MODIFIED_CLICK_SELECTS = True
     annotations: reactive[Annotations] = reactive(Annotations, init=False, repaint=False)
 
     class SnippetsWanted(Message):
@@ -104,7 +104,7 @@ class PaperList(VirtualList):
         self._snippets: dict[str, Snippet] = {}
         self._wanted: dict[str, None] = {}  # ordered set of ids drawn without a snippet
         self._chosen: Collection[str] = frozenset()  # the papers selected for a bulk action
-        self._marks_changed: Collection[str] | None = None  # the papers the next marks change
+        self.marks = Marks()  # set by the screen through set_marks, which redraws the rows they change
 
     @property
     def rows(self) -> PaperRows:
@@ -143,14 +143,7 @@ class PaperList(VirtualList):
         """New marks; with `changed` only those papers' rows are drawn again (else every row)."""
         if marks is self.marks:
             return
-        self._marks_changed = changed
-        try:
-            self.marks = marks
-        finally:
-            self._marks_changed = None
-
-    def watch_marks(self) -> None:
-        changed = self._marks_changed
+        self.marks = marks
         if changed is None:
             self.refresh_rows()
         else:

@@ -31,6 +31,8 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
+    # ctrl/alt/shift+click posts ModifiedClick instead of moving (lists whose rows can be selected)
+    MODIFIED_CLICK_SELECTS = False
 
     class _RowMessage(Message):
         def __init__(self, virtual_list: VirtualList, index: int) -> None:
@@ -243,7 +245,8 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         index = (offset.y + round(self.scroll_offset.y)) // self._row_height
         if 0 <= index < self._row_count and self.selectable(index):
             event.stop()
-            if event.ctrl or event.meta or event.shift:  # a selecting click: the screen decides, the cursor stays
+            if self.MODIFIED_CLICK_SELECTS and (event.ctrl or event.meta or event.shift):
+                # a selecting click: the screen decides, the cursor stays
                 self.post_message(self.ModifiedClick(self, index, ctrl=event.ctrl, meta=event.meta, shift=event.shift))
                 return
             self.set_cursor(index, by_user=True)
