@@ -13,6 +13,7 @@ from reader.cli.config import cmd_config
 from reader.cli.context import Context
 from reader.cli.digest_files import cmd_add, cmd_index
 from reader.cli.export import cmd_export
+from reader.cli.fetch import cmd_fetch
 from reader.cli.marks import MARK_ACTIONS, cmd_mark, cmd_undo
 from reader.cli.open_app import cmd_open
 from reader.cli.papers import cmd_digests, cmd_search, cmd_show, cmd_similar, cmd_stats
@@ -90,6 +91,7 @@ def _change_commands(command: Callable[[str, str, Handler], argparse.ArgumentPar
 def _file_commands(command: Callable[[str, str, Handler], argparse.ArgumentParser]) -> None:
     sub = command("add", "check digest files and copy them into your digest folder", cmd_add)
     sub.add_argument("files", nargs="+", metavar="FILE")
+    _fetch_command(command)
     sub = command("index", "bring the search index up to date", cmd_index)
     sub.add_argument("--rebuild", action="store_true", help="rebuild it from nothing")
     sub = command("stats", "count papers, digests, read and starred", cmd_stats)
@@ -107,6 +109,23 @@ def _file_commands(command: Callable[[str, str, Handler], argparse.ArgumentParse
         "backup", nargs="?", metavar="DATE|FILE",
         help="a backup's date (YYYY-MM-DD), its file name, or a path to a state file; none: list backups",
     )
+
+
+def _fetch_command(command: Callable[[str, str, Handler], argparse.ArgumentParser]) -> None:
+    sub = command(
+        "fetch", "download Hugging Face Daily Papers into your digest folder (HF_ENDPOINT, HF_TOKEN) and index them",
+        cmd_fetch,
+    )
+    which = sub.add_mutually_exclusive_group()
+    which.add_argument("date", nargs="?", metavar="DATE", help="the day to fetch, YYYY-MM-DD (default: today, UTC)")
+    which.add_argument("--week", metavar="YYYY-Www", help="every day of an ISO week, e.g. 2026-W47")
+    which.add_argument("--month", metavar="YYYY-MM", help="every day of a month, e.g. 2026-11")
+    which.add_argument(
+        "--since-last", action="store_true",
+        help="every day since the newest one fetched, up to today (at most 31 days): for a daily cron job",
+    )
+    sub.add_argument("--refresh", action="store_true", help="fetch days already fetched again (upvotes change)")
+    sub.add_argument("--json", action="store_true")
 
 
 def _include_muted_option(sub: argparse.ArgumentParser) -> None:
