@@ -21,15 +21,20 @@ if TYPE_CHECKING:
 
 def cmd_fetch(ctx: Context) -> int:
     from reader.ingest.daily_papers import DailyPapersClient
+    from reader.ingest.fetch_days import plan_batches, utc_today
     from reader.library.fetching import fetch_days
 
     request = _request(ctx)
+    try:
+        plan_batches(request, ctx.dirs.digests, utc_today())  # a bad date fails before the library opens
+    except ValueError as error:
+        raise CommandError(str(error)) from None
     library = None if ctx.args.digests else ctx.library()  # the papers known before, to count the new
     before = set(library.view().papers) if library is not None else set()
     progress = _ProgressLine()
     try:
         report = fetch_days(request, ctx.dirs.digests, DailyPapersClient.from_environment(), progress)
-    except ValueError as error:  # a day in the future: no request made
+    except ValueError as error:  # the day changed since the check above
         raise CommandError(str(error)) from None
     finally:
         progress.clear()
