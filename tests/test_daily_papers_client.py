@@ -149,6 +149,19 @@ def test_a_server_that_hangs_times_out(server):
         client.entries(Period("date", DAY))
 
 
+def test_a_server_trickling_bytes_is_stopped(server):
+    server.queue(Reply(body=b"[" + b" " * 40 + b"]", trickle=0.05))
+    client, _ = client_for(server.endpoint, timeout=0.2)
+    with pytest.raises(FetchError, match="did not answer within"):
+        client.entries(Period("date", DAY))
+
+
+def test_an_endpoint_that_is_not_http_is_refused():
+    client, _ = client_for("file:///etc")
+    with pytest.raises(FetchError, match="http"):
+        client.entries(Period("date", DAY))
+
+
 def test_a_huge_body_is_refused(server, monkeypatch):
     import reader.ingest.daily_papers as module
 
@@ -156,6 +169,10 @@ def test_a_huge_body_is_refused(server, monkeypatch):
     server.queue(Reply(body=b"[" + b" " * 2000 + b"]"))
     client, _ = client_for(server.endpoint)
     with pytest.raises(FetchError, match="larger than"):
+        client.entries(Period("date", DAY))
+    monkeypatch.setattr(module, "MAX_BODY", 10**9)
+    server.queue(Reply(body=b"[]", headers={"Content-Length": str(10**10)}))  # refused before reading
+    with pytest.raises(FetchError, match="larger than 953 MiB"):
         client.entries(Period("date", DAY))
 
 

@@ -95,6 +95,8 @@ class DailyPapersClient:
         self, period: Period, cancelled: Cancelled | None = None, progress: Callable[[str], None] | None = None
     ) -> list[dict[str, Any]]:
         """Every entry for `period`, pages joined in order, each dict as received."""
+        if urllib.parse.urlsplit(self.endpoint).scheme not in ("http", "https"):
+            raise FetchError(f"HF_ENDPOINT must be an http(s) address, not {self.endpoint!r}")
         found: list[dict[str, Any]] = []
         previous: list[dict[str, Any]] | None = None
         for page in range(self.max_pages):
@@ -148,13 +150,26 @@ class DailyPapersClient:
         return headers
 
     def _read(self, response: Any, period: Period) -> bytes:
-        body: bytes = response.read(MAX_BODY + 1)
-        if len(body) > MAX_BODY:
-            raise FetchError(
-                f"the answer from {self.host} for {period.label} is larger than {MAX_BODY // (1024 * 1024)} MiB; "
-                "not read (is HF_ENDPOINT a Daily Papers server?)"
-            )
-        return body
+        """The body, in chunks: a server trickling bytes cannot hold the fetch past a few
+        timeouts, nor fill the memory."""
+        too_large = FetchError(
+            f"the answer from {self.host} for {period.label} is larger than {MAX_BODY // (1024 * 1024)} MiB; "
+            "not read (is HF_ENDPOINT a Daily Papers server?)"
+        )
+        length = response.headers.get("Content-Length", "") if response.headers else ""
+        if length.isdigit() and int(length) > MAX_BODY:
+            raise too_large
+        deadline = time.monotonic() + 3 * self.timeout
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := response.read1(64 * 1024):  # returns what has come, so the deadline is heard
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise too_large
+            if time.monotonic() > deadline:
+                raise TimeoutError()
+        return b"".join(chunks)
 
     def _wait(self, seconds: float, error: urllib.error.HTTPError, period: Period, cancelled: Cancelled | None) -> None:
         if seconds > MAX_WAIT:

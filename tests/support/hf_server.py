@@ -35,6 +35,7 @@ class Reply:
     body: bytes = b"[]"
     headers: dict[str, str] = field(default_factory=dict)
     hang: float = 0.0  # seconds to wait before answering
+    trickle: float = 0.0  # seconds between the body's bytes
 
 
 def status_reply(status: int, **headers: str) -> Reply:
@@ -126,9 +127,16 @@ def daily_papers_server() -> Iterator[DailyPapersServer]:
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(reply.body)))
+                if "Content-Length" not in reply.headers:
+                    self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
-                self.wfile.write(reply.body)
+                if reply.trickle:
+                    for byte in reply.body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(reply.trickle)
+                else:
+                    self.wfile.write(reply.body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test)
 
