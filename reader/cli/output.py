@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from reader.domain.models import Paper
+from reader.domain.paper_meta import PaperMeta
 from reader.domain.text import strip_controls
 
 # What JSON leaves raw (it escapes only C0): escaped instead, so the data is kept exactly.
@@ -53,6 +54,7 @@ def paper_json(paper: Paper, read: bool, starred: bool, score: float | None = No
         "links": list(paper.links),
         "read": read,
         "starred": starred,
+        **(paper.meta or PaperMeta()).to_record(),  # the same keys for every paper: null when not fetched
     }
 
 

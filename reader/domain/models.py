@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from reader.domain.paper_meta import PaperMeta
 from reader.domain.text import escape_name
 
 
@@ -22,11 +23,13 @@ class ParseWarning:
 
 @dataclass(frozen=True)
 class Entry:
-    """One paper as it stands in one digest: cleaned text and its line number."""
+    """One paper as it stands in one digest: cleaned text, its line number and, in a
+    fetched digest, its metadata."""
 
     title: str
     abstract: str
     line: int
+    meta: PaperMeta | None = None
 
 
 @dataclass
@@ -68,6 +71,7 @@ class Paper:
     abstract: str
     links: tuple[str, ...]
     appearances: tuple[Appearance, ...]
+    meta: PaperMeta | None = None  # from the newest fetched digest that lists it
 
     @property
     def first_seen(self) -> Appearance | None:

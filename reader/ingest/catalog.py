@@ -21,6 +21,7 @@ from pathlib import Path
 from reader.domain.document import Document
 from reader.domain.library_view import DigestInfo, LibraryView, PaperSummary
 from reader.domain.models import Appearance, Digest, Paper
+from reader.domain.paper_meta import PaperMeta
 from reader.domain.text import find_links, paper_id
 from reader.system.private import make_private_dirs
 from reader.system.sqlite_wal import enable_wal
@@ -41,6 +42,11 @@ _SCHEMA = """
         digest_id INTEGER NOT NULL, position INTEGER NOT NULL, paper_id TEXT NOT NULL,
         PRIMARY KEY (digest_id, position));
     CREATE INDEX IF NOT EXISTS appearances_paper ON appearances (paper_id);
+    -- What a fetched digest says of a paper (PaperMeta as JSON); page copies add none.
+    CREATE TABLE IF NOT EXISTS paper_meta (
+        digest_id INTEGER NOT NULL, paper_id TEXT NOT NULL, meta TEXT NOT NULL,
+        PRIMARY KEY (digest_id, paper_id));
+    CREATE INDEX IF NOT EXISTS paper_meta_paper ON paper_meta (paper_id);
     -- What each digest listed before a rebuild, until the rebuild has read the files
     -- again: the papers whose id a new text clean-up changes are found from it.
     CREATE TABLE IF NOT EXISTS previous_places (
@@ -114,7 +120,7 @@ class Catalog:
                 INSERT OR IGNORE INTO previous_places
                     SELECT d.path, d.sha1, a.position, a.paper_id, p.title
                     FROM appearances a JOIN digests d ON d.id = a.digest_id JOIN papers p ON p.id = a.paper_id;
-                DELETE FROM digests; DELETE FROM papers; DELETE FROM appearances;
+                DELETE FROM digests; DELETE FROM papers; DELETE FROM appearances; DELETE FROM paper_meta;
                 COMMIT;
                 """
             )
@@ -139,6 +145,7 @@ class Catalog:
         """Forget a digest; returns the papers that lost an appearance."""
         ids = {row[0] for row in self.db.execute("SELECT paper_id FROM appearances WHERE digest_id = ?", (digest_id,))}
         self.db.execute("DELETE FROM appearances WHERE digest_id = ?", (digest_id,))
+        self.db.execute("DELETE FROM paper_meta WHERE digest_id = ?", (digest_id,))
         self.db.execute("DELETE FROM digests WHERE id = ?", (digest_id,))
         return ids
 
@@ -186,10 +193,13 @@ class Catalog:
         digest_id = cursor.lastrowid
         papers: dict[str, tuple[str, str, str, str]] = {}
         appearances = []
+        metadata: dict[str, tuple[int | None, str, str]] = {}
         for position, entry in enumerate(digest.entries, start=1):
             pid = paper_id(entry.title)
             papers.setdefault(pid, (pid, entry.title, entry.abstract, json.dumps(find_links(entry.abstract))))
             appearances.append((digest_id, position, pid))
+            if entry.meta is not None:
+                metadata.setdefault(pid, (digest_id, pid, json.dumps(entry.meta.to_record())))
         self.db.executemany(
             "INSERT INTO papers VALUES (?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
             "title = excluded.title, abstract = excluded.abstract, links = excluded.links "
@@ -197,6 +207,7 @@ class Catalog:
             papers.values(),
         )
         self.db.executemany("INSERT INTO appearances VALUES (?,?,?)", appearances)
+        self.db.executemany("INSERT INTO paper_meta VALUES (?,?,?)", metadata.values())
         return set(papers)
 
     def split_orphans(self, ids: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -276,11 +287,25 @@ class Catalog:
                 "FROM appearances a JOIN digests d ON d.id = a.digest_id WHERE a.paper_id = ?",
                 (pid,),
             ).fetchall()
+            meta = self.db.execute(_META_NEWEST_LAST + " WHERE m.paper_id = ?" + _NEWEST_LAST, (pid,)).fetchall()
         appearances = sorted(
             (Appearance(r[0], r[1], date.fromisoformat(r[2]) if r[2] else None, r[3], r[4]) for r in places),
             key=lambda a: (a.date is None, -(a.date.toordinal() if a.date else 0), a.path, a.position),
         )
-        return Paper(pid, row[0], row[1], tuple(json.loads(row[2])), tuple(appearances))
+        newest = _read_meta(meta[-1][1]) if meta else None
+        return Paper(pid, row[0], row[1], tuple(json.loads(row[2])), tuple(appearances), newest)
+
+    def metadata(self) -> dict[str, PaperMeta]:
+        """Every fetched paper's metadata, from the newest digest that lists it (upvotes
+        change from day to day). Empty when only page copies are read."""
+        with self._lock:
+            rows = self.db.execute(_META_NEWEST_LAST + _NEWEST_LAST).fetchall()
+        found: dict[str, PaperMeta] = {}
+        for pid, record in rows:
+            meta = _read_meta(record)
+            if meta is not None:
+                found[pid] = meta
+        return found
 
     def abstracts(self, ids: Sequence[str]) -> dict[str, str]:
         """Abstracts of a few papers (the rows a list draws), in one query per 900 ids."""
@@ -299,6 +324,17 @@ class Catalog:
                 "SELECT id FROM papers WHERE id >= ? AND id < ? ORDER BY id LIMIT ?", (prefix, prefix + "\uffff", limit)
             ).fetchall()
         return [row[0] for row in rows]
+
+
+_META_NEWEST_LAST = "SELECT m.paper_id, m.meta FROM paper_meta m JOIN digests d ON d.id = m.digest_id"
+_NEWEST_LAST = " ORDER BY d.date IS NOT NULL, d.date, d.id"
+
+
+def _read_meta(record: str) -> PaperMeta | None:
+    try:
+        return PaperMeta.from_record(json.loads(record))
+    except ValueError:  # the catalog is a cache: a record that does not read back is no metadata
+        return None
 
 
 def open_catalog(path: Path) -> tuple[Catalog, str | None]:

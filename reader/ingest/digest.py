@@ -2,6 +2,7 @@
 
 A digest is a plain-text copy of a "Daily Papers" page: a few header lines, an optional
 date line, then each paper as a title line and an abstract paragraph, blank lines between.
+A `.json` digest is a fetched list (see reader.ingest.json_digest); both are read here.
 Parsing never raises on bad content: problems become warnings that carry `file:line`.
 """
 
@@ -18,6 +19,7 @@ from typing import NamedTuple
 
 from reader.domain.models import Digest, Entry, ParseWarning
 from reader.domain.text import clean_text, escape_name, title_key
+from reader.ingest.json_digest import is_json_digest, parse_json
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_LINE_CHARS = 100_000
@@ -210,7 +212,10 @@ def parse_bytes(data: bytes, path: str, mtime: float | None = None) -> Digest:
     if is_binary(data):
         return Digest(path, _name_label(path), None, [], [ParseWarning(path, 1, "binary file (NUL bytes); skipped")])
     text, warnings = decode(data, path)
-    digest = parse_text(text, path, mtime)
+    if is_json_digest(path):
+        digest = parse_json(text, path, date_from_file_name(Path(path).name))
+    else:
+        digest = parse_text(text, path, mtime)
     digest.warnings[:0] = warnings
     return digest
 

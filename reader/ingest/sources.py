@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reader.domain.models import ParseWarning
 
-DIGEST_SUFFIXES = (".txt", ".md", ".text")
+DIGEST_SUFFIXES = (".txt", ".md", ".text", ".json")  # .json: a fetched list (reader fetch)
 
 _NOT_REGULAR = "not a regular file (a pipe, terminal, socket or device); skipped: save it to a file first"
 
@@ -19,10 +19,11 @@ def is_digest_file_name(name: str) -> bool:
 
 
 def digest_file_name(name: str) -> str:
-    """The name under which `reader add` keeps a digest: `.txt`, and never hidden, so that
-    discovery (`is_digest_file_name`) reads it."""
-    stem = Path(name).stem.lstrip(".") or "digest"
-    return stem + ".txt"
+    """The name under which `reader add` keeps a digest: `.json` for a fetched list, else
+    `.txt`, and never hidden, so that discovery (`is_digest_file_name`) reads it."""
+    path = Path(name)
+    stem = path.stem.lstrip(".") or "digest"
+    return stem + (".json" if path.suffix.lower() == ".json" else ".txt")
 
 
 def discover_digest_files(sources: Iterable[Path]) -> tuple[list[Path], list[ParseWarning]]:
