@@ -18,8 +18,11 @@ from support.hf_server import (
     Reply,
     closed_port_endpoint,
     daily_papers_server,
+    hostile_entries,
     make_entries,
+    make_entry,
     malformed_reply,
+    seed_title,
     status_reply,
     too_many_requests,
 )
@@ -41,6 +44,12 @@ def digests(home):
 
 def day_file(home, day=DAY):
     return digests(home) / f"daily-papers-{day}.json"
+
+
+def fetched_before(home, day: str) -> None:
+    """A day file as an earlier `reader fetch` left it."""
+    digests(home).mkdir(parents=True, exist_ok=True)
+    day_file(home, day).write_text(json.dumps(make_entries(day, 1, start=700)), encoding="utf-8")
 
 
 def files(home) -> list[str]:
@@ -145,8 +154,7 @@ def test_a_week_is_split_into_day_files(home, server):
 def test_since_last_fetches_the_missing_days(home, server):
     today = utc_today()
     last = today - timedelta(3)
-    digests(home).mkdir(parents=True)
-    day_file(home, last.isoformat()).write_text("[]")
+    fetched_before(home, last.isoformat())
     for n in (1, 2):
         day = (last + timedelta(n)).isoformat()
         server.days[day] = make_entries(day, 1, start=n * 100)
@@ -157,8 +165,7 @@ def test_since_last_fetches_the_missing_days(home, server):
 
 
 def test_since_last_is_capped_at_31_days(home, server):
-    digests(home).mkdir(parents=True)
-    day_file(home, (utc_today() - timedelta(60)).isoformat()).write_text("[]")
+    fetched_before(home, (utc_today() - timedelta(60)).isoformat())
     result = run(home, "fetch", "--since-last")
     assert len(server.requests) == 31 and server.requests[-1].params["date"] == utc_today().isoformat()
     assert "only the last 31 days" in result.stderr
@@ -166,8 +173,7 @@ def test_since_last_is_capped_at_31_days(home, server):
 
 def test_a_failure_keeps_the_days_written_before_and_names_the_day(home, server):
     today = utc_today()
-    digests(home).mkdir(parents=True)
-    day_file(home, (today - timedelta(3)).isoformat()).write_text("[]")
+    fetched_before(home, (today - timedelta(3)).isoformat())
     first, failing = (today - timedelta(2)).isoformat(), (today - timedelta(1)).isoformat()
     server.days[first] = make_entries(first, 2)
     server.fail(failing, status_reply(404))
@@ -204,3 +210,47 @@ def test_the_token_and_user_agent_are_sent(home, server, monkeypatch):
     run(home, "fetch", DAY)
     headers = server.requests[0].headers
     assert headers["Authorization"] == "Bearer hf_test" and headers["User-Agent"].startswith("reader/")
+
+
+# -- with the library: fetched papers are read, merged and searchable ------------------------
+
+
+def search(home, query: str) -> list[dict]:
+    return json.loads(run(home, "search", query, "--json", "--limit", "100", check=False).stdout or "[]")
+
+
+def test_fetched_papers_are_counted_shown_and_merged_with_the_seed_copy(home, server):
+    seed = seed_title()
+    server.days[DAY] = [
+        *make_entries(DAY, 57),
+        *hostile_entries(DAY),
+        make_entry(seed, DAY, 999, upvotes=42, github="https://github.com/example/seed"),
+    ]
+    before = json.loads(run(home, "stats", "--json").stdout)["papers"]
+    result = run(home, "fetch", DAY)
+    assert result.stdout.splitlines()[-1] == "61 papers fetched, 60 new"
+    assert "\x1b" not in result.stdout + result.stderr
+    assert json.loads(run(home, "stats", "--json").stdout)["papers"] == before + 60
+
+    [merged] = [hit for hit in search(home, f'"{seed}"') if hit["title"] == seed]
+    shown = json.loads(run(home, "show", merged["id"], "--json").stdout)
+    assert len(shown["digests"]) == 2  # the seed page copy and the fetched day: one paper
+    assert shown["arxiv_id"] == "2611.00999" and shown["upvotes"] == 42
+    assert shown["authors"] == ["Ada Lovelace"] and shown["github"] == "https://github.com/example/seed"
+
+
+def test_fetched_hostile_titles_stay_text(home, server):
+    server.days[DAY] = hostile_entries(DAY)
+    run(home, "fetch", DAY)
+    hits = search(home, "Escapes")
+    assert hits and all("\x1b" not in hit["title"] and "\x07" not in hit["title"] for hit in hits)
+    assert any(hit["title"].startswith("[/] [bold]x") for hit in search(home, "Markup"))
+
+
+def test_an_entry_without_a_title_is_written_and_warned_about(home, server):
+    untitled = make_entry("Untitled", DAY, 5)
+    del untitled["title"], untitled["paper"]["title"]
+    server.days[DAY] = [make_entry("Titled Paper Here", DAY, 4), untitled]
+    result = run(home, "fetch", DAY)
+    assert f"{DAY}: 2 papers" in result.stdout and day_file(home).exists()
+    assert "warning" in result.stderr and "Traceback" not in result.stderr
