@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from reader.ingest.daily_papers import DailyPapersClient, FetchError, Period
@@ -273,6 +273,20 @@ def test_since_last_fetches_again_a_day_fetched_before_it_ended(tmp_path):
     yesterday = today - timedelta(1)
     (tmp_path / f"daily-papers-{yesterday.isoformat()}.json").write_text("[]")  # written after it ended
     assert since_last_days(tmp_path, today)[0] == [today]
+
+
+def test_since_last_replaces_the_newest_day_when_it_was_fetched_during_that_day(server, tmp_path):
+    newest = tmp_path / "daily-papers-2026-11-24.json"
+    newest.write_text(json.dumps(make_entries("2026-11-24", 1)))
+    during = datetime(2026, 11, 24, 10, tzinfo=UTC).timestamp()
+    os.utime(newest, (during, during))
+    server.days["2026-11-24"] = make_entries("2026-11-24", 3)
+    client, _ = client_for(server.endpoint)
+    report = fetch_days(FetchRequest("since-last"), tmp_path, client, today=TODAY)
+    assert server.asked() == ["date=2026-11-24 p=0", "date=2026-11-25 p=0"]
+    assert [(r.day.isoformat(), r.status, r.papers) for r in report.days] == [
+        ("2026-11-24", REPLACED, 3), ("2026-11-25", EMPTY, 0),
+    ]
 
 
 def test_an_entry_is_dated_by_its_listing_day():

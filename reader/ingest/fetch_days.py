@@ -42,6 +42,7 @@ class Batch:
 
     period: Period
     days: tuple[date, ...]
+    refresh: bool = False  # fetch its days again even when fetched (a day fetched before it ended)
 
 
 def utc_today() -> date:
@@ -111,7 +112,8 @@ def plan_batches(request: FetchRequest, folder: Path, today: date) -> tuple[list
     Raises ValueError (one line) for a request that cannot be made: a day in the future."""
     if request.kind == "since-last":
         days, notices = since_last_days(folder, today)
-        return [Batch(Period("date", day.isoformat()), (day,)) for day in days], notices
+        fetched = fetched_days(folder)  # of these days, only one fetched before it ended
+        return [Batch(Period("date", day.isoformat()), (day,), day in fetched) for day in days], notices
     if request.kind == "date":
         day = parse_day(request.value)
         _not_future(day, today, day.isoformat())

@@ -104,7 +104,7 @@ def fetch_days(
         try:
             if cancel is not None and cancel():
                 raise FetchCancelled()
-            _fetch_batch(batch, request.refresh, folder, client, report, say, cancel)
+            _fetch_batch(batch, request.refresh or batch.refresh, folder, client, report, say, cancel)
         except FetchCancelled:
             report.cancelled = True
             break
