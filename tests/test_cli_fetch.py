@@ -33,6 +33,7 @@ DAY = "2026-11-20"
 @pytest.fixture
 def server(monkeypatch):
     monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1")  # a proxy in the environment must not take the test's requests
     with daily_papers_server() as running:
         monkeypatch.setenv("HF_ENDPOINT", running.endpoint)
         yield running

@@ -28,7 +28,8 @@ TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture
-def server():
+def server(monkeypatch):
+    monkeypatch.setenv("no_proxy", "127.0.0.1")  # a proxy in the environment must not take the test's requests
     with daily_papers_server() as running:
         yield running
 
@@ -68,6 +69,14 @@ def test_the_token_goes_as_a_bearer_header(server, monkeypatch):
     DailyPapersClient.from_environment().entries(Period("date", DAY))
     assert server.requests[0].headers["Authorization"] == "Bearer hf_secret"
     assert server.requests[0].path == "/api/daily_papers"
+
+
+def test_the_token_is_not_sent_on_after_a_redirect(server):
+    with daily_papers_server() as elsewhere:
+        server.queue(Reply(302, b"", {"Location": f"{elsewhere.endpoint}/api/daily_papers?date={DAY}"}))
+        DailyPapersClient(server.endpoint, "hf_secret").entries(Period("date", DAY))
+        assert server.requests[0].headers["Authorization"] == "Bearer hf_secret"
+        assert "Authorization" not in elsewhere.requests[0].headers
 
 
 def test_a_500_then_a_200_is_retried(server):

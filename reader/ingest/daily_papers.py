@@ -64,7 +64,8 @@ class Period:
 
 
 class DailyPapersClient:
-    """Fetches Daily Papers entries; `sleep` and `cancelled` are for tests and workers."""
+    """Fetches Daily Papers entries. `sleep` is for tests (no real waits); `entries` takes
+    a `cancelled` check for workers, heard between requests and during waits."""
 
     def __init__(
         self,
@@ -125,12 +126,15 @@ class DailyPapersClient:
 
     def _get(self, url: str, period: Period, cancelled: Cancelled | None) -> bytes:
         """The body of a 200 answer, after at most `attempts` tries for 429 and 5xx."""
-        request = urllib.request.Request(url, headers=self._headers())
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+        if self.token:  # never sent on after a redirect, which may lead to another host
+            request.add_unredirected_header("Authorization", f"Bearer {self.token}")
         for attempt in range(1, self.attempts + 1):
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
                     return self._read(response, period)
             except urllib.error.HTTPError as error:
+                error.close()  # its body is not read: free the connection
                 retry = error.code == 429 or 500 <= error.code <= 599
                 if not retry or attempt == self.attempts:
                     raise FetchError(self._status_line(error, period, attempt)) from None
@@ -142,12 +146,6 @@ class DailyPapersClient:
             except (OSError, HTTPException) as error:
                 raise FetchError(self._network_line(error, period)) from None
         raise AssertionError("unreachable")  # the loop returns or raises
-
-    def _headers(self) -> dict[str, str]:
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        return headers
 
     def _read(self, response: Any, period: Period) -> bytes:
         """The body, in chunks: a server trickling bytes cannot hold the fetch past a few
@@ -187,7 +185,7 @@ class DailyPapersClient:
         _stop_if(cancelled)
 
     def _status_line(self, error: urllib.error.HTTPError, period: Period, attempt: int) -> str:
-        reason = f" {error.reason}" if isinstance(error.reason, str) and error.reason else ""
+        reason = f" {error.reason[:60]}" if isinstance(error.reason, str) and error.reason else ""
         tries = f" (after {attempt} tries)" if attempt > 1 else ""
         hint = {
             401: "; check HF_TOKEN",
