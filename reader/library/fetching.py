@@ -10,7 +10,12 @@ Each day's file holds that day's entries exactly as received (pages joined into 
 JSON list) and is written through the one atomic writer: a failed or cancelled fetch
 writes nothing for the day it was on, and the days written before it stay (each is a
 complete file). A day already fetched is skipped without a request unless
-`request.refresh`; a day with no papers writes nothing.
+`request.refresh` (or, for "since-last", it was fetched before it ended); a day with no
+papers writes nothing. After it, the caller syncs the library when `report.written`.
+
+From a worker: `fetch_days(FetchRequest("since-last"), folder, client, progress=post_line,
+cancel=lambda: worker.is_cancelled)`; a cancel is heard between requests and during a
+wait before a retry, and ends the fetch with `report.cancelled`.
 """
 
 from __future__ import annotations
