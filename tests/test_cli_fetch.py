@@ -255,3 +255,21 @@ def test_an_entry_without_a_title_is_written_and_warned_about(home, server):
     result = run(home, "fetch", DAY)
     assert f"{DAY}: 2 papers" in result.stdout and day_file(home).exists()
     assert "warning" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_json_output_still_records_a_failure(home, server):
+    server.queue(status_reply(404))
+    result = run(home, "fetch", DAY, "--json", check=False)
+    line = fails_in_one_line(result, "HTTP 404")
+    record = json.loads(result.stdout)
+    assert record["days"] == [] and line == f"reader: {record['error']}"
+
+
+def test_a_digest_folder_that_cannot_be_written_is_one_line(home, server):
+    server.days[DAY] = make_entries(DAY, 2)
+    digests(home).parent.mkdir(parents=True)
+    digests(home).write_text("in the way")
+    result = run(home, "fetch", DAY, check=False)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].startswith(f"reader: {DAY}: fetched but not saved")
+    assert digests(home).read_text() == "in the way"
