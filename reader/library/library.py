@@ -21,6 +21,7 @@ from reader.library.search_pipeline import Searcher, SearchResult
 from reader.library.sync import IndexedCatalog, SyncReport
 from reader.search.fastsearch import FastSearch
 from reader.search.index import SearchIndex
+from reader.search.meta_filter import PaperMetadata
 from reader.search.query import ParsedQuery, parse_query
 
 MIN_ID_PREFIX = 4  # a shorter prefix of an id would match too many papers to be useful
@@ -34,7 +35,7 @@ class Library:
     def __init__(self, sources: Sequence[Path], folder: Path) -> None:
         self._kept = IndexedCatalog(sources, folder)
         self._searcher = Searcher()  # the search's caches: see reader.library.search_pipeline
-        self._metadata: tuple[LibraryView, dict[str, PaperMeta]] | None = None
+        self._metadata: tuple[LibraryView, PaperMetadata] | None = None
 
     @property
     def sources(self) -> list[Path]:
@@ -80,7 +81,7 @@ class Library:
         view = self.view()
         cached = self._metadata
         if cached is None or cached[0] is not view:
-            cached = self._metadata = (view, self.catalog.metadata())
+            cached = self._metadata = (view, PaperMetadata(self.catalog.metadata()))
         return cached[1]
 
     def renamed_ids(self) -> list[tuple[str, str, bool]]:

@@ -16,6 +16,9 @@ from reader.domain.text import fold
 
 DATE, UPVOTES, COMMENTS, TITLE, RELEVANCE = "date", "upvotes", "comments", "title", "relevance"
 SORT_KEYS = (DATE, UPVOTES, COMMENTS, TITLE, RELEVANCE)
+# Sort keys are plain strings and ints, never tuples: 100,000 tuples alive at once wake the
+# garbage collector, which then walks every object of the library.
+_AFTER_ANY_TITLE = "\U0010ffff"
 
 
 def effective_sort(key: str | None, has_words: bool) -> str:
@@ -48,10 +51,10 @@ def sort_ids(
         return dated
     if key == TITLE:
         keys = title_keys()
-        return sorted(dated, key=lambda pid: (pid not in keys, keys.get(pid, "")))
+        return sorted(dated, key=lambda pid: keys.get(pid, _AFTER_ANY_TITLE))
     known = metadata()
-    value = _upvotes if key == UPVOTES else _comments
-    return sorted(dated, key=lambda pid: _descending(value(known.get(pid))))
+    counts = {pid: (meta.upvotes if key == UPVOTES else meta.comments) for pid, meta in known.items()}
+    return sorted(dated, key=lambda pid: _descending(counts.get(pid)))
 
 
 def _by_date(ids: Sequence[str], positions: Mapping[str, int]) -> list[str]:
@@ -59,18 +62,14 @@ def _by_date(ids: Sequence[str], positions: Mapping[str, int]) -> list[str]:
     return sorted(ids, key=lambda pid: positions.get(pid, last))
 
 
-def _descending(number: int | None) -> tuple[bool, int]:
-    return (number is None, -(number or 0))
-
-
-def _upvotes(meta: PaperMeta | None) -> int | None:
-    return meta.upvotes if meta is not None else None
-
-
-def _comments(meta: PaperMeta | None) -> int | None:
-    return meta.comments if meta is not None else None
+def _descending(number: int | None) -> int:
+    """Most first, unknown last: counts are never negative, so -count sorts before 1."""
+    return 1 if number is None else -number
 
 
 def title_keys(view: LibraryView) -> dict[str, str]:
     """Each paper's title as the title order compares it: case and accents ignored."""
-    return {pid: fold(summary.title) for pid, summary in view.papers.items()}
+    return {
+        pid: summary.title.casefold() if summary.title.isascii() else fold(summary.title)  # ASCII: nothing to unaccent
+        for pid, summary in view.papers.items()
+    }

@@ -29,6 +29,8 @@ _NUMBER = r"(\d{1,9})"
 _COMPARISON = re.compile(rf"^(>=|<=|>|<|=)?{_NUMBER}$")
 _RANGE = re.compile(rf"^{_NUMBER}?\.\.{_NUMBER}?$")
 _WORD = re.compile(r"\w+")
+_NON_WORD = re.compile(r"\W+")
+_UNBOUNDED = 2**63
 _EXAMPLES = {
     "upvotes": "upvotes:>20, upvotes:<=5, upvotes:10..50",
     "comments": "comments:>3, comments:0, comments:1..9",
@@ -52,11 +54,10 @@ class MetaFilter:
         """As the user typed its field: `author:`, `has:`."""
         return "has:" if self.kind in HAS_VALUES else f"{self.kind}:"
 
-    def holds(self, number: int | None) -> bool:
-        """Whether a count or year is in the range (an unknown one never is)."""
-        if number is None:
-            return False
-        return (self.low is None or number >= self.low) and (self.high is None or number <= self.high)
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """The range with its open ends closed: `low <= number <= high` says if it holds."""
+        return (-_UNBOUNDED if self.low is None else self.low, _UNBOUNDED if self.high is None else self.high)
 
 
 def split_meta_filters(raw: str) -> tuple[str, list[MetaFilter], list[str]]:
@@ -100,7 +101,13 @@ def _meta_filter(kind: str, value: str, negated: bool) -> MetaFilter | str:
 
 def words_of(text: str) -> tuple[str, ...]:
     """Folded words: `Geoffrey E. Hinton` -> (geoffrey, e, hinton)."""
-    return tuple(_WORD.findall(fold(text)))
+    return tuple(_WORD.findall(text.casefold() if text.isascii() else fold(text)))  # ASCII: nothing to unaccent
+
+
+def name_line(name: str) -> str:
+    """An author's name as its folded words, each after a space: ` geoffrey e hinton`."""
+    folded = name.casefold() if name.isascii() else fold(name)
+    return " " + _NON_WORD.sub(" ", folded).strip()
 
 
 def number_range(value: str) -> tuple[int | None, int | None] | None:
