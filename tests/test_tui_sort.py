@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from reader.domain.models import SavedView
+from reader.ingest.catalog import Catalog
+from reader.state.store import StateStore, state_path
 from reader.tui.widgets.status_line import StatusLine
 
 from support.app import SIZE, make_app, ready, search, settle, shown_titles, text_in, wait_until
@@ -111,3 +114,32 @@ async def test_a_bad_author_value_shows_as_plain_text(home, tmp_path):
         await search(pilot, "author:[/] [bold]")
         status = screen.query_one("#status", StatusLine)
         await wait_until(pilot, lambda: "author:[/] has no name" in text_in(pilot.app, status))
+
+
+async def test_a_saved_view_keeps_its_own_sort(home, tmp_path):
+    with StateStore(state_path(home / "data", "default")) as state:
+        state.save_view(SavedView("Popular", "upvotes:>1", "all"))
+    async with make_app(fetched(tmp_path)).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await search(pilot, "upvotes:>1")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.model.active_saved_view() == "Popular"
+        assert shown_titles(screen) == ["Bravo Paper", "Alpha Paper", "Charlie Paper"]
+        await sort_once(pilot, screen)
+        assert shown_titles(screen) == ["Alpha Paper", "Charlie Paper", "Bravo Paper"]
+        await pilot.press("escape")  # the search goes: All, never sorted
+        await settle(pilot)
+        assert screen.search_text == "" and shown_titles(screen) == BY_DATE and "by" not in title(screen)
+
+
+async def test_start_up_reads_no_metadata_until_a_sort_needs_it(home, tmp_path, monkeypatch):
+    reads: list[int] = []
+    real = Catalog.metadata
+    monkeypatch.setattr(Catalog, "metadata", lambda catalog: reads.append(1) or real(catalog))
+    async with make_app(fetched(tmp_path)).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert reads == []
+        await sort_once(pilot, screen)
+        await sort_once(pilot, screen)
+        assert shown_titles(screen) == BY_COMMENTS and reads == [1]  # read once, kept
