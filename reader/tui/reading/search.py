@@ -115,16 +115,16 @@ class SearchScreen(SessionScreen):
         self.workers.cancel_group(self, "facets")  # counted for rows about to be replaced
         self.run_search(self.model.query, self.model.view, self.model.digest_id, typed)
 
-    def _view_sort(self) -> str | None:
-        """The order chosen for the view on screen (a saved view has its own)."""
-        return self.sorts.chosen(view_key(self.model.view, self.model.active_saved_view()))
+    def _sorted_view(self) -> str:
+        """What keeps the order of the list on screen: its view, or the saved view it shows."""
+        return view_key(self.model.view, self.model.active_saved_view())
 
     def action_cycle_sort(self) -> None:
         """List the view's papers in the next order (date, upvotes, comments, title, relevance);
         the view keeps it, in this session and the next."""
         shown = self._shown
         has_words = shown.parsed.has_text if shown is not None else bool(self.model.query.strip())
-        self.sorts.cycle(view_key(self.model.view, self.model.active_saved_view()), has_words)
+        self.sorts.cycle(self._sorted_view(), has_words)
         self._write(partial(self.client.state.set_setting, SORT_SETTING, self.sorts.to_json()))
         self.refilter()
 
@@ -141,7 +141,7 @@ class SearchScreen(SessionScreen):
         new_ids, visible = model.new_ids(), model.visible_ids(library_view)
         keep = self._typing_cursor.kept(model.selected_or_restored(), typed)
         rows_shown = max(1, self.paper_list.scrollable_content_region.height // 2 + 1)
-        cache, sort = self._snippets, self._view_sort()
+        cache, sort = self._snippets, self.sorts.chosen(self._sorted_view())
         token = CancelToken()  # cancelled with this worker: the thread stops at its next check
 
         def search() -> Listing:
