@@ -217,6 +217,9 @@ def test_without_fetched_papers_a_notice_says_so(home: Path, tmp_path: Path):
     assert result.returncode == 1
     assert "no fetched papers: upvotes: matches only papers from `reader fetch`" in result.stderr
     assert titles(search(home, folder, "year:2026")) == ["A Page Copy Paper About Llamas"]
+    by_upvotes = search(home, folder, "--sort", "upvotes", "")
+    assert titles(by_upvotes) == ["A Page Copy Paper About Llamas"]
+    assert "no fetched papers: by upvotes is the date order" in by_upvotes.stderr
 
 
 def test_export_and_mark_take_metadata_filters(home: Path, tmp_path: Path):

@@ -21,7 +21,7 @@ from reader.domain.cancel import CancelToken
 from reader.domain.library_view import LibraryView
 from reader.domain.mark_filter import IdSet, MarkFilter
 from reader.domain.paper_meta import PaperMeta
-from reader.library.sorting import RELEVANCE, effective_sort, sort_ids, title_keys
+from reader.library.sorting import RELEVANCE, effective_sort, needs_counts, sort_ids, title_keys
 from reader.search.engine import Scope, search_engine
 from reader.search.fastsearch import FastSearch
 from reader.search.fuzzy import Vocabulary, expand_fuzzy, has_fuzzy
@@ -82,6 +82,9 @@ class Searcher:
         filters, scope_notices = _filters(plan, view, read_ids, starred_ids, annotations, metadata)
         notices += scope_notices
         order = effective_sort(sort, plan.query is not None) if sort is not None else ""
+        if needs_counts(order) and not metadata():
+            notices.append(f"no fetched papers: by {order} is the date order (only papers from `reader fetch` "
+                           f"have {order})")
         if plan.query is None:
             ids = self._in_order(view, filters)
             if order:

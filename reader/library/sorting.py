@@ -29,7 +29,8 @@ def effective_sort(key: str | None, has_words: bool) -> str:
     return DATE if key == RELEVANCE and not has_words else key
 
 
-def needs_metadata(key: str) -> bool:
+def needs_counts(key: str) -> bool:
+    """Whether the order is by a count only fetched papers have."""
     return key in (UPVOTES, COMMENTS)
 
 
