@@ -73,10 +73,14 @@ def cmd_search(ctx: Context) -> int:
     hidden = ctx.hidden()
     limit = ctx.args.limit + len(hidden)  # enough hits to fill the limit once the muted ones are out
     if saved is not None:
-        result = run_saved_view(library, saved, read_ids, starred_ids, limit=limit, annotations=annotations)
-    else:
+        result = run_saved_view(
+            library, saved, read_ids, starred_ids, limit=limit, annotations=annotations, sort=ctx.args.sort
+        )
+    else:  # without --sort: the engine's order (by relevance with words, else by date)
         query = library.plan(ctx.args.query)
-        result = library.search(query, read_ids, starred_ids, limit=limit, annotations=annotations)
+        result = library.search(
+            query, read_ids, starred_ids, limit=limit, annotations=annotations, sort=ctx.args.sort
+        )
     for notice in result.notices:
         err(f"reader: {notice}")
     say_muted(sum(pid in hidden for pid in result.ids))

@@ -19,6 +19,7 @@ from reader.cli.open_app import cmd_open
 from reader.cli.papers import cmd_digests, cmd_search, cmd_show, cmd_similar, cmd_stats
 from reader.cli.views import cmd_views
 from reader.library.export import FORMATS
+from reader.library.sorting import SORT_KEYS
 
 Handler = Callable[[Context], int]
 
@@ -54,8 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _paper_commands(command: Callable[[str, str, Handler], argparse.ArgumentParser]) -> None:
     sub = command("digests", "list the digests with their entries and unread counts", cmd_digests)
     sub.add_argument("--json", action="store_true")
-    sub = command("search", "search every paper (Whoosh syntax plus is:, digest:, tag: and note: filters)", cmd_search)
+    sub = command("search", "search every paper (Whoosh syntax plus is:, digest:, tag:, note:, author:, upvotes:, "
+                  "comments:, has: and year: filters)", cmd_search)
     sub.add_argument("query", nargs="?")
+    sub.add_argument("--sort", choices=SORT_KEYS, help="the order (default: relevance with words, else date)")
     sub.add_argument("--view", metavar="NAME", help="run a saved view instead of a query")
     sub.add_argument("--limit", type=_positive_int, default=20, metavar="N")
     sub.add_argument("--json", action="store_true")

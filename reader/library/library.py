@@ -6,7 +6,7 @@ reader.library.sync): what the screens and the command line ask of the papers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from reader.domain.annotations import Annotations
@@ -14,12 +14,14 @@ from reader.domain.cancel import CancelToken
 from reader.domain.document import Document
 from reader.domain.library_view import LibraryView
 from reader.domain.models import Paper
+from reader.domain.paper_meta import PaperMeta
 from reader.ingest.catalog import Catalog
 from reader.ingest.changes import Progress
 from reader.library.search_pipeline import Searcher, SearchResult
 from reader.library.sync import IndexedCatalog, SyncReport
 from reader.search.fastsearch import FastSearch
 from reader.search.index import SearchIndex
+from reader.search.meta_filter import PaperMetadata
 from reader.search.query import ParsedQuery, parse_query
 
 MIN_ID_PREFIX = 4  # a shorter prefix of an id would match too many papers to be useful
@@ -33,6 +35,7 @@ class Library:
     def __init__(self, sources: Sequence[Path], folder: Path) -> None:
         self._kept = IndexedCatalog(sources, folder)
         self._searcher = Searcher()  # the search's caches: see reader.library.search_pipeline
+        self._metadata: tuple[LibraryView, PaperMetadata] | None = None
 
     @property
     def sources(self) -> list[Path]:
@@ -72,6 +75,15 @@ class Library:
     def abstracts(self, ids: Sequence[str]) -> dict[str, str]:
         return self.catalog.abstracts(ids)
 
+    def metadata(self) -> Mapping[str, PaperMeta]:
+        """Every fetched paper's metadata, read from the catalog the first time a filter or a
+        sort needs it (never at start-up) and kept until a sync gives a new view."""
+        view = self.view()
+        cached = self._metadata
+        if cached is None or cached[0] is not view:
+            cached = self._metadata = (view, PaperMetadata(self.catalog.metadata()))
+        return cached[1]
+
     def renamed_ids(self) -> list[tuple[str, str, bool]]:
         """Papers whose id changed when their digest was read again (a new text clean-up keys
         their title differently): (old id, new id, whether a digest still lists the old id),
@@ -103,14 +115,16 @@ class Library:
         limit: int | None = None,
         annotations: Annotations | None = None,
         cancel: CancelToken | None = None,
+        sort: str | None = None,
     ) -> SearchResult:
         """Ranked hits for a text query, or every paper in date order; filters applied.
 
         With `annotations`, tag: and note: filters apply and plain words match notes too.
-        With `cancel`, the search stops with SearchCancelled once the token is cancelled."""
+        With `cancel`, the search stops with SearchCancelled once the token is cancelled.
+        With `sort` (reader.library.sorting.SORT_KEYS), the papers come in that order."""
         return self._searcher.search(
             parsed, self.view(), self.index, self.fast, self._noted_documents,
-            read_ids, starred_ids, limit, annotations, cancel,
+            read_ids, starred_ids, limit, annotations, cancel, self.metadata, sort,
         )
 
     def _noted_documents(self, ids: Sequence[str]) -> list[Document]:

@@ -41,6 +41,7 @@ class Listing:
     annotations: Annotations | None = None  # tags and notes the search used
     visible: Container[str] | None = None  # the papers not muted (None: nothing is muted)
     plan: ParsedQuery | None = None  # the text's plan, before the view's filter and the tag
+    sort: str | None = None  # the order asked for (None: the default); result.sorted_by: the one used
 
     @property
     def with_snippets(self) -> bool:
@@ -63,18 +64,21 @@ def list_papers(
     new_ids: Container[str] | None = None,
     visible: Container[str] | None = None,
     cancel: CancelToken | None = None,
+    sort: str | None = None,
 ) -> Listing:
     """The list for `text` in `view` and digest `digest_id`, with snippets for the `rows_shown`
     rows the list opens on (around `keep`, the paper the cursor stays on); those in `cache`
-    (only read here) are not computed again. `cancel` stops the search (SearchCancelled)."""
+    (only read here) are not computed again. `cancel` stops the search (SearchCancelled);
+    `sort` orders the papers (reader.library.sorting), here in the search's thread."""
     members = view_of_library.papers_in_digest.get(digest_id) if digest_id is not None else None
     plan = library.plan(text)  # the one parse of the text: the facet counts reuse it
     parsed = with_tag(with_view(plan, view), tag)
-    result = library.search(parsed, read, starred, annotations=annotations, cancel=cancel)
+    result = library.search(parsed, read, starred, annotations=annotations, cancel=cancel, sort=sort)
     ids = _narrowed(within(result.ids, members), new_ids, visible)
     if not parsed.has_text:
         return Listing(
-            parsed, result, ids, view, digest_id, tag=tag, annotations=annotations, visible=visible, plan=plan
+            parsed, result, ids, view, digest_id, tag=tag, annotations=annotations, visible=visible, plan=plan,
+            sort=sort,
         )
     check(cancel)  # between the hits and their snippets
     highlight = Highlight.of(parsed)
@@ -82,7 +86,7 @@ def list_papers(
     known = cache.for_ids(page, highlight) if cache is not None else {}
     missing = [pid for pid in page if pid not in known]
     snippets = known | (make_snippets(library.abstracts(missing), highlight) if missing else {})
-    return Listing(parsed, result, ids, view, digest_id, highlight, snippets, tag, annotations, visible, plan)
+    return Listing(parsed, result, ids, view, digest_id, highlight, snippets, tag, annotations, visible, plan, sort)
 
 
 def _narrowed(ids: list[str], new_ids: Container[str] | None, visible: Container[str] | None) -> list[str]:

@@ -36,7 +36,7 @@ def parse_rule(text: str) -> ParsedQuery:
         raise BadRule("is: filters cannot mute papers (read and starred change all the time)")
     if parsed.notices:
         raise BadRule(parsed.notices[0])
-    if parsed.query is None and not parsed.digests:
+    if parsed.query is None and not parsed.digests and not parsed.meta:
         raise BadRule("type words to match, e.g. title:survey")
     return parsed
 

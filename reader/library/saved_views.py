@@ -26,9 +26,10 @@ def run_saved_view(
     starred: frozenset[str],
     limit: int | None = None,
     annotations: Annotations | None = None,
+    sort: str | None = None,
 ) -> SearchResult:
     parsed = with_view(library.plan(saved.query), view_of(saved))
-    return library.search(parsed, read, starred, limit, annotations=annotations)
+    return library.search(parsed, read, starred, limit, annotations=annotations, sort=sort)
 
 
 def count_saved_views(

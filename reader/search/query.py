@@ -2,8 +2,9 @@
 
 The search box takes Whoosh syntax (words are ANDed, "phrases", title: / abstract:,
 prefix*, fuzzy~, OR, NOT) plus the reader's own filters: is:read, is:unread, is:starred,
-is:unstarred, digest:LABEL, tag:TAG and note:WORDS. Filters are applied from the state
-database as id sets, so marking or tagging a paper never touches the index.
+is:unstarred, digest:LABEL, tag:TAG and note:WORDS, and the metadata filters author:, upvotes:,
+comments:, has: and year: (reader.search.meta_query). Filters are applied as id sets (from the
+state database, the catalog's metadata), so marking or tagging a paper never touches the index.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from reader.domain.mark_filter import OPPOSITE, STATUSES
 from reader.domain.text import fold
 from reader.search.fuzzy import bounded_distance, leaves
 from reader.search.index import make_schema
+from reader.search.meta_query import META_FILTER_NAMES, MetaFilter, split_meta_filters
 
 STATUS_FILTERS = STATUSES  # is:read and the like: see reader.domain.mark_filter
 # Typing "tr" should not expand to every term starting with "tr": prefixes start at this length.
@@ -38,7 +40,8 @@ _BINARY_OPERATORS = _OPERATORS - {"NOT"}
 _TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
 _FIELD_NAME = re.compile(r"([A-Za-z_]\w*):(?!//)")  # `name:`, not a URL's `https://`
 _FIELDS = frozenset(make_schema().names())
-_FILTER_NAMES = frozenset({"is", "digest", "tag", "note"})
+_FILTER_NAMES = frozenset({"is", "digest", "tag", "note", *META_FILTER_NAMES})
+_FILTERS_LISTED = ", ".join(f"{name}:" for name in ("is", "digest", "tag", "note", *META_FILTER_NAMES))
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class ParsedQuery:
     # stems it has run past (see `_with_last_word_as_prefix`); the search need not parse again.
     stems_checked: bool = False
     shown_query: Query | None = None  # when those stems were added: the query as typed, to mark words
+    meta: tuple[MetaFilter, ...] = ()  # author:, upvotes:, comments:, has:, year: (all must hold)
 
     @property
     def has_text(self) -> bool:
@@ -154,7 +158,9 @@ def parse_query(raw: str, known_term: Callable[[str], bool] | None = None) -> Pa
     match the stem it has run past (see `_with_last_word_as_prefix`).
     """
     without_annotations, tags, notes = split_annotation_filters(raw)
-    rest, statuses, digests, notices = split_filters(without_annotations)
+    without_filters, statuses, digests, notices = split_filters(without_annotations)
+    rest, meta, meta_notices = split_meta_filters(without_filters)
+    notices += meta_notices
     text = rest.strip()
     query = shown = None
     typing = bool(text) and not raw.endswith(" ")
@@ -178,7 +184,7 @@ def parse_query(raw: str, known_term: Callable[[str], bool] | None = None) -> Pa
         shown = bounded_distance(shown, [])
     return ParsedQuery(
         text, tuple(statuses), tuple(digests), query, tuple(notices), raw, typing, tuple(tags), tuple(notes),
-        stems_checked=known_term is not None, shown_query=shown,
+        stems_checked=known_term is not None, shown_query=shown, meta=tuple(meta),
     )
 
 
@@ -273,7 +279,7 @@ def _unknown_field_notices(text: str, searched: bool) -> list[str]:
             continue
         plain_words = f"; {match.group()} was searched as plain words" if searched else ""
         notices.append(
-            f"{field_match.group(1)} is not a field (fields: title:, abstract:; filters: is:, digest:, tag:, note:)"
+            f"{field_match.group(1)} is not a field (fields: title:, abstract:; filters: {_FILTERS_LISTED})"
             + plain_words
         )
     return list(dict.fromkeys(notices))

@@ -71,6 +71,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("mute", "M", "mute", "Mute papers matching a search", FIND),
     Command("toggle_muted", "H", "toggle_muted", "Show or hide muted papers", FIND),
     Command("save_view", "ctrl+s", "save_view", "Save the search as a named view", FIND),
+    Command("cycle_sort", "S", "cycle_sort", "Sort by date, upvotes, comments, title or relevance", FIND),
     Command("toggle_filters", "f", "toggle_filters", "Show or hide the filter pane", FIND),
     Command("select_paper", "v", "select_paper", "Select or unselect the paper, then next", SELECT),
     Command("select_range", "V", "select_range", "Select from the last v-selected paper to here", SELECT),

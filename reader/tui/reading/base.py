@@ -55,6 +55,7 @@ class ScreenBase(ReportsFailedJobs, Screen[None]):
         self.context = context
         self.model = ReaderModel()
         self._filters_due = False  # a rebuild of the filter pane is waiting for the next refresh
+        self.sort_shown = ""  # the list's order, in its title ("by upvotes"); empty for the default
 
     @property
     def library(self) -> Library:
@@ -118,7 +119,8 @@ class ScreenBase(ReportsFailedJobs, Screen[None]):
     def _update_titles(self) -> None:
         papers = self.paper_list
         # Digest labels, tags and queries are the user's text: plain, never markup.
-        set_title(papers, self.model.list_title(papers.row_count))
+        sort = f" · {self.sort_shown}" if self.sort_shown else ""
+        set_title(papers, self.model.list_title(papers.row_count) + sort)
         self.query_one("#status", StatusLine).show(self.model.query.strip(), self.model.notices)
         set_title(self.detail, f"{papers.cursor + 1:,} of {papers.row_count:,}" if papers.row_count else "Paper")
 

@@ -22,6 +22,7 @@ from reader.tui.context import ReaderContext
 from reader.tui.messages import SyncCancelled, SyncProgress
 from reader.tui.model import Changes
 from reader.tui.reading.search import SearchScreen
+from reader.tui.sort_state import SORT_SETTING, SortChoices
 from reader.tui.widgets.paper_list import PaperRows
 from reader.tui.widgets.progress_line import ProgressLine
 
@@ -50,6 +51,7 @@ class LoadingScreen(SearchScreen):
     async def start(self) -> None:
         model, client = self.model, self.client
         loaded = await client.load()
+        self.sorts = SortChoices.from_json(await self._state_call(_sort_setting, client.state))
         self._set_marks(loaded.marks)
         self._set_annotations(loaded.annotations)
         model.saved_views = loaded.saved_views
@@ -176,6 +178,10 @@ class LoadingScreen(SearchScreen):
 
 def _mute_rules(state: StateStore) -> list[str]:
     return state.mute_rules()
+
+
+def _sort_setting(state: StateStore) -> object:
+    return state.get_setting(SORT_SETTING)
 
 
 def record_shown(state: StateStore, view: LibraryView, known: frozenset[str]) -> frozenset[str]:

@@ -30,6 +30,7 @@ from reader.tui.model import Changes, newest_year
 from reader.tui.reading.session import SessionScreen
 from reader.tui.search_pacing import SearchPacer, TypingCursor
 from reader.tui.search_threads import SearchThreads
+from reader.tui.sort_state import SORT_SETTING, SortChoices, sort_title, view_key
 from reader.tui.widgets.paper_list import PaperRows
 
 SAVED_COUNT_DELAY = 0.3  # seconds of quiet marking before the saved views are recounted
@@ -45,6 +46,7 @@ class SearchScreen(SessionScreen):
         self._filters_behind = False  # typed rows shown; the filter pane follows with their hits
         self._snippets = SnippetCache()
         self._shown: Listing | None = None  # the listing the rows show (its counts follow it)
+        self.sorts = SortChoices()  # the order each view lists in (read from the settings at start)
 
     # -- the user's choices, kept by the model ---------------------------------------------------
 
@@ -113,6 +115,19 @@ class SearchScreen(SessionScreen):
         self.workers.cancel_group(self, "facets")  # counted for rows about to be replaced
         self.run_search(self.model.query, self.model.view, self.model.digest_id, typed)
 
+    def _sorted_view(self) -> str:
+        """What keeps the order of the list on screen: its view, or the saved view it shows."""
+        return view_key(self.model.view, self.model.active_saved_view())
+
+    def action_cycle_sort(self) -> None:
+        """List the view's papers in the next order (date, upvotes, comments, title, relevance);
+        the view keeps it, in this session and the next."""
+        shown = self._shown
+        has_words = shown.parsed.has_text if shown is not None else bool(self.model.query.strip())
+        self.sorts.cycle(self._sorted_view(), has_words)
+        self._write(partial(self.client.state.set_setting, SORT_SETTING, self.sorts.to_json()))
+        self.refilter()
+
     # Each worker names itself: by default Textual describes a worker by the repr of its
     # arguments, and a listing's repr walks 100,000 ids on the UI thread (hundreds of ms).
     @work(exclusive=True, group="search", exit_on_error=False, description="search")
@@ -126,13 +141,13 @@ class SearchScreen(SessionScreen):
         new_ids, visible = model.new_ids(), model.visible_ids(library_view)
         keep = self._typing_cursor.kept(model.selected_or_restored(), typed)
         rows_shown = max(1, self.paper_list.scrollable_content_region.height // 2 + 1)
-        cache = self._snippets
+        cache, sort = self._snippets, self.sorts.chosen(self._sorted_view())
         token = CancelToken()  # cancelled with this worker: the thread stops at its next check
 
         def search() -> Listing:
             return list_papers(
                 library, library_view, text, view, digest_id, model.listed_read, marks.starred, keep, rows_shown, cache,
-                tag, annotations, new_ids, visible, cancel=token,
+                tag, annotations, new_ids, visible, cancel=token, sort=sort,
             )
 
         listing = await self._in_search_thread(search, token, self._pacer.started)
@@ -218,6 +233,7 @@ class SearchScreen(SessionScreen):
         self._typing_cursor.shown(selected, ids[index] if ids else None, typed)
         if not ids:
             self._select(None)
+        self.sort_shown = sort_title(listing.sort, listing.result.sorted_by)
         self._update_titles()
         if typed:  # the pane's summary waits for the hits: one rebuild once the typing rests
             self._filters_behind = True
