@@ -229,7 +229,7 @@ def _md_meta(meta: PaperMeta) -> list[str]:
         lines.append(f"  - Authors: {_md_escape(', '.join(_clean_line(name) for name in meta.authors))}")
     if meta.arxiv_id:
         abstract = arxiv_links(meta.arxiv_id)[0][1]
-        lines.append(f"  - arXiv: {_md_escape(_clean_line(meta.arxiv_id))} ({_md_link(abstract)})")
+        lines.append(f"  - {_md_escape('arXiv: ' + _clean_line(meta.arxiv_id))} ({_md_link(abstract)})")
     if meta.published:
         lines.append(f"  - Published: {meta.published.isoformat()}")
     counts = counts_line(meta)
