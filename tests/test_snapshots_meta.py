@@ -35,8 +35,10 @@ async def quiet(pilot) -> None:
 
 async def fetched_paper_shown(pilot) -> None:
     screen = pilot.app.screen
-    await wait_until(pilot, lambda: isinstance(screen, MainScreen) and screen.library_view and screen.paper_list.row_count
-                      and screen.paper)
+    await wait_until(
+        pilot,
+        lambda: isinstance(screen, MainScreen) and screen.library_view and screen.paper_list.row_count and screen.paper,
+    )
     await quiet(pilot)
     await pilot.press("slash", *"speculative")
     await pilot.pause(0.4)  # the search debounce
