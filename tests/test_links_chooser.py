@@ -75,3 +75,17 @@ async def test_y_copies_the_title_and_the_arxiv_abstract(home, fixture_digests, 
         await pilot.press("y")
         await settle(pilot)
         assert copied == ["Speculative Decoding for Everyone\nhttps://arxiv.org/abs/2611.01234"]
+
+
+async def test_the_chooser_shows_a_hostile_title_as_typed(home, fixture_digests, monkeypatch):
+    write_fetched(fixture_digests, [entry("Quokka [/] [bold]x [@click=app.quit]go")])
+    async with make_app(fixture_digests).run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await open_chooser(pilot, monkeypatch, "Quokka")
+        chooser = pilot.app.screen
+        assert isinstance(chooser, LinkChooserScreen)
+        assert "Quokka [/] [bold]x [@click=app.quit]go" in text_in(pilot.app, chooser.query_one("#link-chooser-title"))
+        await pilot.click("#link-chooser-title")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.is_running and isinstance(pilot.app.screen, MainScreen)
