@@ -1,5 +1,5 @@
-"""The detail pane: title, status, every digest the paper appeared in, tags, note, abstract, links,
-and the papers most like it.
+"""The detail pane: title, status, every digest the paper appeared in, a fetched paper's authors,
+arXiv id, date, counts and keywords, tags, note, abstract, links, and the papers most like it.
 
 Everything shown comes from digest files or the user's typing, so it is untrusted: it is put
 into Content as plain text and styled by spans, never parsed as markup.
