@@ -9,7 +9,9 @@ from reader.cli.context import EXIT_NOT_FOUND, EXIT_OK, CommandError, Context
 from reader.cli.output import err, out, paper_json, print_json, say_muted, status_marks
 from reader.cli.views import saved_view
 from reader.domain.annotations import Annotations
+from reader.domain.links import listed_links
 from reader.domain.models import Paper
+from reader.domain.paper_meta_text import meta_lines
 from reader.domain.text import escape_name
 from reader.library.library import Library
 from reader.library.provenance import provenance
@@ -121,6 +123,8 @@ def cmd_show(ctx: Context) -> int:
     out(f"id {paper.id} · {status}")
     out(f"seen in {len(paper.appearances)} digest{'s' if len(paper.appearances) != 1 else ''}: "
         + ", ".join(f"{a.dated_label} (#{a.position})" for a in paper.appearances))
+    for line in meta_lines(paper.meta):  # a fetched paper's authors, arXiv id, date, counts, keywords
+        out(line.label + line.text)
     if tags:
         out("tags: " + " ".join(f"#{tag}" for tag in tags))
     if note:
@@ -129,10 +133,11 @@ def cmd_show(ctx: Context) -> int:
         out(textwrap.indent(note, "  "))
     out()
     out(textwrap.fill(paper.abstract or "(no abstract)", width=width))
-    if paper.links:
+    links = listed_links(paper)
+    if links:
         out()
-        for number, link in enumerate(paper.links, start=1):
-            out(f"[{number}] {link}")
+        for number, (label, url) in enumerate(links, start=1):
+            out(f"[{number}] {label + '  ' if label else ''}{url}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
     read_on_open = 2          # seconds a paper must stay open to count as read; 0 or "never" disables
     theme = "nord"            # the first theme; a theme picked in the app is remembered instead
+    list_upvotes = true       # list rows show a fetched paper's upvotes
 
     [keys]                    # binding id -> keys, e.g. to swap j/k for arrows only
     next_paper = "down,ctrl+n"
@@ -21,7 +22,7 @@ from types import MappingProxyType
 
 CONFIG_FILE = "config.toml"
 DEFAULT_READ_ON_OPEN = 2.0
-KNOWN_SETTINGS = ("read_on_open", "theme", "keys")
+KNOWN_SETTINGS = ("read_on_open", "theme", "list_upvotes", "keys")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Config:
     path: Path | None = None  # the file read, when there was one
     problems: tuple[str, ...] = ()  # messages for the user, each naming file and line
     key_lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # binding id -> line
+    list_upvotes: bool = True  # list rows show the upvotes of fetched papers
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,11 @@ def _from_table(data: dict, text: str, path: Path, themes: Collection[str] | Non
         problem("theme", f"no theme called {theme!r} (themes: {', '.join(sorted(themes))}); ignored")
         theme = None
 
+    list_upvotes = data.get("list_upvotes", True)
+    if not isinstance(list_upvotes, bool):
+        problem("list_upvotes", f"list_upvotes must be true or false, not {list_upvotes!r}; using true")
+        list_upvotes = True
+
     keys: dict[str, str] = {}
     key_lines: dict[str, int] = {}
     raw_keys = data.get("keys", {})
@@ -115,7 +122,7 @@ def _from_table(data: dict, text: str, path: Path, themes: Collection[str] | Non
             problem(binding_id, f"keys.{binding_id} must be a key such as \"ctrl+j\", not {value!r}; ignored", "keys")
     return Config(
         read_on_open, theme.strip() if theme else None, MappingProxyType(keys), path, tuple(problems),
-        MappingProxyType(key_lines),
+        MappingProxyType(key_lines), list_upvotes=list_upvotes,
     )
 
 
@@ -195,6 +202,9 @@ def default_config_text(bindings: Iterable[KeyBinding]) -> str:
         "# The colour theme at start (ctrl+p, then \"theme\", lists them); a theme picked in the",
         "# reader is remembered and wins over this one.",
         '# theme = "nord"',
+        "",
+        "# Whether the paper list shows the upvotes of papers fetched from Hugging Face (▲ 42).",
+        "list_upvotes = true",
         "",
         "# Keys, by binding id: one key or several separated by commas, as Textual names them",
         '# ("j", "G", "ctrl+n", "f2", "pagedown", "slash", "question_mark"). A key that another',

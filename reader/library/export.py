@@ -15,7 +15,10 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 
 from reader.domain.annotations import Annotations
+from reader.domain.links import arxiv_links
 from reader.domain.models import Mark, Paper
+from reader.domain.paper_meta import PaperMeta
+from reader.domain.paper_meta_text import counts_line
 
 FORMATS = ("md", "json", "csv", "bibtex")
 
@@ -92,9 +95,24 @@ def _json(papers: Sequence[Paper], marks: Mapping[str, Mark], annotations: Annot
                 "starred": mark.starred,
                 "tags": _tags(annotations, p),
                 "note": _note(annotations, p) or None,
+                **_meta_record(p),
             }
         )
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def _meta_record(paper: Paper) -> dict[str, object]:
+    """The metadata's keys, as `reader show --json` has them: null when the paper was not fetched."""
+    record = (paper.meta or PaperMeta()).to_record()
+    return {key: _clean_value(value) for key, value in record.items()}
+
+
+def _clean_value(value: object) -> object:
+    if isinstance(value, str):
+        return _clean_line(value)
+    if isinstance(value, list):
+        return [_clean_line(item) if isinstance(item, str) else item for item in value]
+    return value
 
 
 # -- CSV -------------------------------------------------------------------
@@ -105,12 +123,25 @@ def _csv_cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+_CSV_META = ("arxiv_id", "authors", "upvotes", "comments", "github", "github_stars", "project", "published",
+             "keywords")
+
+
+def _csv_meta(paper: Paper) -> list[str]:
+    record = _meta_record(paper)
+    cells = [record[key] for key in _CSV_META]
+    return [_csv_cell("; ".join(c) if isinstance(c, list) else "" if c is None else str(c)) for c in cells]
+
+
 def _csv(papers: Sequence[Paper], marks: Mapping[str, Mark], annotations: Annotations) -> str:
     out = io.StringIO()
     # "\n" line ends: a bare \r is a control character we never emit.
     writer = csv.writer(out, lineterminator="\n")
+    # Fetched papers' metadata columns follow; a list of page copies keeps the columns it had.
+    with_meta = any(p.meta is not None for p in papers)
     writer.writerow(
         ["id", "title", "first_seen", "digests", "links", "read", "starred", "abstract", "tags", "note"]
+        + (list(_CSV_META) if with_meta else [])
     )
     for p in papers:
         mark = marks.get(p.id, Mark())
@@ -127,6 +158,7 @@ def _csv(papers: Sequence[Paper], marks: Mapping[str, Mark], annotations: Annota
                 _csv_cell("; ".join(_tags(annotations, p))),
                 _csv_cell(_note(annotations, p)),
             ]
+            + (_csv_meta(p) if with_meta else [])
         )
     return out.getvalue()
 
@@ -155,6 +187,8 @@ def _md(papers: Sequence[Paper], marks: Mapping[str, Mark], annotations: Annotat
         box = "[x]" if mark.read else "[ ]"
         star = " ★" if mark.starred else ""
         lines = [f"- {box} **{_md_escape(_clean_line(p.title))}**{star}"]
+        if p.meta is not None:
+            lines += _md_meta(p.meta)
         for link in p.links:
             link = _clean_line(link)
             shown = f"<{link}>" if _SAFE_URL.fullmatch(link) else _md_escape(link)
@@ -181,6 +215,32 @@ def _md(papers: Sequence[Paper], marks: Mapping[str, Mark], annotations: Annotat
                 lines.append(f"  {line.strip()}" if line.strip() else "")
         parts.append("\n".join(lines) + "\n")
     return "\n".join(parts)
+
+
+def _md_link(url: str) -> str:
+    url = _clean_line(url)
+    return f"<{url}>" if _SAFE_URL.fullmatch(url) else _md_escape(url)
+
+
+def _md_meta(meta: PaperMeta) -> list[str]:
+    """A fetched paper's authors, arXiv id, date, counts, code and project links, keywords."""
+    lines = []
+    if meta.authors:
+        lines.append(f"  - Authors: {_md_escape(', '.join(_clean_line(name) for name in meta.authors))}")
+    if meta.arxiv_id:
+        abstract = arxiv_links(meta.arxiv_id)[0][1]
+        lines.append(f"  - {_md_escape('arXiv: ' + _clean_line(meta.arxiv_id))} ({_md_link(abstract)})")
+    if meta.published:
+        lines.append(f"  - Published: {meta.published.isoformat()}")
+    counts = counts_line(meta)
+    if counts:
+        lines.append(f"  - {_md_escape(counts)}")
+    for label, url in (("Code", meta.github), ("Project page", meta.project)):
+        if url:
+            lines.append(f"  - {label}: {_md_link(url)}")
+    if meta.keywords:
+        lines.append(f"  - Keywords: {_md_escape(', '.join(_clean_line(word) for word in meta.keywords))}")
+    return lines
 
 
 # -- BibTeX ----------------------------------------------------------------
@@ -215,15 +275,62 @@ def _bib_url(url: str) -> str:
     return url
 
 
+def _ascii_words(text: str) -> list[str]:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
+    return re.findall(r"[a-z0-9]+", ascii_text.decode().lower())
+
+
 def _bib_key_base(paper: Paper) -> str:
-    ascii_title = unicodedata.normalize("NFKD", paper.title).encode("ascii", "ignore")
-    words = re.findall(r"[a-z0-9]+", ascii_title.decode().lower())
+    """arXiv's own style for a fetched paper (`hinton2026speculative`: the first author's last
+    name, the year, the first word of the title), else the first title word and the year."""
+    words = _ascii_words(paper.title)
     content = [w for w in words if w not in _STOPWORDS] or words
+    year = _year(paper)
+    meta = paper.meta
+    surname = _ascii_words(meta.authors[0])[-1:] if meta is not None and meta.arxiv_id and meta.authors else []
+    if surname:
+        return surname[0][:30] + (year or "") + "".join(content[:1])[:30]
     # First meaningful word; add the next one when it is too short to read.
     key = "".join(content[:2]) if content and len(content[0]) < 4 else "".join(content[:1])
     key = key[:30] or "paper"
+    return key + (year or "")
+
+
+def _year(paper: Paper) -> str | None:
+    """The year published (a fetched paper), else the year of the digest that first listed it."""
+    if paper.meta is not None and paper.meta.published is not None:
+        return str(paper.meta.published.year)
     first = paper.first_seen
-    return key + (str(first.date.year) if first and first.date else "")
+    return str(first.date.year) if first and first.date else None
+
+
+def _bib_author(authors: Sequence[str]) -> str:
+    # A name holding " and " is braced whole, so BibTeX does not split it into two people.
+    names = [_bib_escape(name) for name in authors]
+    return " and ".join(f"{{{name}}}" if " and " in f" {name.lower()} " else name for name in names)
+
+
+def _bib_meta_fields(paper: Paper) -> list[tuple[str, str]]:
+    """author, year, eprint and archivePrefix of a fetched paper (page copies have none)."""
+    meta = paper.meta
+    if meta is None:
+        return []
+    fields = []
+    if meta.authors:
+        fields.append(("author", _bib_author(meta.authors)))
+    year = _year(paper)
+    if year:
+        fields.append(("year", year))
+    if meta.arxiv_id:
+        fields += [("eprint", _bib_escape(meta.arxiv_id)), ("archivePrefix", "arXiv")]
+    return fields
+
+
+def _bib_link(paper: Paper) -> str | None:
+    """The arXiv abstract when the id is known, else the paper's first link."""
+    if paper.meta is not None and paper.meta.arxiv_id:
+        return arxiv_links(paper.meta.arxiv_id)[0][1]
+    return paper.links[0] if paper.links else None
 
 
 def _suffixes() -> Iterator[str]:
@@ -247,9 +354,10 @@ def _bibtex(papers: Sequence[Paper], marks: Mapping[str, Mark], annotations: Ann
         if key in used:
             key = next(base + s for s in _suffixes() if base + s not in used)
         used.add(key)
-        fields = [("title", _bib_escape(p.title)), ("abstract", _bib_escape(p.abstract))]
-        if p.links:
-            fields.append(("url", _bib_url(p.links[0])))
+        fields = [("title", _bib_escape(p.title)), *_bib_meta_fields(p), ("abstract", _bib_escape(p.abstract))]
+        link = _bib_link(p)
+        if link:
+            fields.append(("url", _bib_url(link)))
         if p.appearances:
             labels = ", ".join(_clean_line(a.label) for a in p.appearances)
             fields.append(("note", _bib_escape(f"Seen in: {labels}")))

@@ -63,6 +63,7 @@ class LoadingScreen(SearchScreen):
         view = await asyncio.to_thread(self.library.view)
         if view.papers:
             await self.present(view)
+            await self._load_upvotes()
         else:
             self.paper_list.show(PaperRows(empty_text="Looking for digests…"))
         self._syncing = True
@@ -81,6 +82,13 @@ class LoadingScreen(SearchScreen):
         followed = await self._follow_renamed_ids()
         if report is None or report.changed or model.library_view is None or followed:
             await self.present(await asyncio.to_thread(self.library.view))
+            await self._load_upvotes()
+
+    async def _load_upvotes(self) -> None:
+        """Fetched papers' upvotes for the list rows, once the rows are up (the first paint
+        never waits for them); none when the config turns them off."""
+        if self.context.config.list_upvotes:
+            self.paper_list.set_upvotes(await asyncio.to_thread(upvotes_of, self.library))
 
     async def _follow_renamed_ids(self) -> bool:
         """Marks, tags and notes follow papers whose id a new text clean-up changed; True
@@ -190,6 +198,10 @@ def record_shown(state: StateStore, view: LibraryView, known: frozenset[str]) ->
     fresh = to_record(view, known)
     state.record_known(fresh)
     return known | frozenset(fresh) if fresh else known
+
+
+def upvotes_of(library: Library) -> dict[str, int]:
+    return {pid: meta.upvotes for pid, meta in library.catalog.metadata().items() if meta.upvotes is not None}
 
 
 def muted_view(library: Library, view: LibraryView, rules: list[str]) -> tuple[Muting, LibraryView]:

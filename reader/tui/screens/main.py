@@ -27,7 +27,7 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Footer, Input
 
-from reader.domain.links import clipboard_text, link_to_open
+from reader.domain.links import clipboard_text, paper_links, scholar_search
 from reader.domain.models import Paper
 from reader.domain.views import View
 from reader.search.similar import similar_papers
@@ -42,6 +42,7 @@ from reader.tui.reading.navigation import Navigation
 from reader.tui.reading.notes import NoteCommands
 from reader.tui.reading.saved_views import SavedViewCommands
 from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.link_chooser import LinkChooserScreen
 from reader.tui.state_client import SESSION_KEY
 from reader.tui.widgets.filter_list import FilterList
 from reader.tui.widgets.filter_pane import FilterPane
@@ -307,10 +308,20 @@ class MainScreen(Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteC
         self._with_paper(self._copy)
 
     def _open_link(self, paper: Paper) -> None:
-        self.app.open_url(link_to_open(paper.title, paper.links))  # says whether a browser took it
+        """One link opens at once (none: a scholar search for the title); several are offered."""
+        links = paper_links(paper)
+        if len(links) > 1:
+            self.app.push_screen(LinkChooserScreen(paper.title, links), self._open_chosen)
+        else:
+            self._open_chosen(links[0][1] if links else scholar_search(paper.title))
+
+    def _open_chosen(self, url: str | None) -> None:
+        if url:
+            self.app.open_url(url)  # says whether a browser took it
 
     def _copy(self, paper: Paper) -> None:
-        self.context.copy_text(clipboard_text(paper.title, paper.links), "the title and link")
+        links = [url for _, url in paper_links(paper)]
+        self.context.copy_text(clipboard_text(paper.title, links), "the title and link")
 
     @work(group="paper-action", exit_on_error=False, description="paper-action")
     async def _with_paper(self, then: Callable[[Paper], None]) -> None:

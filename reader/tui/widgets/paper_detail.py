@@ -1,5 +1,5 @@
-"""The detail pane: title, status, every digest the paper appeared in, tags, note, abstract, links,
-and the papers most like it.
+"""The detail pane: title, status, every digest the paper appeared in, a fetched paper's authors,
+arXiv id, date, counts and keywords, tags, note, abstract, links, and the papers most like it.
 
 Everything shown comes from digest files or the user's typing, so it is untrusted: it is put
 into Content as plain text and styled by spans, never parsed as markup.
@@ -18,10 +18,13 @@ from textual.style import Style
 from textual.widgets import Static
 
 from reader.domain.annotations import Annotations
+from reader.domain.links import listed_links
 from reader.domain.marks import Marks
 from reader.domain.models import Paper
+from reader.domain.paper_meta_text import meta_lines
 from reader.search.highlight import Highlight
 from reader.search.similar import Similar
+from reader.tui.plain import plain_line
 from reader.tui.widgets.similar_list import SimilarList
 
 StyleFor = Callable[[str], Style]
@@ -72,17 +75,44 @@ def detail_content(
         highlighted(paper.title, highlight, style("paper-detail--title"), style("paper-detail--match")),
         status,
         Content(seen_in(paper)).stylize(style("paper-detail--meta")),
+        *metadata_lines(paper, style),
         *annotation_lines(tags, note, highlight, style),
         Content(""),
         highlighted(paper.abstract or "(no abstract in the digest)", highlight, None, style("paper-detail--match")),
     ]
-    if paper.links:
-        parts += [Content(""), Content("Links").stylize(style("paper-detail--heading"))]
-        for number, link in enumerate(paper.links, start=1):
-            parts.append(
-                Content.assemble((f"[{number}] ", style("paper-detail--meta")), (link, style("paper-detail--link")))
+    return Content("\n").join(parts + link_lines(paper, style))
+
+
+_META_STYLES = {"authors": "paper-detail--authors", "counts": "paper-detail--counts"}
+
+
+def metadata_lines(paper: Paper, style: StyleFor) -> list[Content]:
+    """Authors, arXiv id, date, counts and keywords of a fetched paper (none for a page copy)."""
+    return [
+        Content.assemble(
+            (line.label, style("paper-detail--meta")),
+            plain_line(line.text).stylize(style(_META_STYLES.get(line.kind, "paper-detail--meta"))),
+        )
+        for line in meta_lines(paper.meta)
+    ]
+
+
+def link_lines(paper: Paper, style: StyleFor) -> list[Content]:
+    """The links, numbered as the link chooser numbers them: labelled for a fetched paper,
+    bare for a page copy's (its links are the ones in the abstract)."""
+    links = listed_links(paper)
+    if not links:
+        return []
+    lines = [Content(""), Content("Links").stylize(style("paper-detail--heading"))]
+    for number, (label, url) in enumerate(links, start=1):
+        lines.append(
+            Content.assemble(
+                (f"[{number}] ", style("paper-detail--meta")),
+                plain_line(f"{label}  " if label else "").stylize(style("paper-detail--meta")),
+                plain_line(url).stylize(style("paper-detail--link")),
             )
-    return Content("\n").join(parts)
+        )
+    return lines
 
 
 def annotation_lines(tags: tuple[str, ...], note: str, highlight: Highlight, style: StyleFor) -> list[Content]:
@@ -110,6 +140,8 @@ class PaperDetail(VerticalScroll):
         "paper-detail--link",
         "paper-detail--tags",
         "paper-detail--note",
+        "paper-detail--authors",
+        "paper-detail--counts",
     }
 
     DEFAULT_CSS = """
@@ -123,6 +155,8 @@ class PaperDetail(VerticalScroll):
         & > .paper-detail--link { color: $text-primary; }
         & > .paper-detail--tags { color: $text-secondary; }
         & > .paper-detail--note { color: $text-warning; }
+        & > .paper-detail--authors { color: $text; text-style: italic; }
+        & > .paper-detail--counts { color: $text-secondary; }
     }
     """
 

@@ -1,5 +1,6 @@
-"""The paper list: one line per paper (selection, unread and star markers, title, tags, digest
-date), and a second line with the best matching fragment of the abstract while a query is active."""
+"""The paper list: one line per paper (selection, unread and star markers, title, tags, upvotes
+of a fetched paper, digest date), and a second line with the best matching fragment of the
+abstract while a query is active."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from reader.tui.widgets.virtual_list import VirtualList
 UNREAD_MARK = "•"
 STAR_MARK = "★"
 SELECTED_MARK = "▌"  # in the first column, blank on rows not selected
+UPVOTES_MARK = "▲"
+UPVOTES_WIDTH = 5  # "▲ 42", "▲1234": wider counts push the title back a little
 DATE_WIDTH = 6  # "Mar 17", or "Mar'24" for other years
 TAGS_WIDTH = 24  # at most this many cells of tags, so the title keeps the room
 
@@ -63,6 +66,7 @@ class PaperList(VirtualList):
         "paper-list--empty",
         "paper-list--tags",
         "paper-list--snippet",
+        "paper-list--upvotes",
     }
 
     DEFAULT_CSS = """
@@ -84,6 +88,7 @@ class PaperList(VirtualList):
         & > .paper-list--empty { color: $text-muted; text-style: italic; }
         & > .paper-list--tags { color: $text-secondary; }
         & > .paper-list--snippet { color: $text-muted; }
+        & > .paper-list--upvotes { color: $text-secondary; }
     }
     """
 
@@ -105,6 +110,7 @@ class PaperList(VirtualList):
         self._wanted: dict[str, None] = {}  # ordered set of ids drawn without a snippet
         self._chosen: Collection[str] = frozenset()  # the papers selected for a bulk action
         self.marks = Marks()  # set by the screen through set_marks, which redraws the rows they change
+        self._upvotes: Mapping[str, int] = {}  # fetched papers' upvotes, set by the screen (set_upvotes)
 
     @property
     def rows(self) -> PaperRows:
@@ -148,6 +154,13 @@ class PaperList(VirtualList):
             self.refresh_rows()
         else:
             self.refresh_papers(changed)
+
+    def set_upvotes(self, upvotes: Mapping[str, int]) -> None:
+        """The upvotes shown beside fetched papers' titles (page copies have none: their rows
+        are as before); every row is drawn again."""
+        if upvotes or self._upvotes:
+            self._upvotes = upvotes
+            self.refresh_rows()
 
     def refresh_papers(self, paper_ids: Collection[str]) -> None:
         """Draw these papers' rows again, and no other."""
@@ -199,11 +212,14 @@ class PaperList(VirtualList):
         paper_tags = self.annotations.tags.get(paper_id, ())
         tags = Content(tags_label(paper_tags, min(TAGS_WIDTH, width // 4)) if paper_tags else "")
         tags = tags.stylize(part("paper-list--tags"))
+        upvotes = self._upvotes.get(paper_id)
+        votes = Content(f"{UPVOTES_MARK}{upvotes:>{UPVOTES_WIDTH - 1}} " if upvotes is not None else "")
+        votes = votes.stylize(part("paper-list--upvotes"))
         room = max(0, width - lead.cell_length - len(meta) - 1 - (tags.cell_length + 1 if tags else 0))
-        title = title.truncate(room, ellipsis=True, pad=True)
+        title = title.truncate(max(0, room - votes.cell_length), ellipsis=True, pad=True)
         if tags:
             title = title + " " + tags
-        line = lead + title + " " + Content(meta).stylize(part("paper-list--meta"))
+        line = lead + title + " " + votes + Content(meta).stylize(part("paper-list--meta"))
         return Strip(line.render_segments(base)).adjust_cell_length(width, base.rich_style)
 
     def render_row_line(self, index: int, line: int, width: int, cursor: bool) -> Strip:
