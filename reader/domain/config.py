@@ -2,6 +2,7 @@
 
     read_on_open = 2          # seconds a paper must stay open to count as read; 0 or "never" disables
     theme = "nord"            # the first theme; a theme picked in the app is remembered instead
+    sync_file = "~/Sync/reader-marks.jsonl"  # marks shared with other machines (off by default)
 
     [keys]                    # binding id -> keys, e.g. to swap j/k for arrows only
     next_paper = "down,ctrl+n"
@@ -21,7 +22,7 @@ from types import MappingProxyType
 
 CONFIG_FILE = "config.toml"
 DEFAULT_READ_ON_OPEN = 2.0
-KNOWN_SETTINGS = ("read_on_open", "theme", "keys")
+KNOWN_SETTINGS = ("read_on_open", "theme", "keys", "sync_file")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Config:
     path: Path | None = None  # the file read, when there was one
     problems: tuple[str, ...] = ()  # messages for the user, each naming file and line
     key_lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # binding id -> line
+    sync_file: Path | None = None  # the marks file shared with other machines; None: no sync
 
 
 @dataclass(frozen=True)
@@ -113,9 +115,14 @@ def _from_table(data: dict, text: str, path: Path, themes: Collection[str] | Non
             keys[binding_id] = ",".join(v.strip() for v in value)
         else:
             problem(binding_id, f"keys.{binding_id} must be a key such as \"ctrl+j\", not {value!r}; ignored", "keys")
+    sync_file = None
+    if "sync_file" in data:
+        sync_file, sync_problem = parse_sync_file(data["sync_file"])
+        if sync_problem:
+            problem("sync_file", f"{sync_problem}; marks are not synced")
     return Config(
         read_on_open, theme.strip() if theme else None, MappingProxyType(keys), path, tuple(problems),
-        MappingProxyType(key_lines),
+        MappingProxyType(key_lines), sync_file,
     )
 
 
@@ -196,6 +203,11 @@ def default_config_text(bindings: Iterable[KeyBinding]) -> str:
         "# reader is remembered and wins over this one.",
         '# theme = "nord"',
         "",
+        "# A marks file shared with your other machines through a file sync tool (Syncthing, a",
+        "# cloud folder, git): the reader merges it at start and writes it after each change.",
+        "# For each paper and kind of mark the newer change wins, deletions included.",
+        '# sync_file = "~/Sync/reader-marks.jsonl"',
+        "",
         "# Keys, by binding id: one key or several separated by commas, as Textual names them",
         '# ("j", "G", "ctrl+n", "f2", "pagedown", "slash", "question_mark"). A key that another',
         "# binding still holds stays with it: give that binding another key too.",
@@ -216,6 +228,20 @@ def parse_read_on_open(value: object) -> float | None | bool:
     if value != value or value < 0 or value == float("inf"):  # NaN, negative, infinite
         return False
     return None if value == 0 else float(value)
+
+
+def parse_sync_file(value: object) -> tuple[Path | None, str]:
+    """The sync file's path (`~` expanded) and '', or None and what is wrong with the value."""
+    if not isinstance(value, str) or not value.strip():
+        return None, f"sync_file must be the path of a file, not {value!r}"
+    if not value.isprintable():
+        return None, "sync_file holds control characters"
+    path = Path(value.strip()).expanduser()
+    if not path.is_absolute():
+        return None, f"sync_file must be an absolute path or start with ~, not {value!r}"
+    if path.is_dir():
+        return None, f"sync_file {value!r} is a folder; name a file in it"
+    return path, ""
 
 
 def _line_of(text: str, key: str, table: str | None = None) -> int:

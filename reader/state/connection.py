@@ -21,7 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from reader.state import schema
+from reader.domain.newer_wins import stamp_of
+from reader.state import schema, sync_stamps
 from reader.state.errors import StateError, StateReadOnly, is_corruption, newer_version
 from reader.state.state_file import has_sqlite_header, read_only_uri
 from reader.system.private import make_private_dirs
@@ -70,6 +71,8 @@ class StateDatabase:
                 enable_wal(self._conn, self.busy_timeout)
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._init_schema()
+            if not self.read_only:
+                sync_stamps.install(self._conn, self.stamp)
             self._data_version = self._read_data_version()
         except BaseException as exc:
             self.close()
@@ -195,6 +198,10 @@ class StateDatabase:
         moment = self.clock()
         moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
         return moment.isoformat(timespec="seconds")
+
+    def stamp(self) -> str:
+        """The clock's time as a change's sync stamp: UTC to the microsecond (newer_wins)."""
+        return stamp_of(self.clock())
 
     def changed(self) -> None:
         """Count a commit of ours (SQLite's data_version moves only on other processes' commits)."""
