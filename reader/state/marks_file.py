@@ -21,9 +21,11 @@ from reader.state.connection import StateDatabase
 from reader.state.marks_sync import MergeReport, export_records, merge
 from reader.state.settings import get_setting, set_setting
 from reader.state.sync_format import MAX_FILE_BYTES, MarksFileError, decode, encode
+from reader.state.sync_stamps import changes_token
 from reader.system.files import write_file
 
-SEEN_SETTING = "marks_sync_seen"  # {"path", "sha256"} of the sync file as last read or written
+# The sync file as last read or written ({"path", "sha256"}) and the state then ("changes").
+SEEN_SETTING = "marks_sync_seen"
 _ATTEMPTS = 3  # times to merge again when another program rewrote the file meanwhile
 
 
@@ -57,24 +59,38 @@ class SyncOutcome:
 
 
 def sync_marks(db: StateDatabase, path: Path) -> SyncOutcome:
-    """Read-merge-write `path` (see module doc). Raises MarksFileError for a refused file,
+    """Read-merge-write `path` (see module doc); at once when neither the file nor the
+    state changed since the last sync. Raises MarksFileError for a refused file,
     FileWriteError / OSError when it cannot be read or written, StateError from the state."""
     path = Path(path).expanduser()
     with _folder_lock(path.parent):
+        seen = get_setting(db, SEEN_SETTING)
+        seen = seen if isinstance(seen, dict) and seen.get("path") == str(path) else {}
         merged: MergeReport | None = None
         for _ in range(_ATTEMPTS):
             data = _read_if_present(path)
-            if data is not None and not _seen(db, path, data):
+            known = data is not None and seen.get("sha256") == hashlib.sha256(data).hexdigest()
+            if data is not None and not known:
                 report = merge(db, decode(data, path), f"sync marks from {path.name}")
                 merged = report if merged is None else _added(merged, report)
+            token = _token(db)
+            if known and seen.get("changes") == token:
+                return SyncOutcome(merged, False)  # nothing new on either side
             ours = encode(export_records(db))
             if _read_if_present(path) == data:  # nobody wrote it while we merged
                 break
         written = ours != data
         if written:
             write_file(path, ours)
-        set_setting(db, SEEN_SETTING, {"path": str(path), "sha256": hashlib.sha256(ours).hexdigest()})
+        now_seen = {"path": str(path), "sha256": hashlib.sha256(ours).hexdigest(), "changes": token}
+        if now_seen != seen:
+            set_setting(db, SEEN_SETTING, now_seen)
     return SyncOutcome(merged, written)
+
+
+def _token(db: StateDatabase) -> list:
+    with db.reading("read when marks last changed") as conn:
+        return changes_token(conn)
 
 
 def _added(first: MergeReport, then: MergeReport) -> MergeReport:
@@ -86,14 +102,6 @@ def _read_if_present(path: Path) -> bytes | None:
         return read_marks(path)
     except FileNotFoundError:
         return None
-
-
-def _seen(db: StateDatabase, path: Path, data: bytes) -> bool:
-    """Whether `data` is the file as this profile last read or wrote it (nothing to merge)."""
-    seen = get_setting(db, SEEN_SETTING)
-    return isinstance(seen, dict) and seen.get("path") == str(path) and seen.get("sha256") == (
-        hashlib.sha256(data).hexdigest()
-    )
 
 
 @contextmanager

@@ -70,11 +70,19 @@ _TRIGGERS = {
 }
 
 
+# Counts the changes stamped, so a sync can tell cheaply that nothing changed since the last.
+GENERATION_SETTING = "marks_sync_generation"
+_COUNT = (
+    f"INSERT INTO settings (key, value) VALUES ('{GENERATION_SETTING}', '1') "
+    "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+)
+
+
 def install(conn: sqlite3.Connection, stamp: Callable[[], str]) -> None:
     """Stamp every change this connection makes (the triggers live in its TEMP schema only)."""
     conn.create_function("reader_stamp", 0, stamp)
     for name, (event, statements) in _TRIGGERS.items():
-        body = "".join(f"{statement};\n" for statement in statements)
+        body = "".join(f"{statement};\n" for statement in [*statements, _COUNT])
         conn.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS stamp_{name} {event} BEGIN\n{body}END")
 
 
@@ -89,6 +97,13 @@ def write_stamps(conn: sqlite3.Connection, stamps: Iterable[tuple[tuple[str, str
     conn.executemany(
         "INSERT OR REPLACE INTO sync_changes VALUES (?, ?, ?, ?)", ((*key, at) for key, at in stamps)
     )
+
+
+def changes_token(conn: sqlite3.Connection) -> list:
+    """A value that moves whenever anything is stamped (or the stamps are replaced)."""
+    generation = conn.execute("SELECT value FROM settings WHERE key = ?", (GENERATION_SETTING,)).fetchone()
+    count, newest = conn.execute("SELECT count(*), max(at) FROM sync_changes").fetchone()
+    return [generation[0] if generation else None, count, newest]
 
 
 def read_stamps(conn: sqlite3.Connection) -> dict[tuple[str, str, str], str]:
