@@ -15,6 +15,7 @@ from reader.state import schema
 from reader.state.store import SCHEMA_VERSION, StateStore
 from reader.state.sync_format import MarksFileError, decode, encode
 from reader.state.sync_records import Record
+from reader.system.files import FileWriteError
 
 START = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
 
@@ -186,6 +187,31 @@ def test_a_tombstone_is_kept_by_a_machine_that_never_had_the_mark(machines, tmp_
         b.export_marks(tmp_path / "from-b.jsonl")
         c.import_marks(tmp_path / "from-b.jsonl")
         assert c.starred_ids() == frozenset()
+
+
+def test_a_sync_with_nothing_new_on_either_side_writes_nothing(machines):
+    a, _, b, _, sync = machines
+    a.set_read(["p1"], True)
+    assert a.sync_marks(sync).written
+    written = sync.stat().st_mtime_ns, sync.read_bytes()
+    version = a.version()
+    outcome = a.sync_marks(sync)
+    assert not outcome.written and outcome.merged is None
+    assert (sync.stat().st_mtime_ns, sync.read_bytes()) == written and a.version() == version
+    b.set_read(["p2"], True)  # the other machine's change, then ours: both go through again
+    b.sync_marks(sync)
+    a.set_starred(["p1"], True)
+    assert a.sync_marks(sync).written
+    b.sync_marks(sync)
+    assert everything(a) == everything(b) == (["p1", "p2"], ["p1"], {}, {}, [], [])
+
+
+def test_a_missing_sync_folder_is_an_error_naming_it_and_nothing_is_written(tmp_path):
+    with StateStore(tmp_path / "a.sqlite3", Clock()) as a:
+        a.set_read(["p1"], True)
+        with pytest.raises(FileWriteError, match="the folder .*Nowhere does not exist"):
+            a.sync_marks(tmp_path / "Nowhere" / "marks.jsonl")
+        assert not (tmp_path / "Nowhere").exists()
 
 
 def test_an_undo_after_a_sync_is_newer_and_travels_too(machines):

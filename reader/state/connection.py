@@ -55,6 +55,7 @@ class StateDatabase:
         self._counter = 0
         self._data_version: int | None = None
         self._conn: sqlite3.Connection | None = None
+        self._stamp: str | None = None  # the current write transaction's sync stamp
         try:
             self._prepare_file()
             self._conn = sqlite3.connect(
@@ -200,8 +201,12 @@ class StateDatabase:
         return moment.isoformat(timespec="seconds")
 
     def stamp(self) -> str:
-        """The clock's time as a change's sync stamp: UTC to the microsecond (newer_wins)."""
-        return stamp_of(self.clock())
+        """The clock's time as a change's sync stamp: UTC to the microsecond (newer_wins),
+        read once per write transaction (one action is one moment, and a bulk mark of
+        100,000 papers does not read the clock 100,000 times)."""
+        if self._stamp is None:
+            self._stamp = stamp_of(self.clock())
+        return self._stamp
 
     def changed(self) -> None:
         """Count a commit of ours (SQLite's data_version moves only on other processes' commits)."""
@@ -251,6 +256,8 @@ class StateDatabase:
                 if conn.in_transaction:  # e.g. COMMIT itself failed
                     conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._stamp = None
 
     def _begin(self, conn: sqlite3.Connection) -> None:
         """BEGIN IMMEDIATE; if another copy holds the write lock, tell `on_wait`, then wait on."""

@@ -8,13 +8,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from reader.domain.newer_wins import iso_seconds, newer
+from reader.domain.newer_wins import compare, iso_seconds, newer
 from reader.state.connection import StateDatabase
 from reader.state.journal import prune_journal, start_action
-from reader.state.marks import write_field
+from reader.state.marks import select_chunks, write_field
 from reader.state.mute import set_rules
 from reader.state.settings import write_view
-from reader.state.sync_records import ABSENT, KINDS, Record, sort_key
+from reader.state.sync_records import ABSENT, KINDS, Record
 from reader.state.sync_stamps import current_records, write_stamps
 from reader.state.tags_notes import write_note
 
@@ -54,9 +54,9 @@ class MergeReport:
 
 
 def export_records(db: StateDatabase) -> list[Record]:
-    """Every thing's value and last change, tombstones included, in the file's order."""
+    """Every thing's value and last change, tombstones included."""
     with db.reading("read marks to export") as conn:
-        return sorted(current_records(conn).values(), key=sort_key)
+        return list(current_records(conn).values())  # put in order as they are written
 
 
 def merge(db: StateDatabase, incoming: Iterable[Record], description: str) -> MergeReport:
@@ -73,66 +73,79 @@ def merge(db: StateDatabase, incoming: Iterable[Record], description: str) -> Me
         winners: list[Record] = []
         for key, record in best.items():
             own = mine.get(key)
-            if newer(record.stamped, own.stamped if own else None):
+            order = 1 if own is None else compare(record.stamped, own.stamped)
+            if order > 0:
                 winners.append(record)
-            elif own is not None and record.stamped.rank() < own.stamped.rank():
+            elif order < 0:
                 report.ignored += 1
-        changes = [r for r in winners if (mine[r.key].value if r.key in mine else ABSENT[r.kind]) != r.value]
-        if changes:
-            action_id = start_action(conn, db.now(), description)
-            for record in changes:
-                _APPLY[record.kind](conn, action_id, record)
+        changes: dict[str, list[Record]] = {kind: [] for kind in KINDS}
+        for record in winners:
+            if (mine[record.key].value if record.key in mine else ABSENT[record.kind]) != record.value:
+                changes[record.kind].append(record)
                 report.changed[record.kind, record.stamped.present] += 1
+        if report:
+            action_id = start_action(conn, db.now(), description)
+            for kind, records in changes.items():
+                if records:
+                    _APPLY[kind](conn, action_id, records)
             prune_journal(conn, action_id)
         # After the writes: their triggers stamped "now", the changes keep their own time.
         write_stamps(conn, ((record.key, record.at) for record in winners))
-        if changes:
+        if report:
             db.changed()
     return report
 
 
-def _apply_mark(conn: sqlite3.Connection, action_id: int, record: Record) -> None:
-    field_name, pid, value = record.kind, record.paper, int(record.value)
-    row = conn.execute(f"SELECT {field_name}, {field_name}_at FROM marks WHERE paper_id = ?", (pid,)).fetchone()
-    old_value, old_at = row if row else (0, None)
-    conn.execute(
-        "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?)", (action_id, pid, field_name, old_value, old_at, value)
+def _apply_marks(conn: sqlite3.Connection, action_id: int, records: list[Record]) -> None:
+    field_name = records[0].kind  # read or starred, one at a time
+    old = {record.paper: (0, None) for record in records}
+    for rows in select_chunks(conn, f"SELECT paper_id, {field_name}, {field_name}_at FROM marks", list(old)):
+        old.update((pid, (value, at)) for pid, value, at in rows)
+    conn.executemany(
+        "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?)",
+        ((action_id, r.paper, field_name, *old[r.paper], int(r.value)) for r in records),
     )
-    write_field(conn, field_name, [(pid, value, iso_seconds(record.at) if value else None)])
+    write_field(conn, field_name, ((r.paper, int(r.value), iso_seconds(r.at) if r.value else None) for r in records))
 
 
-def _apply_tag(conn: sqlite3.Connection, action_id: int, record: Record) -> None:
-    pid, tag = record.paper, record.name
-    row = conn.execute("SELECT added_at FROM tags WHERE paper_id = ? AND tag = ?", (pid, tag)).fetchone()
-    conn.execute("INSERT INTO tag_changes VALUES (?, ?, ?, ?, ?)", (action_id, pid, tag, int(row is not None),
-                                                                  row[0] if row else None))
-    if record.value:
-        conn.execute("INSERT OR IGNORE INTO tags VALUES (?, ?, ?)", (pid, tag, iso_seconds(record.at)))
-    else:
-        conn.execute("DELETE FROM tags WHERE paper_id = ? AND tag = ?", (pid, tag))
+def _apply_tags(conn: sqlite3.Connection, action_id: int, records: list[Record]) -> None:
+    old = {(pid, tag): at for pid, tag, at in conn.execute("SELECT paper_id, tag, added_at FROM tags")}
+    conn.executemany(
+        "INSERT INTO tag_changes VALUES (?, ?, ?, ?, ?)",
+        ((action_id, r.paper, r.name, int((r.paper, r.name) in old), old.get((r.paper, r.name))) for r in records),
+    )
+    added = [(r.paper, r.name, iso_seconds(r.at)) for r in records if r.value]
+    conn.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?, ?)", added)
+    removed = [(r.paper, r.name) for r in records if not r.value]
+    conn.executemany("DELETE FROM tags WHERE paper_id = ? AND tag = ?", removed)
 
 
-def _apply_note(conn: sqlite3.Connection, action_id: int, record: Record) -> None:
-    row = conn.execute("SELECT body, updated_at FROM notes WHERE paper_id = ?", (record.paper,)).fetchone()
-    conn.execute("INSERT INTO note_changes VALUES (?, ?, ?, ?)", (action_id, record.paper, *(row or (None, None))))
-    write_note(conn, record.paper, record.value, iso_seconds(record.at))
+def _apply_notes(conn: sqlite3.Connection, action_id: int, records: list[Record]) -> None:
+    for record in records:
+        row = conn.execute("SELECT body, updated_at FROM notes WHERE paper_id = ?", (record.paper,)).fetchone()
+        conn.execute("INSERT INTO note_changes VALUES (?, ?, ?, ?)", (action_id, record.paper, *(row or (None, None))))
+        write_note(conn, record.paper, record.value, iso_seconds(record.at))
 
 
-def _apply_mute(conn: sqlite3.Connection, action_id: int, record: Record) -> None:
-    conn.execute("INSERT INTO mute_changes VALUES (?, ?, ?)", (action_id, record.name, int(not record.value)))
-    set_rules(conn, [(record.name, record.value)], iso_seconds(record.at))
+def _apply_mute_rules(conn: sqlite3.Connection, action_id: int, records: list[Record]) -> None:
+    for record in records:
+        conn.execute("INSERT INTO mute_changes VALUES (?, ?, ?)", (action_id, record.name, int(not record.value)))
+        set_rules(conn, [(record.name, record.value)], iso_seconds(record.at))
 
 
-def _apply_view(conn: sqlite3.Connection, action_id: int, record: Record) -> None:
-    row = conn.execute(
-        "SELECT name, query, view, created_at FROM saved_views WHERE name = ?", (record.name,)
-    ).fetchone()
-    old_name, old_query, old_view, old_at = row if row else (record.name, None, None, None)
-    conn.execute("INSERT INTO view_changes VALUES (?, ?, ?, ?, ?)", (action_id, old_name, old_query, old_view, old_at))
-    write_view(conn, record.name, record.value, iso_seconds(record.at))
+def _apply_views(conn: sqlite3.Connection, action_id: int, records: list[Record]) -> None:
+    for record in records:
+        row = conn.execute(
+            "SELECT name, query, view, created_at FROM saved_views WHERE name = ?", (record.name,)
+        ).fetchone()
+        old_name, old_query, old_view, old_at = row if row else (record.name, None, None, None)
+        conn.execute(
+            "INSERT INTO view_changes VALUES (?, ?, ?, ?, ?)", (action_id, old_name, old_query, old_view, old_at)
+        )
+        write_view(conn, record.name, record.value, iso_seconds(record.at))
 
 
 _APPLY = {
-    "read": _apply_mark, "starred": _apply_mark, "tag": _apply_tag, "note": _apply_note,
-    "mute": _apply_mute, "view": _apply_view,
+    "read": _apply_marks, "starred": _apply_marks, "tag": _apply_tags, "note": _apply_notes,
+    "mute": _apply_mute_rules, "view": _apply_views,
 }

@@ -38,6 +38,7 @@ MAX_QUERY_CHARS = 2_000
 MAX_LINE_BYTES = 1 << 20  # a 20,000-character note escaped stays far below
 MAX_FILE_BYTES = 512 << 20
 _VIEWS = frozenset(view.value for view in View)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class MarksFileError(ValueError):
@@ -46,10 +47,8 @@ class MarksFileError(ValueError):
 
 def encode(records: Iterable[Record]) -> bytes:
     """The file's bytes: the header, then one line per record in the stable order."""
-    lines = [
-        json.dumps(record.as_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
-        for record in sorted(records, key=sort_key)
-    ]
+    line = _ENCODER.encode
+    lines = [line(record.as_json()) + "\n" for record in sorted(records, key=sort_key)]
     body = "".join(lines).encode("utf-8")
     header = {"format": FORMAT, "version": VERSION, "records": len(lines), "sha256": hashlib.sha256(body).hexdigest()}
     return json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n" + body

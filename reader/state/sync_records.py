@@ -49,5 +49,8 @@ class Record:
         return fields
 
 
+_KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
+
+
 def sort_key(record: Record) -> tuple[int, str, str]:
-    return KINDS.index(record.kind), record.paper, record.key[2]
+    return _KIND_ORDER[record.kind], record.paper, view_key(record.name) if record.kind == "view" else record.name

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 
 from reader.domain.newer_wins import EPOCH, stamp_from_iso
-from reader.state.sync_records import ABSENT, Record
+from reader.state.sync_records import ABSENT, Record, view_key
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS sync_changes (
@@ -70,19 +70,11 @@ _TRIGGERS = {
 }
 
 
-# Counts the changes stamped, so a sync can tell cheaply that nothing changed since the last.
-GENERATION_SETTING = "marks_sync_generation"
-_COUNT = (
-    f"INSERT INTO settings (key, value) VALUES ('{GENERATION_SETTING}', '1') "
-    "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-)
-
-
 def install(conn: sqlite3.Connection, stamp: Callable[[], str]) -> None:
     """Stamp every change this connection makes (the triggers live in its TEMP schema only)."""
     conn.create_function("reader_stamp", 0, stamp)
     for name, (event, statements) in _TRIGGERS.items():
-        body = "".join(f"{statement};\n" for statement in [*statements, _COUNT])
+        body = "".join(f"{statement};\n" for statement in statements)
         conn.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS stamp_{name} {event} BEGIN\n{body}END")
 
 
@@ -100,10 +92,10 @@ def write_stamps(conn: sqlite3.Connection, stamps: Iterable[tuple[tuple[str, str
 
 
 def changes_token(conn: sqlite3.Connection) -> list:
-    """A value that moves whenever anything is stamped (or the stamps are replaced)."""
-    generation = conn.execute("SELECT value FROM settings WHERE key = ?", (GENERATION_SETTING,)).fetchone()
+    """A value that moves whenever something is stamped: every stamp is the time of its
+    change, so the newest moves, and the count when a thing is stamped the first time."""
     count, newest = conn.execute("SELECT count(*), max(at) FROM sync_changes").fetchone()
-    return [generation[0] if generation else None, count, newest]
+    return [count, newest]
 
 
 def read_stamps(conn: sqlite3.Connection) -> dict[tuple[str, str, str], str]:
@@ -119,11 +111,12 @@ def current_records(
     takes the time its row kept, or EPOCH; a stamp whose thing is absent is a deletion."""
     if stamps is None:
         stamps = read_stamps(conn)
-    present: dict[tuple[str, str, str], tuple[Record, str | None]] = {}
+    records: dict[tuple[str, str, str], Record] = {}
 
-    def add(kind: str, paper: str, name: str, value: object, kept_at: str | None) -> None:
-        record = Record(kind, paper, name, value, EPOCH)
-        present[record.key] = (record, kept_at)
+    def add(kind: str, paper: str, name: str, value: object, kept_at: str | None, key_name: str = "") -> None:
+        key = (kind, paper, key_name or name)
+        at = stamps.get(key) or stamp_from_iso(kept_at) or EPOCH
+        records[key] = Record(kind, paper, name, value, at)
 
     for pid, read, read_at, starred, starred_at in conn.execute(
         "SELECT paper_id, read, read_at, starred, starred_at FROM marks WHERE read OR starred"
@@ -137,16 +130,11 @@ def current_records(
     for pid, body, updated_at in conn.execute("SELECT paper_id, body, updated_at FROM notes"):
         add("note", pid, "", body, updated_at)
     for name, query, view, created_at in conn.execute("SELECT name, query, view, created_at FROM saved_views"):
-        add("view", "", name, {"query": query, "view": view}, created_at)
+        add("view", "", name, {"query": query, "view": view}, created_at, view_key(name))
     for query, created_at in conn.execute("SELECT query, created_at FROM mute_rules"):
         add("mute", "", query, True, created_at)
-
-    records: dict[tuple[str, str, str], Record] = {}
-    for key, (record, kept_at) in present.items():
-        at = stamps.get(key) or stamp_from_iso(kept_at) or EPOCH
-        records[key] = Record(record.kind, record.paper, record.name, record.value, at)
     for key, at in stamps.items():
-        if key not in records:
+        if key not in records:  # stamped, and gone since: a deletion
             kind, paper, name = key
             records[key] = Record(kind, paper, name, ABSENT[kind], at)
     return records

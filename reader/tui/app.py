@@ -192,6 +192,7 @@ class ReaderApp(ReportsFailedJobs, App[None]):
     def on_unmount(self) -> None:
         self.closing.set()
         self.state_jobs.shutdown(wait=True)  # every queued mark is written before we close
+        self.mark_sync.close()
         if self.state is not None:
             self.state.close()
         self.library.close()

@@ -1,12 +1,16 @@
 """The sync file in the app (config `sync_file`): merged at start, written back a moment
-after each change and on quit, in a named exclusive worker; the job itself runs on the
-state thread, in order with the user's writes. A failure is a notification (so an entry
-in the message log), never silent; what another machine changed shows once merged."""
+after each change and on quit, in a named exclusive worker. The job runs on a thread of
+its own with its own connection to the state file: writing 100,000 marks out takes about
+a second, which must not hold up the user's marks on the state thread (SQLite lets them
+write meanwhile; the screen's poll then sees what a merge changed, as it sees another
+copy's). A failure is a notification (so an entry in the message log), never silent."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +20,7 @@ from textual.timer import Timer
 from reader.state.errors import StateError
 from reader.state.marks_file import SyncOutcome
 from reader.state.marks_sync import MergeReport
+from reader.state.store import StateStore
 from reader.state.sync_format import MarksFileError
 from reader.system.files import FileWriteError
 from reader.tui.state_client import StateClient
@@ -36,6 +41,9 @@ class MarkSync:
         self._pending_since: float | None = None
         self._running = False
         self._again = False
+        self._jobs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-mark-sync")
+        self._store: StateStore | None = None  # the sync's own connection, opened on its thread
+        self._last_failure: str | None = None
 
     @property
     def enabled(self) -> bool:
@@ -94,17 +102,36 @@ class MarkSync:
         finally:
             self._running = False
 
+    def close(self) -> None:
+        """When the app ends: the last sync finishes, then its connection closes."""
+        self._jobs.shutdown(wait=True)
+        if self._store is not None:
+            self._store.close()
+
+    def _sync_job(self) -> SyncOutcome:
+        """On the sync thread: read-merge-write the file through the sync's own connection."""
+        assert self.path is not None
+        if self._store is None:
+            self._store = StateStore(self.client.state.path)
+        return self._store.sync_marks(self.path)
+
     async def _sync_once(self) -> None:
         self._pending_since = None
-        assert self.path is not None
+        path = self.path
+        assert path is not None
         try:
-            outcome: SyncOutcome = await self.client.call(self.client.state.sync_marks, self.path)
+            outcome = await asyncio.shield(asyncio.wrap_future(self._jobs.submit(self._sync_job)))
         except _FAILURES as error:
-            self.app.notify(f"Marks not synced with {self.path}: {error}", title="Sync", severity="error",
-                            timeout=15)
+            failure = f"Marks not synced with {path}: {error}"
+            if failure != self._last_failure:  # told once, not again after every mark
+                self._last_failure = failure
+                self.app.notify(failure, title="Sync", severity="error", timeout=15)
             return
+        if self._last_failure is not None:
+            self._last_failure = None
+            self.app.notify(f"Marks synced with {path} again.", title="Sync", timeout=6)
         if outcome.merged:
-            self.app.notify(f"From {self.path.name}: {outcome.merged.summary()}.", title="Sync", timeout=8)
+            self.app.notify(f"From {path.name}: {outcome.merged.summary()}.", title="Sync", timeout=8)
             await self.show_merged(outcome.merged)
 
 
