@@ -369,6 +369,11 @@ def test_a_file_the_reader_wrote_reads_back_the_same():
     assert encode(reversed(rows)) == data  # a stable order: the same state writes the same bytes
 
 
+def test_a_file_with_windows_line_ends_reads_the_same(tmp_path):
+    data = _valid(tmp_path)
+    assert decode(data.replace(b"\n", b"\r\n"), "f") == decode(data, "f")
+
+
 # -- the migration -------------------------------------------------------------------------------
 
 

@@ -43,7 +43,7 @@ def _sync_now(ctx: Context) -> int:
         outcome = ctx.state().sync_marks(path)
     except FileWriteError as error:
         raise CommandError(f"{error}; the sync file was left as it was") from None
-    merged = outcome.merged.summary() if outcome.merged is not None else "unchanged since last seen"
+    merged = outcome.merged.summary() if outcome.merged else "nothing new in it"
     out(f"{path}: {merged}; {'written' if outcome.written else 'already up to date'}")
     return EXIT_OK
 

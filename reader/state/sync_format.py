@@ -65,6 +65,7 @@ def decode(data: bytes, path: Path | str) -> list[Record]:
         raise refuse(None, f"is larger than {MAX_FILE_BYTES >> 20} MB, too large for a marks file")
     if not data:
         raise refuse(None, "is empty, not a reader marks file")
+    data = data.replace(b"\r\n", b"\n")  # as git checks it out on Windows; the checksum is of "\n" lines
     lines = data.split(b"\n")
     if lines[-1] != b"":
         raise refuse(len(lines), "the last line is cut short: the file is truncated (or still being copied)")
