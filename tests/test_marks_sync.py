@@ -431,3 +431,55 @@ def test_stamps_survive_a_restore_and_keep_following_changes(tmp_path):
         assert {(r["kind"], r["value"]) for r in records(store)} == {("read", True), ("starred", False)}
         store.set_starred(["p2"], True)  # the triggers still stamp after the file was replaced
         assert {(r["kind"], r["paper"]) for r in records(store)} >= {("starred", "p2")}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_changes_and_syncs_on_three_machines_converge_on_the_newest_change(tmp_path, seed):
+    import random
+
+    rng = random.Random(seed)
+    (tmp_path / "Sync").mkdir()
+    sync = tmp_path / "Sync" / "reader-marks.jsonl"
+    clocks = [Clock(START + timedelta(seconds=skew)) for skew in (0, 3, -2)]  # clocks that disagree
+    stores = [StateStore(tmp_path / f"m{n}.sqlite3", clock) for n, clock in enumerate(clocks)]
+    newest: dict[tuple[str, str], tuple[datetime, object]] = {}  # what each thing was last set to
+    try:
+        for _ in range(120):
+            n = rng.randrange(3)
+            store, clock = stores[n], clocks[n]
+            for other in clocks:
+                other.now += timedelta(milliseconds=rng.randrange(1, 50))
+            pid = f"p{rng.randrange(6)}"
+            kind = rng.choice(["read", "starred", "tag", "note", "sync"])
+            if kind == "sync":
+                store.sync_marks(sync)
+                continue
+            value: object = rng.random() < 0.5
+            if kind == "read":
+                changed = store.set_read([pid], bool(value))
+            elif kind == "starred":
+                changed = store.set_starred([pid], bool(value))
+            elif kind == "tag":
+                added, removed = store.change_tags(pid, ["moe"] if value else [], [] if value else ["moe"])
+                changed = len(added) + len(removed)
+            else:
+                value = rng.choice(["", "a", "b"])
+                changed = store.set_note(pid, str(value))
+            if changed and ((kind, pid) not in newest or newest[kind, pid][0] < clock.now):
+                newest[kind, pid] = (clock.now, value)  # newer by its clock, whatever the order of events
+        for _ in range(2):
+            for store in stores:
+                store.sync_marks(sync)
+        expected = (
+            sorted(pid for (kind, pid), (_, value) in newest.items() if kind == "read" and value),
+            sorted(pid for (kind, pid), (_, value) in newest.items() if kind == "starred" and value),
+            {pid: ("moe",) for (kind, pid), (_, value) in newest.items() if kind == "tag" and value},
+            {pid: value for (kind, pid), (_, value) in newest.items() if kind == "note" and value},
+            [], [],
+        )
+        assert _export(stores[0]) == _export(stores[1]) == _export(stores[2])
+        for store in stores:
+            assert everything(store) == expected
+    finally:
+        for store in stores:
+            store.close()

@@ -249,6 +249,7 @@ class StateDatabase:
         with self._lock:
             conn = self._db()
             self._begin(conn)
+            self._stamp = None
             try:
                 yield conn
                 conn.execute("COMMIT")
