@@ -176,8 +176,8 @@ class ReaderApp(ReportsFailedJobs, App[None]):
             screen = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if screen is not None and self.state is not None:
             screen.save_session()
-        await self.mark_sync.flush()
         await asyncio.wrap_future(self.state_jobs.submit(lambda: None))
+        await self.mark_sync.flush()  # after every mark landed
         self.exit()
 
     async def show_merged(self, report: MergeReport) -> None:

@@ -120,6 +120,8 @@ class MarkSync:
         path = self.path
         assert path is not None
         try:
+            # The user's writes queued so far land first: the file gets every mark made.
+            await asyncio.shield(asyncio.wrap_future(self.client.jobs.submit(lambda: None)))
             outcome = await asyncio.shield(asyncio.wrap_future(self._jobs.submit(self._sync_job)))
         except _FAILURES as error:
             failure = f"Marks not synced with {path}: {error}"
