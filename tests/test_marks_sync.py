@@ -322,6 +322,8 @@ HOSTILE = {
     "extra field": (_one("read", paper="p", x=1), ":2: a read record has"),
     "a list": (b'{"format":"reader-marks","version":1}\n[1, 2]\n', ":2: the line is not a JSON object"),
     "huge note": (_one("note", "n" * 20_001, paper="p"), ":2: a note must be null or text"),
+    "escape in a mute rule": (_one("mute", query="title:\x1b]52;c;x\x07"), ":2: a mute rule is longer than"),
+    "absurd mute rule": (_one("mute", query="q" * 10_001), ":2: a mute rule is longer than"),
 }
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from reader.domain.newer_wins import parse_stamp
 from reader.domain.tags import MAX_NOTE_CHARS, normalise_note, normalise_tag
+from reader.domain.text import strip_controls
 from reader.domain.views import View
 from reader.state.settings import check_view_name
 from reader.state.sync_records import KINDS, NAMING, Record, sort_key
@@ -34,7 +35,7 @@ from reader.state.sync_records import KINDS, NAMING, Record, sort_key
 FORMAT = "reader-marks"
 VERSION = 1
 MAX_ID_CHARS = 200
-MAX_QUERY_CHARS = 2_000
+MAX_QUERY_CHARS = 10_000  # far above any query typed; a saved view longer cannot sync
 MAX_LINE_BYTES = 1 << 20  # a 20,000-character note escaped stays far below
 MAX_FILE_BYTES = 512 << 20
 _VIEWS = frozenset(view.value for view in View)
@@ -165,7 +166,7 @@ def _view_name(value: Any) -> str:
 def _query(value: Any, what: str) -> str:
     if not isinstance(value, str) or not value.strip() or value.strip() != value:
         raise ValueError(f"{what} must be text without outer spaces")
-    if len(value) > MAX_QUERY_CHARS or not value.isprintable():
+    if len(value) > MAX_QUERY_CHARS or strip_controls(value) != value:
         raise ValueError(f"{what} is longer than {MAX_QUERY_CHARS:,} characters or holds control characters")
     return value
 
