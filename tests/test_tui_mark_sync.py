@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from reader import paths
 from reader.domain.config import Config
+from reader.domain.models import SavedView
 from reader.state.store import StateStore
 from reader.tui import mark_sync
 from reader.tui.app import ReaderApp
@@ -49,12 +50,14 @@ async def test_another_machines_star_is_merged_shown_and_both_reach_the_file(hom
         mine, theirs = screen.paper_list.rows.ids[:2]
         with StateStore(tmp_path / "other.sqlite3") as other:  # the other machine, meanwhile
             other.set_starred([theirs], True)
+            other.save_view(SavedView("Theirs", "method", "starred"))
             other.sync_marks(sync)
         await pilot.press("s")  # star the first paper: a change, so the file is merged and written
         await wait_until(pilot, lambda: starred_in(sync) == {mine, theirs})
         await wait_until(pilot, lambda: theirs in screen.model.marks.starred)  # drawn, once saved
+        await wait_until(pilot, lambda: [v.name for v in screen.model.saved_views] == ["Theirs"])
         assert saved_marks(home)[1] == {mine, theirs}
-        assert "From reader-marks.jsonl: 1 paper starred." in messages(app)
+        assert "From reader-marks.jsonl: 1 paper starred, 1 view saved." in messages(app)
 
 
 async def test_the_file_is_merged_at_start_and_the_last_change_written_on_quit(
@@ -64,12 +67,16 @@ async def test_the_file_is_merged_at_start_and_the_last_change_written_on_quit(
         ids = (await ready(pilot)).paper_list.rows.ids[:3]
     with StateStore(tmp_path / "other.sqlite3") as other:
         other.set_read([ids[1], ids[2]], True)
+        other.save_view(SavedView("Theirs", "method"))
+        other.add_mute_rule("title:zzzunheardof")
         other.sync_marks(sync)
     app = syncing_app(fixture_digests, sync)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await ready(pilot)
         await wait_until(pilot, lambda: {ids[1], ids[2]} <= screen.model.marks.read)
-        assert "From reader-marks.jsonl: 2 papers marked read." in messages(app)
+        await wait_until(pilot, lambda: [v.name for v in screen.model.saved_views] == ["Theirs"])
+        await wait_until(pilot, lambda: screen.model.mute_rules == ["title:zzzunheardof"])
+        assert "From reader-marks.jsonl: 2 papers marked read, 1 view saved, 1 mute rule added." in messages(app)
         monkeypatch.setattr(mark_sync, "DEBOUNCE_SECONDS", 60)  # only quitting can write it now
         await pilot.press("s", "q")  # quit at once: the star lands, then the file is written
     assert starred_in(sync) == {ids[0]}
