@@ -149,6 +149,15 @@ def test_kill_9_during_an_export_leaves_the_old_sync_file_whole(two, tmp_path, s
     assert "1 paper marked read" in b("marks", "sync").stdout  # still a whole marks file
 
 
+def test_each_profile_syncs_through_a_file_of_its_own(two, sync):
+    a, b, ids = two
+    a("mark", "star", ids["Alpha"], "--profile", "work")
+    assert not sync.exists()
+    assert ids["Alpha"] in sync.with_name("reader-marks.work.jsonl").read_text(encoding="utf-8")
+    assert "1 paper starred" in b("marks", "sync", "--profile", "work").stdout
+    assert b.marks() == (set(), set())  # the default profile is not touched
+
+
 def test_the_default_config_shows_the_sync_file_and_a_bad_one_is_explained(home):
     assert '# sync_file = "~/Sync/reader-marks.jsonl"' in run(home, "config", "--default").stdout
     (home / "config").mkdir(parents=True)

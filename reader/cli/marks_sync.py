@@ -11,6 +11,7 @@ from reader.cli.context import EXIT_OK, CommandError, Context
 from reader.cli.output import err, out
 from reader.domain.config import load_config
 from reader.state.errors import StateError
+from reader.state.marks_file import profile_sync_file
 from reader.state.sync_format import MarksFileError
 from reader.system.files import FileWriteError
 
@@ -35,8 +36,14 @@ def cmd_marks(ctx: Context) -> int:
     return EXIT_OK
 
 
-def _sync_now(ctx: Context) -> int:
+def _sync_file(ctx: Context) -> Path | None:
+    """The profile's sync file (config `sync_file`), or None when there is none."""
     path = load_config(ctx.dirs.config).sync_file
+    return None if path is None else profile_sync_file(path, ctx.args.profile)
+
+
+def _sync_now(ctx: Context) -> int:
+    path = _sync_file(ctx)
     if path is None:
         raise CommandError("no sync file: set sync_file in config.toml (`reader config --default` shows it)")
     try:
@@ -51,7 +58,7 @@ def _sync_now(ctx: Context) -> int:
 def sync_after_change(ctx: Context) -> None:
     """Bring the sync file up to date after a command changed marks (nothing when no
     `sync_file` is set). A failure is told on stderr; the command's own change stays saved."""
-    path = load_config(ctx.dirs.config).sync_file
+    path = _sync_file(ctx)
     if path is None:
         return
     state = ctx.state()

@@ -29,6 +29,14 @@ SEEN_SETTING = "marks_sync_seen"
 _ATTEMPTS = 3  # times to merge again when another program rewrote the file meanwhile
 
 
+def profile_sync_file(path: Path, profile: str) -> Path:
+    """The sync file of a profile: the configured one for "default", and beside it one per
+    other profile (`reader-marks.work.jsonl`), so profiles stay apart on every machine."""
+    if profile == "default":
+        return path
+    return path.with_name(f"{path.stem}.{profile}{path.suffix}")
+
+
 def read_marks(path: Path) -> bytes:
     """The file's bytes (MarksFileError when it is too large to be a marks file)."""
     with open(path, "rb") as handle:

@@ -19,6 +19,7 @@ from reader.domain.config import Config, load_config, resolve_keys
 from reader.domain.message_log import MessageLog
 from reader.domain.text import strip_controls
 from reader.library.library import Library
+from reader.state.marks_file import profile_sync_file
 from reader.state.marks_sync import MergeReport
 from reader.state.store import StateError, StateStore, open_state
 from reader.system.private import UnsafeFolder
@@ -82,7 +83,8 @@ class ReaderApp(ReportsFailedJobs, App[None]):
         self.closing = threading.Event()  # tells a running sync to stop
         # Every read and write of the state, marks drawn once saved, the poll for other copies.
         self.state_client = StateClient(self.state, self.state_jobs, self.notify)
-        self.mark_sync = MarkSync(self, self.state_client, self.config.sync_file, self.show_merged)  # on every machine
+        sync_file = None if self.config.sync_file is None else profile_sync_file(self.config.sync_file, profile)
+        self.mark_sync = MarkSync(self, self.state_client, sync_file, self.show_merged)  # marks on every machine
         self._restoring_theme = False
 
     def get_default_screen(self) -> MainScreen:
