@@ -50,7 +50,7 @@ def _sync_now(ctx: Context) -> int:
         outcome = ctx.state().sync_marks(path)
     except FileWriteError as error:
         raise CommandError(f"{error}; the sync file was left as it was") from None
-    merged = outcome.merged.summary() if outcome.merged else "nothing new in it"
+    merged = outcome.merged.summary(ignored=False) if outcome.merged else "nothing new in it"
     out(f"{path}: {merged}; {'written' if outcome.written else 'already up to date'}")
     return EXIT_OK
 
@@ -70,7 +70,7 @@ def sync_after_change(ctx: Context) -> None:
         err(f"reader: warning: marks not synced with {path}: {_reason(error)}")
         return
     if outcome.merged:
-        err(f"reader: from the sync file {path}: {outcome.merged.summary()}")
+        err(f"reader: from the sync file {path}: {outcome.merged.summary(ignored=False)}")
 
 
 def _reason(error: Exception) -> str:

@@ -39,8 +39,10 @@ class MergeReport:
     def __bool__(self) -> bool:
         return bool(self.changed)
 
-    def summary(self) -> str:
-        """`3 papers marked read, 1 paper unstarred, 2 tags added; 5 older changes ignored`."""
+    def summary(self, ignored: bool = True) -> str:
+        """`3 papers marked read, 1 paper unstarred, 2 tags added; 5 older changes ignored`
+        (without the last part when not `ignored`: a sync file holds this profile's own older
+        changes too)."""
         parts = []
         for kind in KINDS:
             for present in (True, False):
@@ -48,7 +50,7 @@ class MergeReport:
                     noun = _NOUNS[kind] if n == 1 else f"{_NOUNS[kind]}s"
                     parts.append(f"{n:,} {noun} {_VERBS[kind, present]}")
         text = ", ".join(parts) or "nothing changed"
-        if self.ignored:
+        if self.ignored and ignored:
             text += f"; {self.ignored:,} older change{'' if self.ignored == 1 else 's'} ignored"
         return text
 

@@ -133,7 +133,7 @@ class MarkSync:
             self._last_failure = None
             self.app.notify(f"Marks synced with {path} again.", title="Sync", timeout=6)
         if outcome.merged:
-            self.app.notify(f"From {path.name}: {outcome.merged.summary()}.", title="Sync", timeout=8)
+            self.app.notify(f"From {path.name}: {outcome.merged.summary(ignored=False)}.", title="Sync", timeout=8)
             await self.show_merged(outcome.merged)
 
 
