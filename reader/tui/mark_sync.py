@@ -31,6 +31,8 @@ _FAILURES = (MarksFileError, FileWriteError, StateError, OSError)
 
 
 class MarkSync:
+    """When the app syncs its profile's marks with the sync file (None: never), and how."""
+
     def __init__(
         self, app: App[Any], client: StateClient, path: Path | None,
         show_merged: Callable[[MergeReport], Awaitable[None]],
