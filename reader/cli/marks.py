@@ -4,6 +4,7 @@ undo step either way) and `undo`."""
 from __future__ import annotations
 
 from reader.cli.context import EXIT_NOT_FOUND, CommandError, Context
+from reader.cli.marks_sync import sync_after_change
 from reader.cli.matching import papers_matching
 from reader.cli.output import out
 from reader.cli.papers import paper_by_id
@@ -33,6 +34,7 @@ def cmd_mark(ctx: Context) -> int:
     unchanged = len(set(ids)) - changed
     note = f" ({unchanged} already so)" if unchanged else ""
     out(f"{verb} {changed} paper{'s' if changed != 1 else ''}{note}")
+    sync_after_change(ctx)
     return 0
 
 
@@ -43,4 +45,5 @@ def cmd_undo(ctx: Context) -> int:
         out("nothing to undo")
         return 0
     out(f"undid: {result.naming_the_paper(lambda pid: papers[pid].title if pid in papers else None)}")
+    sync_after_change(ctx)
     return 0

@@ -15,6 +15,7 @@ from reader.cli.digest_files import cmd_add, cmd_index
 from reader.cli.export import cmd_export
 from reader.cli.fetch import cmd_fetch
 from reader.cli.marks import MARK_ACTIONS, cmd_mark, cmd_undo
+from reader.cli.marks_sync import MARKS_ACTIONS, cmd_marks
 from reader.cli.open_app import cmd_open
 from reader.cli.papers import cmd_digests, cmd_search, cmd_show, cmd_similar, cmd_stats
 from reader.cli.views import cmd_views
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     _paper_commands(command)
     _change_commands(command)
     _file_commands(command)
+    _marks_file_commands(command)
     parser.set_defaults(handler=cmd_open)
     return parser
 
@@ -129,6 +131,25 @@ def _fetch_command(command: Callable[[str, str, Handler], argparse.ArgumentParse
     )
     sub.add_argument("--refresh", action="store_true", help="fetch days already fetched again (upvotes change)")
     sub.add_argument("--json", action="store_true")
+
+
+def _marks_file_commands(command: Callable[[str, str, Handler], argparse.ArgumentParser]) -> None:
+    sub = command(
+        "marks", "export your marks, tags, notes, saved views and mute rules to a file, or merge one in", cmd_marks
+    )
+    in_command = _global_options(default_profile=argparse.SUPPRESS, digests_default=argparse.SUPPRESS)
+    actions = sub.add_subparsers(dest="marks_action", metavar="ACTION", required=True)
+    helps = {
+        "export": "write every mark, tag, note, saved view and mute rule with when it last changed "
+                  "(deletions too) to FILE as JSON Lines",
+        "import": "merge FILE in: for each paper and kind the newer change wins, deletions included "
+                  "(one undo step)",
+        "sync": "merge the sync file of config.toml in and write it back now (as the reader does at start)",
+    }
+    for action in MARKS_ACTIONS:
+        one = actions.add_parser(action, parents=[in_command], help=helps[action], description=helps[action])
+        if action != "sync":
+            one.add_argument("file", metavar="FILE")
 
 
 def _include_muted_option(sub: argparse.ArgumentParser) -> None:

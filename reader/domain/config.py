@@ -3,6 +3,7 @@
     read_on_open = 2          # seconds a paper must stay open to count as read; 0 or "never" disables
     theme = "nord"            # the first theme; a theme picked in the app is remembered instead
     list_upvotes = true       # list rows show a fetched paper's upvotes
+    sync_file = "~/Sync/reader-marks.jsonl"  # marks shared with other machines (off by default)
 
     [keys]                    # binding id -> keys, e.g. to swap j/k for arrows only
     next_paper = "down,ctrl+n"
@@ -22,7 +23,7 @@ from types import MappingProxyType
 
 CONFIG_FILE = "config.toml"
 DEFAULT_READ_ON_OPEN = 2.0
-KNOWN_SETTINGS = ("read_on_open", "theme", "list_upvotes", "keys")
+KNOWN_SETTINGS = ("read_on_open", "theme", "list_upvotes", "keys", "sync_file")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Config:
     problems: tuple[str, ...] = ()  # messages for the user, each naming file and line
     key_lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # binding id -> line
     list_upvotes: bool = True  # list rows show the upvotes of fetched papers
+    sync_file: Path | None = None  # the marks file shared with other machines; None: no sync
 
 
 @dataclass(frozen=True)
@@ -120,9 +122,14 @@ def _from_table(data: dict, text: str, path: Path, themes: Collection[str] | Non
             keys[binding_id] = ",".join(v.strip() for v in value)
         else:
             problem(binding_id, f"keys.{binding_id} must be a key such as \"ctrl+j\", not {value!r}; ignored", "keys")
+    sync_file = None
+    if "sync_file" in data:
+        sync_file, sync_problem = parse_sync_file(data["sync_file"])
+        if sync_problem:
+            problem("sync_file", f"{sync_problem}; marks are not synced")
     return Config(
         read_on_open, theme.strip() if theme else None, MappingProxyType(keys), path, tuple(problems),
-        MappingProxyType(key_lines), list_upvotes=list_upvotes,
+        MappingProxyType(key_lines), list_upvotes=list_upvotes, sync_file=sync_file,
     )
 
 
@@ -206,6 +213,12 @@ def default_config_text(bindings: Iterable[KeyBinding]) -> str:
         "# Whether the paper list shows the upvotes of papers fetched from Hugging Face (▲ 42).",
         "list_upvotes = true",
         "",
+        "# A marks file shared with your other machines through a file sync tool (Syncthing, a",
+        "# cloud folder, git): the reader merges it at start and writes it after each change.",
+        "# For each paper and kind of mark the newer change wins, deletions included. A profile",
+        "# other than the default syncs through a file beside it (reader-marks.work.jsonl).",
+        '# sync_file = "~/Sync/reader-marks.jsonl"',
+        "",
         "# Keys, by binding id: one key or several separated by commas, as Textual names them",
         '# ("j", "G", "ctrl+n", "f2", "pagedown", "slash", "question_mark"). A key that another',
         "# binding still holds stays with it: give that binding another key too.",
@@ -226,6 +239,20 @@ def parse_read_on_open(value: object) -> float | None | bool:
     if value != value or value < 0 or value == float("inf"):  # NaN, negative, infinite
         return False
     return None if value == 0 else float(value)
+
+
+def parse_sync_file(value: object) -> tuple[Path | None, str]:
+    """The sync file's path (`~` expanded) and '', or None and what is wrong with the value."""
+    if not isinstance(value, str) or not value.strip():
+        return None, f"sync_file must be the path of a file, not {value!r}"
+    if not value.isprintable():
+        return None, "sync_file holds control characters"
+    path = Path(value.strip()).expanduser()
+    if not path.is_absolute():
+        return None, f"sync_file must be an absolute path or start with ~, not {value!r}"
+    if path.is_dir():
+        return None, f"sync_file {value!r} is a folder; name a file in it"
+    return path, ""
 
 
 def _line_of(text: str, key: str, table: str | None = None) -> int:

@@ -21,7 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from reader.state import schema
+from reader.domain.newer_wins import stamp_of
+from reader.state import schema, sync_stamps
 from reader.state.errors import StateError, StateReadOnly, is_corruption, newer_version
 from reader.state.state_file import has_sqlite_header, read_only_uri
 from reader.system.private import make_private_dirs
@@ -54,6 +55,7 @@ class StateDatabase:
         self._counter = 0
         self._data_version: int | None = None
         self._conn: sqlite3.Connection | None = None
+        self._stamp: str | None = None  # the current write transaction's sync stamp
         try:
             self._prepare_file()
             self._conn = sqlite3.connect(
@@ -70,6 +72,8 @@ class StateDatabase:
                 enable_wal(self._conn, self.busy_timeout)
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._init_schema()
+            if not self.read_only:
+                sync_stamps.install(self._conn, self.stamp)
             self._data_version = self._read_data_version()
         except BaseException as exc:
             self.close()
@@ -196,6 +200,14 @@ class StateDatabase:
         moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
         return moment.isoformat(timespec="seconds")
 
+    def stamp(self) -> str:
+        """The clock's time as a change's sync stamp: UTC to the microsecond (newer_wins),
+        read once per write transaction (one action is one moment, and a bulk mark of
+        100,000 papers does not read the clock 100,000 times)."""
+        if self._stamp is None:
+            self._stamp = stamp_of(self.clock())
+        return self._stamp
+
     def changed(self) -> None:
         """Count a commit of ours (SQLite's data_version moves only on other processes' commits)."""
         self._counter += 1
@@ -237,6 +249,7 @@ class StateDatabase:
         with self._lock:
             conn = self._db()
             self._begin(conn)
+            self._stamp = None
             try:
                 yield conn
                 conn.execute("COMMIT")
@@ -244,6 +257,8 @@ class StateDatabase:
                 if conn.in_transaction:  # e.g. COMMIT itself failed
                     conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._stamp = None
 
     def _begin(self, conn: sqlite3.Connection) -> None:
         """BEGIN IMMEDIATE; if another copy holds the write lock, tell `on_wait`, then wait on."""

@@ -40,7 +40,7 @@ def change_mute_rules(db: StateDatabase, queries: Iterable[str], present: bool, 
         conn.executemany(
             "INSERT INTO mute_changes VALUES (?, ?, ?)", [(action_id, query, int(not present)) for query in changing]
         )
-        _set_rules(conn, [(query, present) for query in changing], at)
+        set_rules(conn, [(query, present) for query in changing], at)
         prune_journal(conn, action_id)
         db.changed()
         return changing
@@ -51,11 +51,11 @@ def undo_mute_rules(conn: sqlite3.Connection, action_id: int, now: str) -> list[
     rules = conn.execute(
         "SELECT query, was_present FROM mute_changes WHERE action_id = ? ORDER BY rowid", (action_id,)
     ).fetchall()
-    _set_rules(conn, [(query, bool(was)) for query, was in rules], now)
+    set_rules(conn, [(query, bool(was)) for query, was in rules], now)
     return [query for query, _ in rules]
 
 
-def _set_rules(conn: sqlite3.Connection, rules: Iterable[tuple[str, bool]], at: str) -> None:
+def set_rules(conn: sqlite3.Connection, rules: Iterable[tuple[str, bool]], at: str) -> None:
     for query, present in rules:
         if present:
             conn.execute("INSERT OR IGNORE INTO mute_rules VALUES (?, ?)", (query, at))

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from reader.state import sync_stamps
+
 # 1: marks, the undo journal of marks, and settings (the first shipped shape).
 _MARKS_AND_JOURNAL = """
 CREATE TABLE IF NOT EXISTS marks (
@@ -127,12 +129,15 @@ MIGRATIONS = (
     Migration(_MARKS_AND_JOURNAL),
     Migration(_ADDED_UNDER_VERSION_1),
     Migration(_MUTE_JOURNAL, _move_mute_rules_out_of_changes),
+    # 4: when each mark, tag, note, view and mute rule last changed, deletions included (for
+    # syncing marks between machines), stamped from the times kept so far; views get a journal.
+    Migration(sync_stamps.TABLES, sync_stamps.fill_from_existing),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Files numbered 1 may lack tables of version 2 (see module doc): read them as version 2.
 FIRST_SETTLED_VERSION = 2
 # The undo journal's tables, each keyed by `action_id` (pruned together).
-JOURNAL_TABLES = ("changes", "tag_changes", "note_changes", "mute_changes")
+JOURNAL_TABLES = ("changes", "tag_changes", "note_changes", "mute_changes", "view_changes")
 
 
 def _execute_script(conn: sqlite3.Connection, script: str) -> None:

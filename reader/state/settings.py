@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from reader.domain.models import SavedView
@@ -84,3 +85,22 @@ def delete_view(db: StateDatabase, name: str) -> bool:
         deleted = conn.execute("DELETE FROM saved_views WHERE name = ?", (name,)).rowcount > 0
         db.changed()
     return deleted
+
+
+def write_view(conn: sqlite3.Connection, name: str, value: dict[str, str] | None, at: str) -> None:
+    """Set a view as a marks file gives it ({"query", "view"}, or None: deleted)."""
+    conn.execute("DELETE FROM saved_views WHERE name = ?", (name,))
+    if value is not None:
+        conn.execute(
+            "INSERT INTO saved_views (name, query, view, created_at) VALUES (?, ?, ?, ?)",
+            (name, value["query"], value["view"], at),
+        )
+
+
+def undo_views(conn: sqlite3.Connection, action_id: int, now: str) -> None:
+    """Put back the views an action (an import) changed."""
+    for name, query, view, at in conn.execute(
+        "SELECT name, old_query, old_view, old_at FROM view_changes WHERE action_id = ? ORDER BY rowid DESC",
+        (action_id,),
+    ).fetchall():
+        write_view(conn, name, None if query is None else {"query": query, "view": view}, at or now)

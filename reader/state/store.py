@@ -9,6 +9,8 @@ reader holds: it is the open file (`connection`: locking, read-only files, the c
   settings     settings and saved views       known        papers already shown
   mute         mute rules                     renames      marks following renamed papers
   snapshot     health check, backup copy, restore
+  marks_file   marks files and the sync file (marks_sync merges, sync_format reads
+               and writes them, sync_stamps remembers when each thing last changed)
 
 Below them all: `errors` (StateError), `state_file` (where a profile's file is, checking
 one read-only), `recovery` (moving a damaged file aside) and `backup` (daily copies).
@@ -28,11 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from reader.domain.models import Mark, SavedView
-from reader.state import backup, known, marks, mute, settings, snapshot, tags_notes, undo
+from reader.state import backup, known, marks, marks_file, mute, settings, snapshot, tags_notes, undo
 from reader.state import renames as renamed_ids
 from reader.state.connection import Clock, StateDatabase
 from reader.state.errors import StateError, StateReadOnly
 from reader.state.journal import JOURNAL_LIMIT
+from reader.state.marks_sync import MergeReport
 from reader.state.recovery import move_aside, recovery_lock
 from reader.state.schema import SCHEMA_VERSION
 from reader.state.settings import SAVED_VIEW_NAME_MAX, check_view_name
@@ -193,6 +196,20 @@ class StateStore(StateDatabase):
         """Carry marks, tags, note and "shown" from old ids to new ones, each rename once
         per profile (see reader.state.renames); (papers that gained something, renames applied)."""
         return renamed_ids.follow_renamed_ids(self, renames, keep_on_old)
+
+    # -- marks files and the sync file (reader.state.marks_file) ----------------------
+
+    def export_marks(self, path: Path) -> int:
+        """Write every change, deletions included, to a marks file atomically; how many records."""
+        return marks_file.export_marks(self, path)
+
+    def import_marks(self, path: Path) -> MergeReport:
+        """Merge a marks file (the newer change of each thing wins) as one undo step."""
+        return marks_file.import_marks(self, path)
+
+    def sync_marks(self, path: Path) -> marks_file.SyncOutcome:
+        """Read-merge-write the sync file shared with other machines."""
+        return marks_file.sync_marks(self, path)
 
     # -- health, backup and restore ---------------------------------------------------
 

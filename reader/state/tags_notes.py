@@ -90,7 +90,7 @@ def set_note(db: StateDatabase, paper_id: str, body: str, description: str | Non
             description = "delete a note" if not body else ("edit a note" if old_body else "add a note")
         action_id = start_action(conn, at, description)
         conn.execute("INSERT INTO note_changes VALUES (?, ?, ?, ?)", (action_id, paper_id, old_body, old_at))
-        _write_note(conn, paper_id, body or None, at)
+        write_note(conn, paper_id, body or None, at)
         prune_journal(conn, action_id)
         db.changed()
         return True
@@ -114,7 +114,7 @@ def undo_annotations(conn: sqlite3.Connection, action_id: int, now: str) -> list
         "SELECT paper_id, old_body, old_at FROM note_changes WHERE action_id = ? ORDER BY rowid",
         (action_id,),
     ).fetchall():
-        _write_note(conn, pid, old_body, old_at or now)
+        write_note(conn, pid, old_body, old_at or now)
         touched.append(pid)
     return touched
 
@@ -124,7 +124,7 @@ def _tags_description(added: Iterable[str], removed: Iterable[str], papers: int 
     return f"tag {papers:,} paper{'' if papers == 1 else 's'} " + " ".join(words)
 
 
-def _write_note(conn: sqlite3.Connection, paper_id: str, body: str | None, at: str) -> None:
+def write_note(conn: sqlite3.Connection, paper_id: str, body: str | None, at: str) -> None:
     if body:
         conn.execute(
             "INSERT INTO notes VALUES (?, ?, ?) ON CONFLICT(paper_id) DO UPDATE SET "

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from reader.state.connection import StateDatabase
 from reader.state.marks import undo_marks
 from reader.state.mute import undo_mute_rules
+from reader.state.settings import undo_views
 from reader.state.tags_notes import undo_annotations
 
 UNDONE_TITLE_CHARS = 60  # a title named in an undo message is shortened to this
@@ -40,6 +41,7 @@ def undo(db: StateDatabase) -> UndoResult | None:
         papers = undo_marks(conn, action_id)
         rules = undo_mute_rules(conn, action_id, now)
         papers += undo_annotations(conn, action_id, now)
+        undo_views(conn, action_id, now)
         conn.execute("UPDATE actions SET undone = 1 WHERE id = ?", (action_id,))
         db.changed()
         return UndoResult(description, tuple(dict.fromkeys(papers)), tuple(rules))

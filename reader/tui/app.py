@@ -19,6 +19,8 @@ from reader.domain.config import Config, load_config, resolve_keys
 from reader.domain.message_log import MessageLog
 from reader.domain.text import strip_controls
 from reader.library.library import Library
+from reader.state.marks_file import profile_sync_file
+from reader.state.marks_sync import MergeReport
 from reader.state.store import StateError, StateStore, open_state
 from reader.system.private import UnsafeFolder
 from reader.tui import bindings, handoff
@@ -26,6 +28,7 @@ from reader.tui.commands import ReaderCommands, SavedViewCommands
 from reader.tui.context import ReaderContext
 from reader.tui.export_commands import ExportCommands
 from reader.tui.failed_jobs import ReportsFailedJobs
+from reader.tui.mark_sync import MarkSync, changed_lists
 from reader.tui.mute_commands import MuteRuleCommands
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.message_log import MessageLogScreen
@@ -80,6 +83,8 @@ class ReaderApp(ReportsFailedJobs, App[None]):
         self.closing = threading.Event()  # tells a running sync to stop
         # Every read and write of the state, marks drawn once saved, the poll for other copies.
         self.state_client = StateClient(self.state, self.state_jobs, self.notify)
+        sync_file = None if self.config.sync_file is None else profile_sync_file(self.config.sync_file, profile)
+        self.mark_sync = MarkSync(self, self.state_client, sync_file, self.show_merged)  # marks on every machine
         self._restoring_theme = False
 
     def get_default_screen(self) -> MainScreen:
@@ -93,6 +98,8 @@ class ReaderApp(ReportsFailedJobs, App[None]):
             self.exit(return_code=1, message=Text(self.startup_error))  # a path may hold "[...]"
             return
         self.state_client.attach(asyncio.get_running_loop())
+        self.state_client.on_write = self.mark_sync.changed
+        self.mark_sync.start()
         for notice in self.state_notices:
             self.notify(notice, title="Your marks", severity="warning", markup=False, timeout=15)
         for notice in self.folder_notices:
@@ -172,11 +179,22 @@ class ReaderApp(ReportsFailedJobs, App[None]):
         if screen is not None and self.state is not None:
             screen.save_session()
         await asyncio.wrap_future(self.state_jobs.submit(lambda: None))
+        await self.mark_sync.flush()  # after every mark landed
         self.exit()
+
+    async def show_merged(self, report: MergeReport) -> None:
+        """After the sync file was merged: the lists its poll does not read again."""
+        screen = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        mute_rules, views = changed_lists(report)
+        if screen is not None and mute_rules:
+            screen.reload_mute_rules()
+        if screen is not None and views:
+            screen._show_saved_views(await self.state_client.call(self.state.saved_views))
 
     def on_unmount(self) -> None:
         self.closing.set()
         self.state_jobs.shutdown(wait=True)  # every queued mark is written before we close
+        self.mark_sync.close()
         if self.state is not None:
             self.state.close()
         self.library.close()

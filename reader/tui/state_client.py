@@ -72,6 +72,7 @@ class StateClient:
     version: int | None = field(default=None, init=False)  # the database version the shown marks are from
     unsaved: list[MarkChange] = field(default_factory=list, init=False)  # marks written, not yet committed
     waited_for_lock: bool = field(default=False, init=False)
+    on_write: Callable[[], None] | None = field(default=None, init=False)  # told of each write queued (sync)
     _loop: asyncio.AbstractEventLoop | None = field(default=None, init=False, repr=False)
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -88,7 +89,10 @@ class StateClient:
     def submit(self, job: Callable[[], Any]) -> Future[Any]:
         """Queue a write of the user's; writes land in the order they were made."""
         self.submitted += 1
-        return self.jobs.submit(job)
+        future = self.jobs.submit(job)
+        if self.on_write is not None:
+            self.on_write()
+        return future
 
     async def landed(
         self, future: Future[Any], after: Callable[[Any], None] | None, failed: Callable[[], None] | None
