@@ -461,6 +461,8 @@ async def test_every_help_key_has_a_test_here():
     tested |= {"select_paper", "select_range", "select_all", "bulk_prefix", "bulk_read", "bulk_star"}  # *_selection.py
     # tests/test_tui_bulk_actions.py
     tested |= {"select_matching", "bulk_tag", "bulk_mute", "bulk_export", "mark_above_read", "mark_old_digests"}
+    tested |= {"cycle_sort"}  # tests/test_tui_sort.py
+    tested |= {"fetch"}  # tests/test_tui_fetch.py
     assert {command.id for command in COMMANDS} <= tested
 
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from reader import paths
+from reader.domain.config import Config
 from reader.domain.models import SavedView
 from reader.ingest.catalog import Catalog
 from reader.state.store import StateStore, state_path
+from reader.tui.app import ReaderApp
 from reader.tui.widgets.status_line import StatusLine
 
 from support.app import SIZE, make_app, ready, search, settle, shown_titles, text_in, wait_until
@@ -137,9 +140,22 @@ async def test_start_up_reads_no_metadata_until_a_sort_needs_it(home, tmp_path, 
     reads: list[int] = []
     real = Catalog.metadata
     monkeypatch.setattr(Catalog, "metadata", lambda catalog: reads.append(1) or real(catalog))
-    async with make_app(fetched(tmp_path)).run_test(size=SIZE) as pilot:
+    app = ReaderApp(sources=[fetched(tmp_path)], dirs=paths.user_dirs(), config=Config(list_upvotes=False))
+    async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         assert reads == []
         await sort_once(pilot, screen)
         await sort_once(pilot, screen)
         assert shown_titles(screen) == BY_COMMENTS and reads == [1]  # read once, kept
+
+
+async def test_upvotes_on_the_rows_and_a_sort_share_one_read_of_the_metadata(home, tmp_path, monkeypatch):
+    reads: list[int] = []
+    real = Catalog.metadata
+    monkeypatch.setattr(Catalog, "metadata", lambda catalog: reads.append(1) or real(catalog))
+    async with make_app(fetched(tmp_path)).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await wait_until(pilot, lambda: reads == [1])  # the rows' upvotes, read after the first paint
+        await sort_once(pilot, screen)
+        await sort_once(pilot, screen)
+        assert shown_titles(screen) == BY_COMMENTS and reads == [1]

@@ -53,6 +53,17 @@ class Context:
             self._follow_renamed_ids()
         return self._library
 
+    def resync(self) -> Library:
+        """Bring the open library up to date with digest files written since it was opened
+        (`reader fetch`), reporting as the first sync did."""
+        if self._library is None:
+            return self.library()
+        report = self._library.sync(progress=_progress_printer())
+        _print_report(report)
+        self.last_report = report
+        self._follow_renamed_ids()
+        return self._library
+
     def state(self) -> StateStore:
         if self._state is None:
             self._state, notices = open_state(self.dirs.data, self.args.profile)

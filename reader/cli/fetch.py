@@ -16,7 +16,6 @@ from reader.domain.text import strip_controls
 
 if TYPE_CHECKING:
     from reader.library.fetching import FetchReport, FetchRequest
-    from reader.library.library import Library
 
 
 def cmd_fetch(ctx: Context) -> int:
@@ -38,7 +37,9 @@ def cmd_fetch(ctx: Context) -> int:
         raise CommandError(str(error)) from None
     finally:
         progress.clear()
-    new = _sync(library, before) if report.written and library is not None else 0
+    new = 0
+    if report.written and library is not None:
+        new = len(set(ctx.resync().view().papers) - before)
     _print(ctx, report, new)
     if report.error:
         raise CommandError(report.error)
@@ -60,16 +61,6 @@ def _request(ctx: Context) -> FetchRequest:
     from reader.ingest.fetch_days import utc_today
 
     return FetchRequest("date", utc_today().isoformat(), args.refresh)
-
-
-def _sync(library: Library, before: set[str]) -> int:
-    """Index the new files; how many papers the library did not have before."""
-    report = library.sync()
-    for notice in report.notices:
-        err(f"reader: {notice}")
-    for warning in report.warnings:
-        err(f"reader: warning: {warning}")
-    return len(set(library.view().papers) - before)
 
 
 def _print(ctx: Context, report: FetchReport, new: int) -> None:

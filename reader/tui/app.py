@@ -89,7 +89,8 @@ class ReaderApp(ReportsFailedJobs, App[None]):
 
     def get_default_screen(self) -> MainScreen:
         context = ReaderContext(
-            self.library, self.state_client, self.config, self.closing, self.message_log, self.copy_text
+            self.library, self.state_client, self.config, self.closing, self.message_log, self.copy_text,
+            self.dirs.digests,
         )
         return MainScreen(context)
 

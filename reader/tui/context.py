@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from reader.domain.config import Config
 from reader.domain.message_log import MessageLog
@@ -24,3 +25,4 @@ class ReaderContext:
     closing: threading.Event  # set when the app is closing: a running sync stops
     message_log: MessageLog  # every notice shown, kept after its toast is gone
     copy_text: Callable[[str, str], None]  # (text, what it is) to the clipboard, off the UI thread
+    digest_folder: Path  # where fetched digests are kept (the user's digest folder)

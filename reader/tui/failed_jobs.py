@@ -28,6 +28,7 @@ JOB_NAMES = {
     "export-check": "Checking the export file",
     "browser": "Opening the link",
     "clipboard": "Copying",
+    "fetch": "Fetching Daily Papers",
 }
 
 

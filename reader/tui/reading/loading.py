@@ -66,11 +66,16 @@ class LoadingScreen(SearchScreen):
             await self._load_upvotes()
         else:
             self.paper_list.show(PaperRows(empty_text="Looking for digests…"))
+        await self.sync_library()
+
+    async def sync_library(self) -> bool:
+        """Bring the library up to date with the digest files (progress shown above the list)
+        and show it again when something changed; False when the app closed meanwhile."""
         self._syncing = True
         try:
             report = await asyncio.to_thread(self.library.sync, self._sync_progress)
         except SyncCancelled:
-            return
+            return False
         except Exception as error:  # a broken index or catalog must not take the reader down
             self.notify(f"Could not update the library: {error}", severity="error", markup=False, timeout=10)
             report = None
@@ -80,9 +85,10 @@ class LoadingScreen(SearchScreen):
         if report is not None:
             self._report_sync(report)
         followed = await self._follow_renamed_ids()
-        if report is None or report.changed or model.library_view is None or followed:
+        if report is None or report.changed or self.model.library_view is None or followed:
             await self.present(await asyncio.to_thread(self.library.view))
             await self._load_upvotes()
+        return True
 
     async def _load_upvotes(self) -> None:
         """Fetched papers' upvotes for the list rows, once the rows are up (the first paint
@@ -201,7 +207,7 @@ def record_shown(state: StateStore, view: LibraryView, known: frozenset[str]) ->
 
 
 def upvotes_of(library: Library) -> dict[str, int]:
-    return {pid: meta.upvotes for pid, meta in library.catalog.metadata().items() if meta.upvotes is not None}
+    return {pid: meta.upvotes for pid, meta in library.metadata().items() if meta.upvotes is not None}
 
 
 def muted_view(library: Library, view: LibraryView, rules: list[str]) -> tuple[Muting, LibraryView]:

@@ -36,6 +36,7 @@ from reader.tui.context import ReaderContext
 from reader.tui.idle_gc import IdleCollector
 from reader.tui.reading.bulk_actions import BulkActions
 from reader.tui.reading.export import ExportCommands
+from reader.tui.reading.fetching import FetchCommands
 from reader.tui.reading.marks import STATE_POLL_SECONDS
 from reader.tui.reading.mute import MuteCommands
 from reader.tui.reading.navigation import Navigation
@@ -61,7 +62,9 @@ GC_TICK_SECONDS = 0.5  # how often a pause in the keys is looked for
 SIMILAR_DEBOUNCE = 0.15  # seconds on a paper's detail before its similar papers are looked up
 
 
-class MainScreen(Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteCommands, ExportCommands):
+class MainScreen(
+    Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteCommands, ExportCommands, FetchCommands
+):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings.screen_bindings())
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     AUTO_FOCUS = "#papers"
