@@ -10,7 +10,7 @@ index's document frequencies (microseconds); without it, Whoosh's own `key_terms
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from math import log
 from typing import Protocol
@@ -72,9 +72,16 @@ def similar_papers(
     return found
 
 
-def key_terms(library: Papers, text: str, count: int = KEY_TERMS) -> list[tuple[str, float]]:
-    """The text's `count` most distinctive analysed terms with weights (the best is 1.0)."""
-    frequencies = Counter(token.text for token in ANALYZER(text))
+def key_terms(library: Papers, text: str | Sequence[str], count: int = KEY_TERMS) -> list[tuple[str, float]]:
+    """The text's `count` most distinctive analysed terms with weights (the best is 1.0).
+
+    Several texts (a set of papers, e.g. the starred ones) count a term once per text that has
+    it: the words most of the set shares, not those one long abstract repeats."""
+    if isinstance(text, str):
+        frequencies = Counter(token.text for token in ANALYZER(text))
+    else:
+        frequencies = Counter(term for one in text for term in {token.text for token in ANALYZER(one)})
+        text = "\n".join(text)
     total = library.fast.doc_count()
     known = library.fast.document_frequencies("abstract", frequencies) if total else None
     if known is None:
