@@ -68,11 +68,10 @@ def rank_like(
 def seed_words(library: Papers, seeds: Iterable[str]) -> list[Weighted]:
     """The seeds' key terms with their weights and the words they stand for."""
     papers = [paper for paper in map(library.paper, sorted(seeds)) if paper is not None]
-    texts = [f"{paper.title}\n{paper.abstract}" for paper in papers]
-    if not texts:
+    if not papers:
         return []
-    written = written_forms(texts)
-    terms = key_terms(library, texts, SET_KEY_TERMS)
+    written = written_forms(f"{paper.title}\n{paper.abstract}" for paper in papers)
+    terms = key_terms(library, [(paper.title, paper.abstract) for paper in papers], SET_KEY_TERMS)
     return [Weighted(term, weight, written.get(term, term)) for term, weight in terms]
 
 
