@@ -12,7 +12,8 @@ are title words, so a ranking that matches titles has an edge; the abstracts car
 query's words, though, and the seeds' titles share many generic words ("language", "model").
 
 With --timing-home (a READER_HOME with a built index, copied first: never the shared one) and
---timing-corpus, also times the ranking there with 20 starred papers: p50 / p95 over 30 runs.
+--timing-corpus, also times the ranking there with 20 starred papers (10% of the papers read):
+p50 / p95 over 30 runs, other random stars each run.
 Prints a markdown table; writes the figures as JSON (default benchmarks/results-ranking.json).
 """
 
@@ -105,12 +106,12 @@ def time_ranking(home: Path, corpus: Path, runs: int = 30, stars: int = 20) -> d
         shutil.copytree(paths.index_dir(dirs, [corpus]), copy)
         library = Library([corpus], copy)
         library.sync()
-        order = library.view().order
-        starred = frozenset(random.Random(20).sample(list(order), stars))
-        read = frozenset(random.Random(21).sample(list(order), len(order) // 10))
-        for_you(library, starred, read)  # warm: the fast index's default-order tables
+        order = list(library.view().order)
+        read = frozenset(random.Random(21).sample(order, len(order) // 10))
+        for_you(library, frozenset(order[:stars]), read)  # warm: the fast index's default-order tables
         seconds = []
-        for _ in range(runs):
+        for run in range(runs):  # other stars each time: their words are not in the index's caches yet
+            starred = frozenset(random.Random(run).sample(order, stars))
             started = time.perf_counter()
             for_you(library, starred, read)
             seconds.append(time.perf_counter() - started)

@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from whoosh.query import Or, Query, Term
 
 from reader.domain.cancel import CancelToken
+from reader.search.analysis import WORDS, match_spans
 from reader.search.engine import FirstAnswer, Scope, search_engine
-from reader.search.index import ANALYZER
 from reader.search.similar import FIELDS, Papers, key_terms
 
-SET_KEY_TERMS = 30  # more words than for one paper: a set of papers spans a few topics
+# More words than for one paper (a set spans a few topics); 20 to 30 rank alike on
+# benchmarks/ranking.py, and 20 words (40 term-field leaves) stay in the fast index's leaf cache
+# (48) between the ranking's query and the per-word queries for the reasons.
+SET_KEY_TERMS = 20
 REASONS = 5  # the words the detail pane and `reader rank` show
 
 
@@ -70,17 +73,19 @@ def seed_words(library: Papers, seeds: Iterable[str]) -> list[Weighted]:
     papers = [paper for paper in map(library.paper, sorted(seeds)) if paper is not None]
     if not papers:
         return []
-    written = written_forms(f"{paper.title}\n{paper.abstract}" for paper in papers)
     terms = key_terms(library, [(paper.title, paper.abstract) for paper in papers], SET_KEY_TERMS)
+    written = written_forms((f"{paper.title}\n{paper.abstract}" for paper in papers), {term for term, _ in terms})
     return [Weighted(term, weight, written.get(term, term)) for term, weight in terms]
 
 
-def written_forms(texts: Iterable[str]) -> dict[str, str]:
-    """Each analysed term of the texts -> the word as the texts most often wrote it (lower case)."""
+def written_forms(texts: Iterable[str], terms: Collection[str]) -> dict[str, str]:
+    """Each of `terms` -> the word as the texts most often wrote it (lower case), found by the
+    matcher that marks a search's words."""
     seen: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for text in texts:
-        for token in ANALYZER(text, chars=True):
-            seen[token.text][text[token.startchar : token.endchar].lower()] += 1
+        for start, end in match_spans(text, terms, ()):
+            word = text[start:end]
+            seen[WORDS.terms(word)[0]][word.lower()] += 1
     return {term: forms.most_common(1)[0][0] for term, forms in seen.items()}
 
 

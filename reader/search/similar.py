@@ -19,6 +19,7 @@ from whoosh.query import Or, Query, Term
 
 from reader.domain.library_view import LibraryView
 from reader.domain.models import Paper
+from reader.search.analysis import WORDS
 from reader.search.engine import Scope, search_engine
 from reader.search.fastsearch import FastSearch, field_boosts
 from reader.search.index import ANALYZER, SearchIndex
@@ -107,8 +108,8 @@ def _set_frequencies(papers: Sequence[tuple[str, str]]) -> dict[str, float]:
     title_weight = field_boosts()["title"]
     frequencies: defaultdict[str, float] = defaultdict(float)
     for title, abstract in papers:
-        in_title = {token.text for token in ANALYZER(title)}
-        for term in in_title | {token.text for token in ANALYZER(abstract)}:
+        in_title = set(WORDS.terms(title))  # as ANALYZER, with its terms cached per word
+        for term in in_title.union(WORDS.terms(abstract)):
             frequencies[term] += title_weight if term in in_title else 1.0
     return frequencies
 
