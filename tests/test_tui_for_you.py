@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from reader.tui.widgets.filter_list import FilterList
 
-from support.app import SIZE, detail_text, make_app, ready, settle, shown_titles, tag, text_in, wait_until
+from support.app import SIZE, detail_text, make_app, ready, search, settle, shown_titles, tag, text_in, wait_until
 
 DECODING = [
     ("Speculative Decoding with Draft Trees",
@@ -142,3 +142,29 @@ async def test_a_tag_chosen_in_for_you_ranks_by_its_papers(home, digests):
         shown = await ranked(pilot, screen)
         assert set(shown[:2]) == titles_of(PROTEINS[2:])
         assert not set(shown) & titles_of(PROTEINS[:2])  # the tag's papers rank the rest
+
+
+async def test_the_next_session_opens_on_for_you_ranked_by_the_saved_stars(home, digests):
+    async with make_app(digests).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await toggle_stars(pilot, screen, DECODING[:2])
+        await pilot.press("5")
+        first = await ranked(pilot, screen)
+        await pilot.press("q")
+        await pilot.pause()
+    async with make_app(digests).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.current_view.value == "for_you"
+        assert await ranked(pilot, screen) == first
+
+
+async def test_a_search_in_for_you_keeps_the_ranked_papers_it_matches_in_their_order(home, digests):
+    async with make_app(digests).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await toggle_stars(pilot, screen, DECODING[:2])
+        await pilot.press("5")
+        first = await ranked(pilot, screen)
+        await search(pilot, "protein")
+        shown = shown_titles(screen)
+        assert shown and set(shown) <= titles_of(PROTEINS)
+        assert shown == [title for title in first if title in shown]  # the ranking's order, not by date
