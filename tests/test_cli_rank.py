@@ -59,11 +59,14 @@ def test_unstarred_papers_stop_counting(home):
 
 
 def test_rank_by_a_tag(home):
-    scaling = ids_of(home, "title:scaling", 4)
-    tag_papers(home, scaling, "scaling")
+    scaling = ids_of(home, "title:scaling", 5)
+    tag_papers(home, scaling[:4], "scaling")
+    run(home, "mark", "star", scaling[4])  # a starred paper not tagged: ranked with the others
     ranked = as_json(run(home, "rank", "--tag", "scaling", "--limit", "10", "--json"))
+    every = as_json(run(home, "rank", "--tag", "scaling", "--limit", "200", "--json"))
+    assert [record["starred"] for record in every if record["id"] == scaling[4]] == [True]
     assert sum("scal" in title for title in titles(ranked)) >= 4
-    assert not {record["id"] for record in ranked} & set(scaling)
+    assert not {record["id"] for record in ranked} & set(scaling[:4])
     missing = run(home, "rank", "--tag", "nothing-here", check=False)
     assert missing.returncode == 1 and "No papers tagged #nothing-here" in missing.stderr
 

@@ -14,14 +14,13 @@ def cmd_rank(ctx: Context) -> int:
     library = ctx.library()
     tag = ctx.args.tag
     tagged = Annotations.load(state).ids_with_tag(tag) if tag is not None else None
-    ranking = for_you(
-        library, state.starred_ids(), state.read_ids(), ctx.muted(), tagged, tag, limit=ctx.args.limit
-    )
+    starred = state.starred_ids()
+    ranking = for_you(library, starred, state.read_ids(), ctx.muted(), tagged, tag, limit=ctx.args.limit)
     shown = [(item, paper) for item in ranking.ranked if (paper := library.paper(item.id)) is not None]
     if ctx.args.json:
         records = []
         for item, paper in shown:
-            record = paper_json(paper, False, False, item.score)  # unread, and never a seed (starred)
+            record = paper_json(paper, False, paper.id in starred, item.score)  # unread: read papers are left out
             record["because"] = list(item.because)
             records.append(record)
         print_json(records)
