@@ -189,8 +189,9 @@ class SearchScreen(SessionScreen):
             ranking = await asyncio.to_thread(
                 for_you, self.library, wanted.seeds, wanted.read, wanted.hidden, tagged, wanted.tag
             )
-        except BaseException:
-            self.for_you.pending = None  # the next search asks again
+        except Exception:  # reported as a failed job; the next search asks again
+            if self.for_you.is_pending(wanted):
+                self.for_you.pending = None
             raise
         if self.for_you.is_pending(wanted):
             self.for_you.take(wanted, ranking)
