@@ -18,6 +18,7 @@ from reader.cli.marks import MARK_ACTIONS, cmd_mark, cmd_undo
 from reader.cli.marks_sync import MARKS_ACTIONS, cmd_marks
 from reader.cli.open_app import cmd_open
 from reader.cli.papers import cmd_digests, cmd_search, cmd_show, cmd_similar, cmd_stats
+from reader.cli.rank import cmd_rank
 from reader.cli.views import cmd_views
 from reader.library.export import FORMATS
 from reader.library.sorting import SORT_KEYS
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     _change_commands(command)
     _file_commands(command)
     _marks_file_commands(command)
+    _rank_command(command)
     parser.set_defaults(handler=cmd_open)
     return parser
 
@@ -150,6 +152,16 @@ def _marks_file_commands(command: Callable[[str, str, Handler], argparse.Argumen
         one = actions.add_parser(action, parents=[in_command], help=helps[action], description=helps[action])
         if action != "sync":
             one.add_argument("file", metavar="FILE")
+
+
+def _rank_command(command: Callable[[str, str, Handler], argparse.ArgumentParser]) -> None:
+    sub = command(
+        "rank", "the unread papers most like your starred ones (or one tag's), with the words that weighed most",
+        cmd_rank,
+    )
+    sub.add_argument("--tag", metavar="T", help="rank by the papers with this tag instead of the starred ones")
+    sub.add_argument("--limit", type=_positive_int, default=20, metavar="N")
+    sub.add_argument("--json", action="store_true")
 
 
 def _include_muted_option(sub: argparse.ArgumentParser) -> None:

@@ -1,4 +1,4 @@
-"""The views of the paper list (All, Unread, Starred, New) and what each keeps."""
+"""The views of the paper list (All, Unread, Starred, New, For you) and what each keeps."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ class View(str, Enum):  # noqa: UP042 - a StrEnum would print and format differe
     UNREAD = "unread"
     STARRED = "starred"
     NEW = "new"  # first appeared in the chosen digest, or never shown before (library.provenance)
+    FOR_YOU = "for_you"  # unread papers ranked by likeness to the starred ones (library.for_you)
 
     # A property named like str.title on purpose: the view's name as the filter pane shows it.
     @property
     def title(self) -> str:  # type: ignore[override]
-        return self.value.capitalize()
+        return self.value.replace("_", " ").capitalize()
 
 
 VIEW_STATUSES: Mapping[View, tuple[str, ...]] = {
@@ -25,6 +26,7 @@ VIEW_STATUSES: Mapping[View, tuple[str, ...]] = {
     View.UNREAD: (UNREAD,),
     View.STARRED: (STARRED,),
     View.NEW: (),  # a set of ids, not a status: see new_members
+    View.FOR_YOU: (UNREAD,),  # and only the ranked papers, in their order (tui.for_you_view)
 }
 
 

@@ -68,6 +68,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("view_unread", "2", "show_view('unread')", "View unread papers", FIND),
     Command("view_starred", "3", "show_view('starred')", "View starred papers", FIND),
     Command("view_new", "4", "show_view('new')", "View new papers (unseen, or new in the digest)", FIND),
+    Command("view_for_you", "5", "show_view('for_you')", "View unread papers ranked by your stars (For you)", FIND),
     Command("mute", "M", "mute", "Mute papers matching a search", FIND),
     Command("toggle_muted", "H", "toggle_muted", "Show or hide muted papers", FIND),
     Command("save_view", "ctrl+s", "save_view", "Save the search as a named view", FIND),

@@ -99,7 +99,7 @@ class ReaderModel:
         return Changes(rows=True, typed=True, session=True)
 
     def set_view(self, view: View) -> Changes:
-        if view is self.view and view is not View.UNREAD:  # Unread again: its list afresh, read papers out
+        if view is self.view and view not in (View.UNREAD, View.FOR_YOU):  # again: afresh (read out, re-ranked)
             return NOTHING
         self.view, self.visit = view, Visit()
         return CHOICE

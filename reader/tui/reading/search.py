@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -21,11 +22,14 @@ from reader.domain.library_view import LibraryView
 from reader.domain.models import SavedView
 from reader.domain.text import strip_controls
 from reader.domain.views import View
+from reader.library.for_you import for_you
 from reader.library.listing import Listing, count_facets, list_papers
 from reader.library.saved_views import count_saved_views
+from reader.library.sorting import RELEVANCE
 from reader.search.highlight import Highlight
 from reader.search.snippets import SnippetCache, make_snippets
 from reader.tui.context import ReaderContext
+from reader.tui.for_you_view import ForYouView, RankedBy
 from reader.tui.model import Changes, newest_year
 from reader.tui.reading.session import SessionScreen
 from reader.tui.search_pacing import SearchPacer, TypingCursor
@@ -47,6 +51,7 @@ class SearchScreen(SessionScreen):
         self._snippets = SnippetCache()
         self._shown: Listing | None = None  # the listing the rows show (its counts follow it)
         self.sorts = SortChoices()  # the order each view lists in (read from the settings at start)
+        self.for_you = ForYouView()  # the For you view's ranking
 
     # -- the user's choices, kept by the model ---------------------------------------------------
 
@@ -135,20 +140,24 @@ class SearchScreen(SessionScreen):
         await self._pacer.turn()  # a newer keystroke cancels this worker here: never started
         model = self.model
         library_view = model.library_view
-        if library_view is None or model.waits_for_provenance():
-            return  # the loading layer refilters once it knows what is new
+        if library_view is None or model.waits_for_provenance() or self._waits_for_ranking(library_view):
+            return  # the loading layer refilters once it knows what is new; the ranking, once ranked
         marks, annotations, tag, library = model.marks, model.annotations, model.tag, self.library
         new_ids, visible = model.new_ids(), model.visible_ids(library_view)
         keep = self._typing_cursor.kept(model.selected_or_restored(), typed)
         rows_shown = max(1, self.paper_list.scrollable_content_region.height // 2 + 1)
         cache, sort = self._snippets, self.sorts.chosen(self._sorted_view())
         token = CancelToken()  # cancelled with this worker: the thread stops at its next check
+        ranked = view is View.FOR_YOU
+        if ranked:  # the ranked papers, in its order; the tag is what they were ranked by
+            new_ids, tag, ordered = self.for_you.members(), None, self.for_you.ordering(sort)
 
         def search() -> Listing:
-            return list_papers(
+            listing = list_papers(
                 library, library_view, text, view, digest_id, model.listed_read, marks.starred, keep, rows_shown, cache,
                 tag, annotations, new_ids, visible, cancel=token, sort=sort,
             )
+            return replace(listing, ids=ordered(listing.ids)) if ranked else listing
 
         listing = await self._in_search_thread(search, token, self._pacer.started)
         if library_view is not model.library_view:
@@ -156,6 +165,38 @@ class SearchScreen(SessionScreen):
         self._typed = typed
         self.show_results(listing, library_view)
         self.count_hits(listing, library_view, typed)
+
+    def _waits_for_ranking(self, library_view: LibraryView) -> bool:
+        """In For you, whether the ranking is still to be worked out for the stars (or the tag)
+        as they are now; if so, it is started, and the list follows once it is done."""
+        model = self.model
+        if model.view is not View.FOR_YOU:
+            return False
+        tag = model.tag
+        seeds = model.annotations.ids_with_tag(tag) if tag is not None else model.marks.starred
+        wanted = RankedBy(library_view, seeds, model.marks.read, model.hidden_from_similar(), tag)
+        if self.for_you.is_current(wanted):
+            return False
+        if not self.for_you.is_pending(wanted):
+            self.for_you.pending = wanted
+            self.rank_for_you(wanted)
+        return True
+
+    @work(exclusive=True, group="for-you", exit_on_error=False, description="for you ranking")
+    async def rank_for_you(self, wanted: RankedBy) -> None:
+        tagged = wanted.seeds if wanted.tag is not None else None
+        try:
+            ranking = await asyncio.to_thread(
+                for_you, self.library, wanted.seeds, wanted.read, wanted.hidden, tagged, wanted.tag
+            )
+        except Exception:  # reported as a failed job; the next search asks again
+            if self.for_you.is_pending(wanted):
+                self.for_you.pending = None
+            raise
+        if self.for_you.is_pending(wanted):
+            self.for_you.take(wanted, ranking)
+            if self.model.view is View.FOR_YOU:
+                self.refilter()
 
     @work(exclusive=True, group="facets", exit_on_error=False, description="hits per view and digest")
     async def count_hits(self, listing: Listing, library_view: LibraryView, typed: bool = False) -> None:
@@ -221,9 +262,11 @@ class SearchScreen(SessionScreen):
             self.context.message_log.add(strip_controls(notice), "warning", "Search")
         if listing.snippets:
             self._snippets.put(listing.highlight, listing.snippets)
+        empty = model.empty_text(parsed)
+        if listing.view is View.FOR_YOU and view.papers and not parsed.text:
+            empty = self.for_you.empty_text("Nothing unread is like them here.")
         rows = PaperRows(
-            ids, view.papers, Highlight.of(parsed), newest_year(view), model.empty_text(parsed),
-            listing.with_snippets, listing.snippets,
+            ids, view.papers, Highlight.of(parsed), newest_year(view), empty, listing.with_snippets, listing.snippets
         )
         self.highlight = rows.highlight
         model.keep_listed(ids)  # the selected papers the new list still shows stay selected
@@ -233,7 +276,9 @@ class SearchScreen(SessionScreen):
         self._typing_cursor.shown(selected, ids[index] if ids else None, typed)
         if not ids:
             self._select(None)
-        self.sort_shown = sort_title(listing.sort, listing.result.sorted_by)
+        ranked = listing.view is View.FOR_YOU and listing.sort in (None, RELEVANCE)
+        self.sort_shown = "" if ranked else sort_title(listing.sort, listing.result.sorted_by)
+        self._show_because()
         self._update_titles()
         if typed:  # the pane's summary waits for the hits: one rebuild once the typing rests
             self._filters_behind = True
@@ -241,6 +286,16 @@ class SearchScreen(SessionScreen):
             self._update_filters()
         if model.restore_query:
             self.call_after_refresh(self._search_restored_query)
+
+    def watch_paper(self) -> None:
+        self._show_because()
+
+    def _show_because(self) -> None:
+        """In For you, the detail pane says why its paper ranks where it does."""
+        paper = self.paper
+        if self.is_mounted:
+            ranked = paper is not None and self.model.view is View.FOR_YOU
+            self.detail.because = self.for_you.because(paper.id) if ranked and paper is not None else ""
 
     def _select(self, paper_id: str | None) -> None:
         """The list's selection moved (the main screen loads the paper)."""

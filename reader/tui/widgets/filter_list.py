@@ -84,6 +84,7 @@ def filter_rows(data: FilterData, known: DigestRows | None = None) -> list[Filte
         View.UNREAD: counts.unread if counts else None,
         View.STARRED: counts.starred if counts else None,
         View.NEW: data.new_count,
+        View.FOR_YOU: None,  # ranked when shown
     }
     rows = [
         FilterRow("view", view.title, f"{view_count[view]:,}" if view_count[view] is not None else "", view=view)
@@ -131,6 +132,7 @@ def _with_hit_counts(rows: list[FilterRow], data: FilterData) -> list[FilterRow]
         View.UNREAD: counts.unread if counts else None,
         View.STARRED: counts.starred if counts else None,
         View.NEW: data.new_count,
+        View.FOR_YOU: None,  # ranked when shown
     }
     found = {**hits.views, View.NEW: data.new_hits}
     entries = {info.id: info.entries for info in data.digests}

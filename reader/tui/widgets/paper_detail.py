@@ -40,6 +40,7 @@ class Shown(NamedTuple):
     highlight: Highlight
     tags: tuple[str, ...]
     note: str
+    because: str = ""  # in For you: the words that ranked it
 
 
 def seen_in(paper: Paper) -> str:
@@ -65,6 +66,7 @@ def detail_content(
     style: StyleFor,
     tags: tuple[str, ...] = (),
     note: str = "",
+    because: str = "",
 ) -> Content:
     """The whole pane as one Content: plain text plus styled spans."""
     status = Content.assemble(
@@ -75,6 +77,7 @@ def detail_content(
         highlighted(paper.title, highlight, style("paper-detail--title"), style("paper-detail--match")),
         status,
         Content(seen_in(paper)).stylize(style("paper-detail--meta")),
+        *([Content(because).stylize(style("paper-detail--because"))] if because else []),
         *metadata_lines(paper, style),
         *annotation_lines(tags, note, highlight, style),
         Content(""),
@@ -142,6 +145,7 @@ class PaperDetail(VerticalScroll):
         "paper-detail--note",
         "paper-detail--authors",
         "paper-detail--counts",
+        "paper-detail--because",
     }
 
     DEFAULT_CSS = """
@@ -157,6 +161,7 @@ class PaperDetail(VerticalScroll):
         & > .paper-detail--note { color: $text-warning; }
         & > .paper-detail--authors { color: $text; text-style: italic; }
         & > .paper-detail--counts { color: $text-secondary; }
+        & > .paper-detail--because { color: $text-accent; text-style: italic; }
     }
     """
 
@@ -166,6 +171,7 @@ class PaperDetail(VerticalScroll):
     placeholder: reactive[str] = reactive("", init=False, repaint=False)
     annotations: reactive[Annotations] = reactive(Annotations, init=False, repaint=False)
     similar: reactive[tuple[Similar, ...]] = reactive(tuple, init=False, repaint=False)
+    because: reactive[str] = reactive("", init=False, repaint=False)  # "because: …" in For you
 
     _drawn: Shown | str | None = None  # what the body shows now (a paper, or the placeholder)
 
@@ -200,6 +206,9 @@ class PaperDetail(VerticalScroll):
     def watch_placeholder(self) -> None:
         self._update()
 
+    def watch_because(self) -> None:
+        self._update()
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         if self.is_mounted:
@@ -224,7 +233,8 @@ class PaperDetail(VerticalScroll):
         only_marks = isinstance(drawn, Shown) and drawn._replace(read=shown.read, starred=shown.starred) == shown
         body.update(
             detail_content(
-                shown.paper, shown.read, shown.starred, shown.highlight, self._style, shown.tags, shown.note
+                shown.paper, shown.read, shown.starred, shown.highlight, self._style, shown.tags, shown.note,
+                shown.because,
             ),
             layout=not (only_marks and body.size.width >= STATUS_WIDTH),
         )
@@ -238,6 +248,7 @@ class PaperDetail(VerticalScroll):
             self.highlight,
             annotations.tags.get(paper.id, ()),
             annotations.notes.get(paper.id, ""),
+            self.because,
         )
 
     def _style(self, name: str) -> Style:
