@@ -88,7 +88,8 @@ async def test_enter_on_the_filter_list_applies_the_row_under_the_cursor(home, f
         await pilot.press("j", "enter")  # All -> Unread
         await settle(pilot)
         assert screen.current_view.value == "unread"
-        await pilot.press("j", "j", "j", "j", "enter")  # Starred, New, over the heading to All digests, Mar 17
+        # Starred, New, For you, over the heading to All digests, Mar 17
+        await pilot.press("j", "j", "j", "j", "j", "enter")
         await settle(pilot)
         assert filters.row_at(filters.cursor).label == "Mar 17"
         assert screen.paper_list.row_count == 6

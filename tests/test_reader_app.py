@@ -463,6 +463,7 @@ async def test_every_help_key_has_a_test_here():
     tested |= {"select_matching", "bulk_tag", "bulk_mute", "bulk_export", "mark_above_read", "mark_old_digests"}
     tested |= {"cycle_sort"}  # tests/test_tui_sort.py
     tested |= {"fetch"}  # tests/test_tui_fetch.py
+    tested |= {"view_for_you"}  # tests/test_tui_for_you.py
     assert {command.id for command in COMMANDS} <= tested
 
 
