@@ -33,9 +33,9 @@ def library_view(digests: dict[date, list[str]]) -> LibraryView:
 def test_papers_per_digest_counts_read_and_starred_per_date_oldest_first_muted_left_out():
     view = library_view({date(2026, 1, 2): ["a", "b", "c"], date(2026, 1, 1): ["c", "d"]})
     days = papers_per_digest(view, read={"a", "c", "zzz"}, starred={"b", "d"}, hidden={"b"})
-    assert [(d.day, d.papers, d.read, d.starred) for d in days] == [
-        (date(2026, 1, 1), 2, 1, 1),
-        (date(2026, 1, 2), 2, 2, 0),
+    assert [(d.day, d.papers, d.read, d.starred, d.starred_unread) for d in days] == [
+        (date(2026, 1, 1), 2, 1, 1, 1),
+        (date(2026, 1, 2), 2, 2, 0, 0),
     ]
 
 
@@ -117,8 +117,8 @@ def test_stats_json_gains_the_series_and_text_names_them(home, tmp_path):
     assert OLD_KEYS | NEW_KEYS == set(stats)
     assert stats["papers"] == 10 and stats["read"] == 1  # the keys there before are as before
     assert stats["per_digest"] == [
-        {"date": "2025-06-02", "papers": 6, "read": 0, "starred": 0},
-        {"date": "2025-06-30", "papers": 4, "read": 1, "starred": 1},
+        {"date": "2025-06-02", "papers": 6, "read": 0, "starred": 0, "starred_unread": 0},
+        {"date": "2025-06-30", "papers": 4, "read": 1, "starred": 1, "starred_unread": 0},
     ]
     assert len(stats["reading_per_day"]) == 56 and stats["reading_per_day"][-1]["read"] == 1
     assert stats["rising_week"] == ["2025-06-24", "2025-06-30"]

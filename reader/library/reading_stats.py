@@ -35,6 +35,7 @@ class DigestDay:
     papers: int
     read: int
     starred: int
+    starred_unread: int  # starred, not read: the stacked bars' middle part
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ class ReadingStats:
     def as_json(self) -> dict:
         return {
             "per_digest": [
-                {"date": d.day.isoformat(), "papers": d.papers, "read": d.read, "starred": d.starred}
+                {"date": d.day.isoformat(), "papers": d.papers, "read": d.read, "starred": d.starred,
+                 "starred_unread": d.starred_unread}
                 for d in self.per_digest
             ],
             "reading_per_day": [{"date": d.day.isoformat(), "read": d.read} for d in self.reading_per_day],
@@ -103,7 +105,8 @@ def papers_per_digest(
     days = []
     for day in sorted(by_day):
         ids = by_day[day].difference(hidden)
-        days.append(DigestDay(day, len(ids), len(ids.intersection(read)), len(ids.intersection(starred))))
+        read_here, starred_here = ids.intersection(read), ids.intersection(starred)
+        days.append(DigestDay(day, len(ids), len(read_here), len(starred_here), len(starred_here - read_here)))
     return days
 
 

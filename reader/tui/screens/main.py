@@ -41,6 +41,7 @@ from reader.tui.reading.mute import MuteCommands
 from reader.tui.reading.navigation import Navigation
 from reader.tui.reading.notes import NoteCommands
 from reader.tui.reading.saved_views import SavedViewCommands
+from reader.tui.reading.statistics import StatisticsCommands
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.link_chooser import LinkChooserScreen
 from reader.tui.state_client import SESSION_KEY
@@ -61,7 +62,9 @@ GC_TICK_SECONDS = 0.5  # how often a pause in the keys is looked for
 SIMILAR_DEBOUNCE = 0.15  # seconds on a paper's detail before its similar papers are looked up
 
 
-class MainScreen(Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteCommands, ExportCommands):
+class MainScreen(
+    Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteCommands, ExportCommands, StatisticsCommands
+):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings.screen_bindings())
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     AUTO_FOCUS = "#papers"
