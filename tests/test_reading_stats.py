@@ -73,17 +73,20 @@ def test_rising_terms_rank_words_whose_share_grew_shown_as_written():
     before = [f"Graph networks for task {n}" for n in range(10)] + ["One diffusion model"]
     rising = rising_terms(week, before)
     words = [term.word for term in rising]
-    assert words[:2] == ["sparse", "diffusion"]  # new beats grown; "diffusion" was in 1 of 11 before
+    # 4 of 6 papers now; before, none or 1 of 11 (counted as 3 of 11, the fewest that count)
+    assert set(words[:3]) == {"sparse", "diffusion", "models"}
     assert "graph" not in words and "task" not in words  # fell or stayed
     assert "for" not in words and "a" not in words  # stop words are no terms
     assert next(term for term in rising if term.term == "model").word == "models"
-    sparse = rising[0]
+    sparse = next(term for term in rising if term.word == "sparse")
     assert sparse.papers == 4 and sparse.share == 4 / 6 and sparse.share_before == 0
+    assert sparse.growth == (4 / 6) / (3 / 11)
 
 
 def test_rising_terms_leave_out_words_in_fewer_than_three_papers():
     assert rising_terms(["rare words here", "rare words there", "plain"], ["plain"]) == []
     assert rising_terms([], ["anything"]) == []
+    assert rising_terms(["same word"] * 5, []) == []  # nothing before: nothing to rise against
 
 
 def test_term_periods_are_the_newest_digests_week_and_the_four_weeks_before():
@@ -93,6 +96,11 @@ def test_term_periods_are_the_newest_digests_week_and_the_four_weeks_before():
     })
     week, before, newest = term_periods(view)
     assert (week, before, newest) == ({"new1", "new2"}, {"old1", "old2"}, date(2025, 6, 30))
+
+
+def test_term_periods_compare_with_every_earlier_paper_when_the_four_weeks_had_none():
+    view = library_view({date(2025, 8, 7): ["new", "again"], date(2025, 3, 1): ["old", "again"]})
+    assert term_periods(view) == ({"new", "again"}, {"old"}, date(2025, 8, 7))
 
 
 def test_tags_counted_by_the_filter_pane_counter():

@@ -7,6 +7,7 @@ Update its pictures after a deliberate change of look with
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -14,13 +15,26 @@ import pytest
 from reader import paths
 from reader.domain.models import SavedView
 from reader.library.library import Library
+from reader.library.reading_stats import ReadingStats
 from reader.state.store import open_state
 from reader.tui.reading import statistics
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.statistics import StatisticsScreen
 from textual.widgets import Input, OptionList
 
-from support.app import make_app, ready, screen_text, settle, shown_titles, squeezed, text_in, wait_until
+from support.app import (
+    make_app,
+    ready,
+    run_from_palette,
+    screen_text,
+    settle,
+    shown_titles,
+    shows,
+    squeezed,
+    text_in,
+    toasts,
+    wait_until,
+)
 from support.cli import write_digest
 
 TODAY = date(2025, 7, 2)
@@ -109,11 +123,24 @@ async def test_choosing_a_rising_term_searches_it(app):
                           "Draft Models for Speculative Decoding"}
 
 
-async def test_statistics_close_with_escape_and_say_counting_first(app):
+async def test_at_80x24_tab_reaches_the_terms_below_the_plots_and_escape_closes(app):
     async with app.run_test(size=(80, 24)) as pilot:
-        await counted(pilot)
+        screen = await counted(pilot)
         assert "Counting" not in screen_text(pilot.app)
-        assert isinstance(pilot.app.screen.query_one("#rising-list"), OptionList)
+        terms = screen.query_one("#rising-list", OptionList)
+        assert "speculative" not in screen_text(pilot.app)  # below the plots, the screen scrolls
+        await pilot.press("tab")
+        await wait_until(pilot, lambda: terms.has_focus and "speculative" in screen_text(pilot.app))
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
         assert pilot.app.screen.search_text == ""
+
+
+async def test_the_palette_offers_the_statistics(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await run_from_palette(pilot, "statistics")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, StatisticsScreen))
+        await pilot.press("q")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+

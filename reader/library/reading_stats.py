@@ -120,14 +120,15 @@ def reading_per_day(
 
 
 def term_periods(view: LibraryView, hidden: Collection[str] = frozenset()) -> tuple[set[str], set[str], date | None]:
-    """The papers of the newest digests' week and of the four weeks before it, and that
-    week's last day (None when no digest has a date)."""
+    """The papers of the newest digests' week and of the four weeks before it (every earlier
+    paper when those weeks had no digest), and that week's last day (None: no digest has a date)."""
     dated = [info for info in view.digests if info.date is not None]
     if not dated:
         return set(), set(), None
     newest = max(info.date for info in dated if info.date is not None)
     week: set[str] = set()
     before: set[str] = set()
+    earlier: set[str] = set()
     for info in dated:
         assert info.date is not None
         age = (newest - info.date).days
@@ -136,7 +137,9 @@ def term_periods(view: LibraryView, hidden: Collection[str] = frozenset()) -> tu
             week.update(members)
         elif age < TERM_WEEK_DAYS + TERM_BEFORE_DAYS:
             before.update(members)
-    return week.difference(hidden), before.difference(hidden), newest
+        else:
+            earlier.update(members)
+    return week.difference(hidden), (before or earlier).difference(week, hidden), newest
 
 
 def paper_texts(library: Library, view: LibraryView, ids: Iterable[str]) -> list[str]:

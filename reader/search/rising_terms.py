@@ -24,7 +24,7 @@ class RisingTerm:
     papers: int  # this week's papers with the term
     share: float  # of this week's papers
     share_before: float  # of the earlier period's papers
-    growth: float  # how many times its share before (smoothed, so a new word is not infinitely rising)
+    growth: float  # this share over the share before (that counted as at least MIN_PAPERS papers' worth)
 
 
 def document_frequencies(texts: Iterable[str]) -> Counter[str]:
@@ -40,19 +40,22 @@ def rising_terms(
     week: Sequence[str], before: Sequence[str], limit: int = 10, min_papers: int = MIN_PAPERS
 ) -> list[RisingTerm]:
     """The `limit` terms of `week`'s texts whose share grew most against `before`'s, most
-    risen first; only terms in at least `min_papers` of this week's texts."""
-    if not week:
+    risen first; only terms in at least `min_papers` of this week's texts. The share before
+    counts as at least `min_papers` papers' worth, so a word new this week rises as far as a
+    word that was just too rare to count, not infinitely. Nothing rises without a before."""
+    if not week or not before:
         return []
     now, then = document_frequencies(week), document_frequencies(before)
     n_now, n_then = len(week), len(before)
+    floor = min_papers / n_then
     ranked = []
     for term, papers in now.items():
         if papers < min_papers or not _word_like(term):
             continue
-        share, share_before = papers / n_now, then.get(term, 0) / n_then if n_then else 0.0
+        share, share_before = papers / n_now, then.get(term, 0) / n_then
         if share <= share_before:
             continue
-        growth = share / ((then.get(term, 0) + 1) / (n_then + 1))  # add-one: unseen before is not x infinity
+        growth = share / max(share_before, floor)
         ranked.append((term, papers, share, share_before, growth))
     ranked.sort(key=lambda item: (-item[4], -item[1], item[0]))
     top = ranked[:limit]

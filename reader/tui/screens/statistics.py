@@ -51,7 +51,7 @@ def status_text(stats: ReadingStats) -> str:
     parts = [f"{len(stats.per_digest):,} digest days", f"{read:,} read in {weeks} weeks"]
     if stats.term_week:
         first, last = stats.term_week
-        parts.append(f"rising: {first:%b %d} to {last:%b %d} against the 4 weeks before")
+        parts.append(f"rising: {first:%b %d} to {last:%b %d} against the weeks before")
     return " · ".join(parts)
 
 
