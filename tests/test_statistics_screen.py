@@ -32,7 +32,6 @@ from support.app import (
     shows,
     squeezed,
     text_in,
-    toasts,
     wait_until,
 )
 from support.cli import write_digest
@@ -144,3 +143,26 @@ async def test_the_palette_offers_the_statistics(app):
         await pilot.press("q")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
 
+
+
+async def test_counting_shows_until_the_numbers_come_and_a_failure_is_said(app):
+    release = asyncio.Event()
+
+    async def slow() -> ReadingStats:
+        await release.wait()
+        return ReadingStats([], [], [], None)
+
+    async def failing() -> ReadingStats:
+        raise RuntimeError("the library is still loading")
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        pilot.app.push_screen(StatisticsScreen(slow))
+        await shows(pilot, "Counting…")
+        release.set()
+        await shows(pilot, "No rising words")
+        await shows(pilot, "No tags yet")
+        await pilot.press("escape")
+        pilot.app.push_screen(StatisticsScreen(failing))
+        await shows(pilot, "Could not count the statistics")
+        await wait_until(pilot, lambda: any("still loading" in entry.line for entry in pilot.app.message_log))

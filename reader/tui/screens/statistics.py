@@ -115,7 +115,7 @@ class StatisticsScreen(ReportsFailedJobs, Screen[str | None]):
             for at, term in enumerate(stats.rising_terms)
         )
         if not stats.rising_terms:
-            terms.add_option(Option("No word rose this week", disabled=True))
+            terms.add_option(Option("No rising words", disabled=True))
         else:
             terms.highlighted = 0
         self.query_one("#tag-counts", Static).update(counts_content("Tags", stats.tags, "No tags yet"))
