@@ -22,6 +22,10 @@ MIN_BARS = 3
 LEGEND_ROOM = 1.45  # the y axis runs this far above the tallest bar: the legend sits there
 WORD_ROOM = 14  # the longest word shown whole beside a bar; longer ones end in "…"
 NARROW_WORD_ROOM = 10
+# Columns a date label on the x axis is given: "06-30" and room either side. plotext places
+# labels in an order that varies from run to run and shifts one that touches another, so
+# labels never come close enough to touch.
+LABEL_ROOM = 10
 
 
 def axis_room(top: int) -> int:
@@ -45,12 +49,15 @@ def count_ticks(top: int, rows: int) -> list[int]:
     return list(range(0, top + 1, step))
 
 
-def sparse_ticks(labels: Sequence[str], room: int, each: int) -> tuple[list[int], list[str]]:
-    """Every n-th label (the newest always), so labels `each` columns wide do not overlap."""
+def sparse_ticks(labels: Sequence[str], room: int, each: int, inset: int = 0) -> tuple[list[int], list[str]]:
+    """Every n-th label, counted back from the newest, so labels `each` columns wide do not
+    overlap; `inset` bars at either end get none (plotext drops a label that runs past the
+    frame, or not, depending on the sizes it was drawn at before)."""
     if not labels:
         return [], []
     step = max(1, -(-len(labels) * each // max(room, 1)))
-    shown = list(range(len(labels) - 1, -1, -step))[::-1]
+    last = len(labels) - 1 - inset
+    shown = [at for at in range(last, inset - 1, -step)][::-1] or [len(labels) - 1]
     return [at + 1 for at in shown], [labels[at] for at in shown]
 
 
@@ -69,7 +76,7 @@ def draw_per_digest(plt: Any, days: Sequence[DigestDay], width: int, height: int
                     color=[READ_COLOR, STARRED_COLOR, REST_COLOR], width=0.6)
     plt.ylim(0, max(1, top) * LEGEND_ROOM)
     plt.yticks(count_ticks(top, height))
-    ticks, labels = sparse_ticks([day.day.strftime("%m-%d") for day in shown], width - axis, 7)
+    ticks, labels = sparse_ticks([day.day.strftime("%m-%d") for day in shown], width - axis, LABEL_ROOM)
     plt.xticks(ticks, labels)
 
 
@@ -89,7 +96,7 @@ def draw_reading(plt: Any, days: Sequence[ReadingDay], width: int, height: int) 
     plt.xlim(0.5, len(shown) + 0.5)
     plt.ylim(0, max(1, top))
     plt.yticks(count_ticks(max(1, top), height))
-    ticks, labels = sparse_ticks([day.day.strftime("%m-%d") for day in shown], width - axis, 7)
+    ticks, labels = sparse_ticks([day.day.strftime("%m-%d") for day in shown], width - axis, LABEL_ROOM, inset=3)
     plt.xticks(ticks, labels)
 
 

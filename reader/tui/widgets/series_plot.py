@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.app import RenderResult
 from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
 
 Draw = Callable[[Any, Any, int, int], None]  # (plt, data, width, height)
 
@@ -25,8 +26,9 @@ class SeriesPlot(PlotextPlot):
         self.refresh()
 
     def render(self) -> RenderResult:
-        plt = self.plt
-        plt.clear_figure()
+        # A new figure each time, so nothing of an earlier size or series carries over
+        # (textual-plotext notes that resizing a figure in place is unreliable).
+        self._plot = plt = Plot()
         if self._data is not None and self.size.width and self.size.height:
             self._draw(plt, self._data, self.size.width, self.size.height)
         return super().render()
