@@ -83,6 +83,11 @@ def test_rising_terms_rank_words_whose_share_grew_shown_as_written():
     assert sparse.growth == (4 / 6) / (3 / 11)
 
 
+def test_rising_terms_are_words_a_search_reads_as_words():
+    week = ["x*y 2025 ab"] * 4
+    assert rising_terms(week, ["other"] * 4) == []  # a wildcard, a number, a two-letter word
+
+
 def test_rising_terms_leave_out_words_in_fewer_than_three_papers():
     assert rising_terms(["rare words here", "rare words there", "plain"], ["plain"]) == []
     assert rising_terms([], ["anything"]) == []

@@ -19,7 +19,7 @@ from reader.library.reading_stats import ReadingStats
 from reader.state.store import open_state
 from reader.tui.reading import statistics
 from reader.tui.screens.main import MainScreen
-from reader.tui.screens.statistics import StatisticsScreen
+from reader.tui.screens.statistics import StatisticsScreen, counts_content
 from textual.widgets import Input, OptionList
 
 from support.app import (
@@ -166,3 +166,9 @@ async def test_counting_shows_until_the_numbers_come_and_a_failure_is_said(app):
         pilot.app.push_screen(StatisticsScreen(failing))
         await shows(pilot, "Could not count the statistics")
         await wait_until(pilot, lambda: any("still loading" in entry.line for entry in pilot.app.message_log))
+
+
+def test_tag_and_view_names_are_drawn_as_typed_never_as_markup():
+    content = counts_content("Tags", {"[b]x[/b]": 2, "[@click=app.quit]q": 1}, "none")
+    assert content.plain.splitlines() == ["Tags", "2  [b]x[/b]", "1  [@click=app.quit]q"]
+    assert counts_content("Tags", {}, "No tags yet").plain == "Tags\nNo tags yet"

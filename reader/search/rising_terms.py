@@ -80,4 +80,6 @@ def spellings(texts: Iterable[str], terms: Sequence[str]) -> dict[str, str]:
 
 
 def _word_like(term: str) -> bool:
-    return len(term) >= MIN_LENGTH and any(char.isalpha() for char in term)
+    """A word worth naming and safe to search as typed: letters in it, and no `*` (a search
+    would read it as a wildcard)."""
+    return len(term) >= MIN_LENGTH and any(char.isalpha() for char in term) and "*" not in term
