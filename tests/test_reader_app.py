@@ -464,6 +464,7 @@ async def test_every_help_key_has_a_test_here():
     tested |= {"cycle_sort"}  # tests/test_tui_sort.py
     tested |= {"fetch"}  # tests/test_tui_fetch.py
     tested |= {"view_for_you"}  # tests/test_tui_for_you.py
+    tested |= {"statistics"}  # tests/test_statistics_screen.py
     assert {command.id for command in COMMANDS} <= tested
 
 

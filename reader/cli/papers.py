@@ -7,6 +7,7 @@ import textwrap
 
 from reader.cli.context import EXIT_NOT_FOUND, EXIT_OK, CommandError, Context
 from reader.cli.output import err, out, paper_json, print_json, say_muted, status_marks
+from reader.cli.stats_summary import gather_stats, summary_lines
 from reader.cli.views import saved_view
 from reader.domain.annotations import Annotations
 from reader.domain.links import listed_links
@@ -168,8 +169,9 @@ def cmd_stats(ctx: Context) -> int:
     state = ctx.state()
     muted = ctx.muted().intersection(view.papers)
     ids = set(view.papers) - (frozenset() if ctx.args.include_muted else muted)
-    read = len(ids & state.read_ids())
-    starred = len(ids & state.starred_ids())
+    read_ids, starred_ids = state.read_ids(), state.starred_ids()
+    read = len(ids & read_ids)
+    starred = len(ids & starred_ids)
     stats = {
         "papers": len(ids),
         "digests": len(view.digests),
@@ -179,9 +181,12 @@ def cmd_stats(ctx: Context) -> int:
         "starred": starred,
         "muted": len(muted),  # hidden by mute rules: not in the counts above unless --include-muted
     }
+    series = gather_stats(ctx, read_ids, starred_ids)
     if ctx.args.json:
-        print_json(stats)
+        print_json(stats | series.as_json())
     else:
         for key, value in stats.items():
             out(f"{key:<8} {value:>7,}")
+        for line in summary_lines(series):
+            out(line)
     return 0

@@ -94,6 +94,7 @@ COMMANDS: tuple[Command, ...] = (
             "Mark older digests read, starred kept (asks first)", SELECT, label="older digests read",
             after=BULK),
     Command("help", "question_mark", "help", "Help: all keys", APP, footer=True, label="help"),
+    Command("statistics", "percent_sign", "statistics", "Statistics: your reading, rising terms, tags", APP),
     Command("message_log", "L", "app.message_log", "Messages: every notice and warning of this session", APP),
     Command("command_palette", "ctrl+p", "app.command_palette", "Command palette", APP, palette=False, priority=True),
     Command("quit", "q", "app.quit", "Quit", APP, footer=True, label="quit"),
@@ -104,7 +105,7 @@ BY_ID: Mapping[str, Command] = {command.id: command for command in COMMANDS}
 _KEY_NAMES = {
     "question_mark": "?", "slash": "/", "escape": "esc", "space": "space", "pagedown": "PgDn",
     "pageup": "PgUp", "down": "↓", "up": "↑", "enter": "enter", "home": "Home", "end": "End",
-    "semicolon": ";", "asterisk": "*",
+    "semicolon": ";", "asterisk": "*", "percent_sign": "%",
 }
 
 

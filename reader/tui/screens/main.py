@@ -42,6 +42,7 @@ from reader.tui.reading.mute import MuteCommands
 from reader.tui.reading.navigation import Navigation
 from reader.tui.reading.notes import NoteCommands
 from reader.tui.reading.saved_views import SavedViewCommands
+from reader.tui.reading.statistics import StatisticsCommands
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.link_chooser import LinkChooserScreen
 from reader.tui.state_client import SESSION_KEY
@@ -63,7 +64,8 @@ SIMILAR_DEBOUNCE = 0.15  # seconds on a paper's detail before its similar papers
 
 
 class MainScreen(
-    Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteCommands, ExportCommands, FetchCommands
+    Navigation, BulkActions, MuteCommands, SavedViewCommands, NoteCommands, ExportCommands, FetchCommands,
+    StatisticsCommands,
 ):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings.screen_bindings())
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
