@@ -340,3 +340,17 @@ def test_a_digest_folder_that_is_a_file_is_one_line(server, tmp_path):
     report = fetch_days(FetchRequest("date", DAY), folder, client, today=TODAY)
     assert report.error is not None and report.error.startswith(f"{DAY}: fetched but not saved")
     assert "\n" not in report.error and folder.read_text() == "not a folder"
+
+
+def test_a_day_answered_with_another_days_list_writes_nothing_for_it(tmp_path):
+    from datetime import date as day_type
+
+    from reader.ingest.fetch_days import FetchRequest, plan_batches, split_by_day
+
+    [batch], _ = plan_batches(FetchRequest("date", "2026-11-21"), tmp_path, day_type(2026, 12, 1))
+    other_day = make_entries("2026-11-20", 3)
+    by_day, left_out = split_by_day(other_day, batch)
+    assert by_day[day_type(2026, 11, 21)] == [] and left_out == 3
+    near_midnight = [*make_entries("2026-11-21", 2), make_entry("Listed Late", "2026-11-22", 99)]
+    by_day, left_out = split_by_day(near_midnight, batch)
+    assert len(by_day[day_type(2026, 11, 21)]) == 3 and left_out == 0

@@ -187,11 +187,17 @@ def entry_day(entry: dict[str, Any]) -> date | None:
 
 
 def split_by_day(entries: Iterable[dict[str, Any]], batch: Batch) -> tuple[dict[date, list[dict[str, Any]]], int]:
-    """The entries of each day of the batch (a one-day batch keeps them all), and how many
-    were left out: undated, or dated outside the batch's days."""
+    """The entries of each day of the batch, and how many were left out: undated, or dated
+    outside the batch's days. A one-day batch keeps them all (the service's day and an entry's
+    UTC time may disagree near midnight), unless every dated entry is of another day: then the
+    service answered with another day's list, which is not this day's papers."""
     by_day: dict[date, list[dict[str, Any]]] = {day: [] for day in batch.days}
     if len(batch.days) == 1 and batch.period.kind == "date":
-        by_day[batch.days[0]] = list(entries)
+        entries = list(entries)
+        days = {entry_day(entry) for entry in entries} - {None}
+        if days and batch.days[0] not in days:
+            return by_day, len(entries)
+        by_day[batch.days[0]] = entries
         return by_day, 0
     left_out = 0
     for entry in entries:

@@ -140,8 +140,8 @@ def _fetch_batch(
     by_day, left_out = split_by_day(entries, batch)
     if left_out:
         notice = (
-            f"{batch.period.label}: {left_out} entr{'ies' if left_out != 1 else 'y'} without a day "
-            "in it were left out"
+            f"{batch.period.label}: left out {left_out} entr{'ies' if left_out != 1 else 'y'} "
+            "not listed on a day of it"
         )
         report.notices.append(notice)
         say(notice)
