@@ -2,6 +2,11 @@
 
 The index is a cache of the catalog: it holds only what search needs (the id, and the
 analysed title and abstract), never the user's marks, and can always be rebuilt.
+
+Several copies of the reader share one index folder. Only the copy holding the write lock
+removes or moves index files (Whoosh's own commits, a wipe or moving a damaged index
+aside); the others create the first table of contents without deleting anything, and
+search the last commit read-only.
 """
 
 from __future__ import annotations
