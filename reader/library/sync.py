@@ -150,7 +150,7 @@ class IndexedCatalog:
             changes = find_changes(files, self.catalog.fingerprints())
             report.warnings.extend(changes.warnings)
             report.unchanged += changes.unchanged
-            if changes.pending or changes.stale:
+            if (changes.pending or changes.stale) and not report.read_only:
                 try:
                     self._apply(changes, report, progress)
                 except IndexLocked:
@@ -166,20 +166,20 @@ class IndexedCatalog:
     def _check_versions(self, report: SyncReport, rebuild: bool) -> None:
         wanted = f"{CATALOG_VERSION}.{INDEX_SCHEMA_VERSION}"
         stored = self.catalog.get_meta("version")
-        reason = None
-        if self._catalog_damage:
-            reason, self._catalog_damage = self._catalog_damage, None
-        elif rebuild:
-            reason = "rebuilding the index as asked"
-        elif stored is not None and stored != wanted:
-            reason = "the index format changed; rebuilding it"
-        elif self.catalog.paper_count() and not self.index.exists():
-            reason = "the index is missing; rebuilding it"
-        else:
-            reason = self._open_index()
+        damage, self._catalog_damage = self._catalog_damage, None
+        try:
+            reason = self._rebuild_reason(damage, rebuild, stored != wanted and stored is not None)
+            if reason:
+                self.index.wipe()
+        except IndexLocked:
+            # Another copy is writing the index, in this folder: never pull it from under
+            # that copy. Search its last commit; a later sync rebuilds if still needed.
+            self._catalog_damage = damage
+            report.read_only = True
+            report.notices.append(_READ_ONLY)
+            return
         if reason:
             report.notices.append(reason)
-            self.index.wipe()
             self.fast.wipe()
             self.catalog.reset()
         if reason or stored != wanted:
@@ -187,8 +187,21 @@ class IndexedCatalog:
             # that another copy holds for its whole indexing run.
             self.catalog.set_meta("version", wanted)
 
+    def _rebuild_reason(self, damage: str | None, rebuild: bool, format_changed: bool) -> str | None:
+        """Why the index must be rebuilt, if it must."""
+        if damage:
+            return damage
+        if rebuild:
+            return "rebuilding the index as asked"
+        if format_changed:
+            return "the index format changed; rebuilding it"
+        if self.catalog.paper_count() and not self.index.exists():
+            return "the index is missing; rebuilding it"
+        return self._open_index()
+
     def _open_index(self) -> str | None:
-        """Open the Whoosh index; why it must be rebuilt when it is damaged."""
+        """Open the Whoosh index; why it must be rebuilt when it is damaged (IndexLocked
+        when it is, but another copy is writing it)."""
         try:
             self.index.open()
         except IndexDamaged as error:

@@ -2,6 +2,11 @@
 
 The index is a cache of the catalog: it holds only what search needs (the id, and the
 analysed title and abstract), never the user's marks, and can always be rebuilt.
+
+Several copies of the reader share one index folder. Only the copy holding the write lock
+removes or moves index files (Whoosh's own commits, a wipe or moving a damaged index
+aside); the others create the first table of contents without deleting anything, and
+search the last commit read-only.
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,12 +29,13 @@ from whoosh.query import Query
 
 from reader.domain.document import Document
 from reader.search.analysis import ANALYZER, match_spans
-from reader.search.index_lock import BulkWriter, PrivateStorage
+from reader.search.index_lock import BulkWriter, OwnedLock, PrivateStorage, folder_locked
 from reader.system.private import make_private_dirs
 
 SCHEMA_VERSION = 1
 INDEX_NAME = "papers"
 BULK_PROCESSES = min(2, os.cpu_count() or 1)
+OPEN_ATTEMPTS = 5  # another copy committing this often while one opens: taken as damage
 
 
 def make_schema() -> Schema:
@@ -75,40 +82,82 @@ class SearchIndex:
         return self.folder.is_dir() and any(self.folder.glob(f"_{INDEX_NAME}_*.toc"))
 
     def open(self) -> None:
-        """Open the index, creating an empty one if there is none."""
+        """Open the index, creating an empty one if there is none.
+
+        Another copy may commit meanwhile: it writes a new table of contents, then deletes
+        the old one and the segments no longer listed. A failure while the generation moved
+        on is that, not damage, and the open is tried again."""
         storage = PrivateStorage(str(self.folder), supports_mmap=False, notice=self._notices.append)
+        for _attempt in range(OPEN_ATTEMPTS):
+            generation = self._generation(storage)
+            try:
+                self._index = self._open_or_create(storage)
+                return
+            except Exception as error:  # a damaged TOC can fail in many ways inside Whoosh
+                if self._generation(storage) != generation:
+                    continue
+                if isinstance(error, (OSError, ValueError, EOFError, KeyError, whoosh_index.IndexError)):
+                    raise IndexDamaged(f"{self.folder}: {error}") from error
+                raise IndexDamaged(f"{self.folder}: {error.__class__.__name__}: {error}") from error
+        raise IndexDamaged(f"{self.folder}: changed {OPEN_ATTEMPTS} times while being opened")
+
+    def _open_or_create(self, storage: PrivateStorage):
+        if not self.exists():
+            make_private_dirs(self.folder)
+            with folder_locked(self.folder):  # two copies starting at once: one creates it
+                if not self.exists():
+                    # Not Whoosh's create_index: it first deletes every `_papers_*` file, the
+                    # table of contents another copy has just committed among them.
+                    whoosh_index.TOC(make_schema(), [], 0).write(storage, INDEX_NAME)
+        index = storage.open_index(INDEX_NAME)
+        index.reader().close()  # opens every segment: a truncated one fails here
+        return index
+
+    @staticmethod
+    def _generation(storage: PrivateStorage) -> int:
+        """The newest table of contents' generation; -1 when there is none (or no folder)."""
         try:
-            if self.exists():
-                index = storage.open_index(INDEX_NAME)
-                index.reader().close()  # opens every segment: a truncated one fails here
-                self._index = index
-            else:
-                make_private_dirs(self.folder)
-                self._index = storage.create_index(make_schema(), indexname=INDEX_NAME)
-        except (OSError, ValueError, EOFError, KeyError, whoosh_index.IndexError) as error:
-            raise IndexDamaged(f"{self.folder}: {error}") from error
-        except Exception as error:  # a damaged TOC can fail in many ways inside Whoosh
-            raise IndexDamaged(f"{self.folder}: {error.__class__.__name__}: {error}") from error
+            return whoosh_index.TOC._latest_generation(storage, INDEX_NAME)
+        except OSError:
+            return -1
 
     def move_aside(self) -> Path | None:
         """Rename a damaged index folder to `<folder>.damaged-<time>` (only the newest such
-        folder is kept: the index is a cache); None when there is nothing to move."""
+        folder is kept: the index is a cache); None when there is nothing to move.
+        IndexLocked when another copy is writing it: that copy's files are in the folder."""
         self.close()
         if not self.folder.exists():
             return None
-        for old in self.folder.parent.glob(f"{self.folder.name}.damaged-*"):
-            shutil.rmtree(old, ignore_errors=True)
-        target = self.folder.with_name(f"{self.folder.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-        try:
-            os.rename(self.folder, target)
-        except OSError:
-            return None  # e.g. another copy moved it first; wipe() clears what is left
-        return target
+        with self._exclusive():
+            for old in self.folder.parent.glob(f"{self.folder.name}.damaged-*"):
+                shutil.rmtree(old, ignore_errors=True)
+            target = self.folder.with_name(f"{self.folder.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+            try:
+                os.rename(self.folder, target)
+            except OSError:
+                return None  # e.g. another copy moved it first; wipe() clears what is left
+            return target
 
     def wipe(self) -> None:
-        """Remove every index file (a rebuild follows)."""
+        """Remove every index file (a rebuild follows); IndexLocked when another copy is writing it."""
         self.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        with self._exclusive():
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """Hold the write lock: only the copy that may write the index removes or moves its
+        files, never those another copy is writing or committing."""
+        if not self.folder.is_dir():
+            yield
+            return
+        lock = OwnedLock(str(self.folder / f"{INDEX_NAME}_WRITELOCK"), self._notices.append)
+        if not lock.acquire():
+            raise IndexLocked(str(self.folder))
+        try:
+            yield
+        finally:
+            lock.release()
 
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)
@@ -173,10 +222,15 @@ class SearchIndex:
     def searcher(self):
         """This thread's searcher, refreshed when another commit has landed."""
         searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
+        try:
+            if searcher is None:
+                searcher = self.ix.searcher()
+            elif not searcher.up_to_date():
+                searcher = searcher.refresh()
+        except (OSError, whoosh_index.IndexError):
+            # Another copy rebuilt the index (moved or wiped the folder) since it was opened.
+            self.close()
             searcher = self.ix.searcher()
-        elif not searcher.up_to_date():
-            searcher = searcher.refresh()
         self._local.searcher = searcher
         return searcher
 

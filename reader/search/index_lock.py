@@ -91,7 +91,7 @@ class OwnedLock:
         owner = self._dead_owner()
         if owner is None:
             return False
-        with _folder_locked(Path(self.path).parent):
+        with folder_locked(Path(self.path).parent):
             # A reader that has just taken the lock names itself within microseconds; until
             # then the file still names the previous owner.
             time.sleep(0.2)
@@ -123,7 +123,10 @@ class OwnedLock:
         return self.fd, info.st_dev, info.st_ino
 
     def _take(self) -> bool:
-        fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
+        except FileNotFoundError:
+            return False  # the folder is gone: another reader is rebuilding the index from scratch
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -167,8 +170,9 @@ class OwnedLock:
 
 
 @contextmanager
-def _folder_locked(folder: Path):
-    """Serialise lock breaking between readers (a flock on the folder itself)."""
+def folder_locked(folder: Path):
+    """Serialise short changes between readers: lock breaking, creating the first table of
+    contents (a flock on the folder itself)."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
