@@ -137,3 +137,19 @@ def test_a_fetched_paper_also_in_a_page_copy_is_one_paper_with_both_appearances(
     assert shown["authors"] == ["Geoffrey Hinton", "Ada Lovelace"]
     stats = as_json(run(home, "--digests", str(folder), "stats", "--json"))
     assert stats["papers"] == len({e.title for e in parse_file(seed).entries}) + 1
+
+
+def test_json_that_the_decoder_cannot_take_is_a_warning_and_the_other_digests_still_load(home: Path, tmp_path: Path):
+    deep = parse_bytes(b"[" * 100_000, f"/d/{NAME}")
+    assert [w.message for w in deep.warnings] == ["not valid JSON: nested too deep to read; the rest was not read"]
+    long_number = parse_bytes(b'[{"title": "A Paper", "paper": {"upvotes": ' + b"1" * 5000 + b"}}]", f"/d/{NAME}")
+    too_long = "not valid JSON: a number too long to read; the rest was not read"
+    assert [w.message for w in long_number.warnings] == [too_long]
+    assert parse_bytes(b'{"a": ' + b"[" * 100_000, f"/d/{NAME}").warnings[0].message.startswith("not valid JSON")
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    (folder / "daily-papers-2026-11-19.json").write_bytes(b"[" * 100_000)
+    (folder / NAME).write_text(json.dumps([entry("A Paper That Loads")]), encoding="utf-8")
+    result = run(home, "--digests", str(folder), "search", "loads", "--json")
+    assert [hit["title"] for hit in as_json(result)] == ["A Paper That Loads"]
+    assert "daily-papers-2026-11-19.json:1: not valid JSON: nested too deep to read" in result.stderr

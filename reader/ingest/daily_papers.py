@@ -15,7 +15,6 @@ Every failure is a FetchError whose text is one line a user can act on.
 from __future__ import annotations
 
 import email.utils
-import json
 import os
 import socket
 import time
@@ -29,6 +28,7 @@ from http.client import HTTPException
 from typing import Any
 
 from reader import __version__
+from reader.domain.untrusted_json import UntrustedJSON, loads
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 PAGE_SIZE = 50  # the service's own default page
@@ -243,11 +243,10 @@ def _entries_of(body: bytes, what: str) -> list[dict[str, Any]]:
     except UnicodeDecodeError as error:
         raise FetchError(f"{what} is not UTF-8 text (byte {error.start + 1}); not used") from None
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise FetchError(f"{what} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
-    except RecursionError:
-        raise FetchError(f"{what} is JSON nested too deep to read") from None
+        value = loads(text)
+    except UntrustedJSON as error:
+        where = f" at line {error.line}" if error.line else ""
+        raise FetchError(f"{what} is not JSON: {error.reason}{where}") from None
     if isinstance(value, dict):
         said = value.get("error")
         detail = f" ({str(said)[:120]})" if isinstance(said, str) and said else ""

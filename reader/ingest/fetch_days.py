@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from reader.ingest.daily_papers import Period
+from reader.ingest.digest import date_from_file_name
+from reader.ingest.json_digest import listed_day
 
 FILE_PREFIX = "daily-papers-"
 FILE_SUFFIX = ".json"
 MAX_SINCE_LAST = 31  # days; older gaps are fetched by --week or --month
 
 _FILE_NAME = re.compile(rf"^{FILE_PREFIX}(\d{{4}}-\d{{2}}-\d{{2}}){re.escape(FILE_SUFFIX)}$")
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
 _WEEK = re.compile(r"^(\d{4})-?[Ww](\d{1,2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -54,13 +56,8 @@ def day_file_name(day: date) -> str:
 
 
 def day_of_file_name(name: str) -> date | None:
-    match = _FILE_NAME.match(name)
-    if not match:
-        return None
-    try:
-        return date.fromisoformat(match.group(1))
-    except ValueError:
-        return None
+    """The day of a fetched digest's file (`daily-papers-2026-11-20.json`); None for other files."""
+    return date_from_file_name(name) if _FILE_NAME.match(name) else None
 
 
 def fetched_days(folder: Path) -> set[date]:
@@ -171,19 +168,8 @@ def _fetched_before_day_ended(folder: Path, day: date) -> bool:
 
 
 def entry_day(entry: dict[str, Any]) -> date | None:
-    """The day an entry was listed: `submittedOnDailyAt` (top level or in `paper`), else the
-    top-level `publishedAt` (the nested one is the arXiv date, not the listing's)."""
-    paper = entry.get("paper")
-    nested = paper if isinstance(paper, dict) else {}
-    for value in (entry.get("submittedOnDailyAt"), nested.get("submittedOnDailyAt"), entry.get("publishedAt")):
-        if isinstance(value, str):
-            match = _DAY.match(value.strip())
-            if match:
-                try:
-                    return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-                except ValueError:
-                    continue
-    return None
+    """The day an entry was listed (the parser's rule: reader.ingest.json_digest.listed_day)."""
+    return listed_day(entry)
 
 
 def split_by_day(entries: Iterable[dict[str, Any]], batch: Batch) -> tuple[dict[date, list[dict[str, Any]]], int]:

@@ -9,7 +9,6 @@ Problems are warnings with the file and the line of the entry, never exceptions.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -19,12 +18,12 @@ from pathlib import Path
 from reader.domain.models import Digest, Entry, ParseWarning
 from reader.domain.paper_meta import PaperMeta, count, day, is_arxiv_id, web_link
 from reader.domain.text import clean_text, title_key
+from reader.domain.untrusted_json import UntrustedJSON, decode_at, loads
 
 JSON_SUFFIX = ".json"
 MAX_AUTHORS = 1000
 MAX_KEYWORDS = 50
 
-_DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
 # Which object a field is read from first: the entry's own fields, or its nested `paper`.
 _PAPER_FIRST = frozenset({"summary", "authors", "publishedAt", "upvotes"})
@@ -43,7 +42,7 @@ def parse_json(text: str, path: str, file_date: date | None) -> Digest:
         entry = _entry(item, number, line, path, warnings)
         if entry is not None:
             entries.append(entry)
-            if when := _listed_on(item):
+            if when := listed_day(item):
                 days[when] += 1
     digest_date = file_date or (days.most_common(1)[0][0] if days else None)
     label = f"{digest_date:%b} {digest_date.day}" if digest_date else Path(path).stem
@@ -69,9 +68,10 @@ def _items(text: str, path: str, warnings: list[ParseWarning]) -> Iterator[tuple
         line += text.count("\n", counted_to, position)
         counted_to = position
         try:
-            value, position = _DECODER.raw_decode(text, position)
-        except json.JSONDecodeError as error:
-            warnings.append(ParseWarning(path, error.lineno, f"not valid JSON: {error.msg}; the rest was not read"))
+            value, position = decode_at(text, position)
+        except UntrustedJSON as error:
+            where = line if error.line is None else error.line
+            warnings.append(ParseWarning(path, where, f"not valid JSON: {error.reason}; the rest was not read"))
             return
         yield line, value
         position = _skip_space(text, position)
@@ -89,9 +89,9 @@ def _items(text: str, path: str, warnings: list[ParseWarning]) -> Iterator[tuple
 def _not_a_list(text: str) -> str:
     """Why a file that does not start with `[` holds no papers."""
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        return f"not valid JSON: {error.msg} (line {error.lineno})"
+        value = loads(text)
+    except UntrustedJSON as error:
+        return f"not valid JSON: {error.reason}" + (f" (line {error.line})" if error.line else "")
     if isinstance(value, dict) and isinstance(value.get("error"), str):
         return f"not a list of papers: the server said {clean_text(value['error'])[:200]!r}"
     return f"not a list of papers (a JSON {type(value).__name__.replace('dict', 'object')})"
@@ -160,9 +160,13 @@ def _names(value: object, limit: int) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _listed_on(item: object) -> date | None:
-    """The day the entry was listed on Daily Papers."""
+def listed_day(item: object) -> date | None:
+    """The day an entry was listed on Daily Papers: `submittedOnDailyAt` (in either place),
+    else the entry's own `publishedAt` (the nested one is the arXiv date, not the listing's)."""
     if not isinstance(item, dict):
         return None
-    when = _field(item, "submittedOnDailyAt")
-    return day(when) if isinstance(when, str) else None
+    for value in (_field(item, "submittedOnDailyAt"), item.get("publishedAt")):
+        when = day(value) if isinstance(value, str) else None
+        if when is not None:
+            return when
+    return None

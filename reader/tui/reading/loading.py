@@ -50,8 +50,10 @@ class LoadingScreen(SearchScreen):
     @work(exclusive=True, group="library", exit_on_error=False, description="library")
     async def start(self) -> None:
         model, client = self.model, self.client
+        # Asked for with the marks, not after them: a round trip of its own delays the first list.
+        sort_setting = asyncio.ensure_future(self._state_call(_sort_setting, client.state))
         loaded = await client.load()
-        self.sorts = SortChoices.from_json(await self._state_call(_sort_setting, client.state))
+        self.sorts = SortChoices.from_json(await sort_setting)
         self._set_marks(loaded.marks)
         self._set_annotations(loaded.annotations)
         model.saved_views = loaded.saved_views
