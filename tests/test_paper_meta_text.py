@@ -66,10 +66,10 @@ def test_links_from_the_arxiv_id_then_code_project_and_the_abstract_each_once():
     ]
 
 
-def test_a_page_copy_offers_its_abstract_links_and_lists_them_bare():
-    page_copy = paper(None, ("https://example.org/x", "ftp://old.example/file"))
+def test_a_page_copy_lists_its_abstract_links_bare_and_numbered_as_the_chooser_offers_them():
+    page_copy = paper(None, ("https://example.org/x", "ftp://old.example/file", "https://example.org/x/"))
     assert paper_links(page_copy) == [("example.org", "https://example.org/x")]
-    assert listed_links(page_copy) == [("", "https://example.org/x"), ("", "ftp://old.example/file")]
+    assert listed_links(page_copy) == [("", "https://example.org/x")]
     assert paper_links(paper(PaperMeta(upvotes=3))) == []
 
 

@@ -78,7 +78,7 @@ def listed_links(paper: LinkedPaper) -> list[tuple[str, str]]:
     """The links as listed under a paper (the detail pane, `reader show`), numbered as the
     chooser numbers them: labelled for a fetched paper; a page copy's bare, as they were."""
     if paper.meta is None:
-        return [("", link) for link in paper.links]
+        return [("", url) for _label, url in paper_links(paper)]
     return paper_links(paper)
 
 

@@ -148,7 +148,10 @@ def _meta(item: dict[str, object]) -> PaperMeta:
 
 
 def _names(value: object, limit: int) -> tuple[str, ...]:
-    """Cleaned names from a list of strings or of objects with a `name` (authors)."""
+    """Cleaned names from a list of strings or of objects with a `name` (authors); a lone
+    string is one name."""
+    if isinstance(value, str):
+        value = [value]
     if not isinstance(value, list):
         return ()
     names = []

@@ -87,9 +87,9 @@ def _matching(
             pid for pid, meta in known if meta.comments is not None and low <= meta.comments <= high and pid in papers
         }
     if item.kind == "code":
-        return {pid for pid, meta in known if meta.github is not None and pid in papers}
+        return {pid for pid, meta in known if meta.has_code and pid in papers}
     if item.kind == "project":
-        return {pid for pid, meta in known if meta.project is not None and pid in papers}
+        return {pid for pid, meta in known if meta.has_project and pid in papers}
     return set()
 
 

@@ -28,7 +28,8 @@ class RankedBy:
     tag: str | None
 
     def same(self, other: RankedBy | None) -> bool:
-        """Read marks do not count: a paper read since leaves the list by the view's filter."""
+        """Read marks do not count: a paper read since leaves the list by the view's filter,
+        and one set unread again comes back when the stars, tag or mute rules next change."""
         return (
             other is not None
             and other.view is self.view

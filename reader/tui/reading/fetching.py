@@ -51,21 +51,18 @@ class FetchCommands(LoadingScreen):
             self.notify(notice, title=FETCH_TITLE, severity="warning", markup=False, timeout=10)
         if report.error:
             self.notify(report.error, title="Could not fetch", severity="error", markup=False, timeout=12)
-        if report.written and self._reads_folder() and not await self.sync_library():
+        reads_folder = await asyncio.to_thread(reads_folder_of, self.library.sources, self.context.digest_folder)
+        if report.written and reads_folder and not await self.sync_library():
             return
-        self._say_fetched(report, before)
+        self._say_fetched(report, before, reads_folder)
 
-    def _reads_folder(self) -> bool:
-        folder = self.context.digest_folder.expanduser().resolve()
-        return any(Path(source).expanduser().resolve() == folder for source in self.library.sources)
-
-    def _say_fetched(self, report: FetchReport, before: frozenset[str]) -> None:
+    def _say_fetched(self, report: FetchReport, before: frozenset[str], reads_folder: bool) -> None:
         days = "; ".join(result.line() for result in report.days) or "no day to fetch"
         if not report.written:
             if not report.error:
                 self.notify(f"Nothing new: {days}", title=FETCH_TITLE, markup=False, timeout=8)
             return
-        if not self._reads_folder():
+        if not reads_folder:
             where = f"Fetched into {self.context.digest_folder}; this window reads only the digests it was given"
             self.notify(f"{where}. {days}", title=FETCH_TITLE, markup=False, timeout=12)
             return
@@ -73,6 +70,13 @@ class FetchCommands(LoadingScreen):
         new = len(frozenset(view.papers) - before) if view is not None else 0
         noun = "paper" if new == 1 else "papers"
         self.notify(f"{new} new {noun} ({days}); 4 shows what is new", title=FETCH_TITLE, markup=False, timeout=10)
+
+
+def reads_folder_of(sources: list[Path], folder: Path) -> bool:
+    """Whether the library reads the folder fetched into (not with `--digests`); resolving
+    paths touches the disk, so not on the UI thread."""
+    wanted = folder.expanduser().resolve()
+    return any(Path(source).expanduser().resolve() == wanted for source in sources)
 
 
 def fetch_since_last(folder: Path, progress: Callable[[str], None], cancelled: Callable[[], bool]) -> FetchReport:
