@@ -273,3 +273,22 @@ def test_a_digest_folder_that_cannot_be_written_is_one_line(home, server):
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1].startswith(f"reader: {DAY}: fetched but not saved")
     assert digests(home).read_text() == "in the way"
+
+
+def test_after_a_fetch_the_metadata_is_searched_and_exported(home, server):
+    server.days[DAY] = [
+        make_entry("Loved Paper On Speculative Decoding", DAY, 1, upvotes=48,
+                   authors=("Geoffrey Hinton", "Ada Lovelace")),
+        make_entry("Quiet Paper On Speculative Decoding", DAY, 2, upvotes=4, authors=("Grace Hopper",)),
+        make_entry("Middling Paper On Retrieval", DAY, 3, upvotes=21, authors=("Alan Turing",),
+                   github="https://github.com/example/middling"),
+    ]
+    run(home, "fetch", DAY)
+    by_author = [hit["title"] for hit in search(home, "author:hinton")]
+    assert by_author == ["Loved Paper On Speculative Decoding"]
+    popular = {hit["title"] for hit in search(home, "upvotes:>20")}
+    assert popular == {"Loved Paper On Speculative Decoding", "Middling Paper On Retrieval"}
+    assert [hit["title"] for hit in search(home, "has:code")] == ["Middling Paper On Retrieval"]
+    bibtex = run(home, "export", "--format", "bibtex", "--query", "author:hinton").stdout
+    assert "eprint = {2611.00001}" in bibtex and "archivePrefix = {arXiv}" in bibtex
+    assert "author = {Geoffrey Hinton and Ada Lovelace}" in bibtex
