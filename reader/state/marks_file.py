@@ -56,7 +56,7 @@ def export_marks(db: StateDatabase, path: Path) -> int:
 
 def import_marks(db: StateDatabase, path: Path) -> MergeReport:
     """Merge a marks file in as one undo step (MarksFileError, nothing changed, when refused)."""
-    records = decode(read_marks(path), path)
+    records = decode(read_marks(path), path, db.clock())
     return merge(db, records, f"import marks from {path.name}")
 
 
@@ -79,7 +79,7 @@ def sync_marks(db: StateDatabase, path: Path) -> SyncOutcome:
             data = _read_if_present(path)
             known = data is not None and seen.get("sha256") == hashlib.sha256(data).hexdigest()
             if data is not None and not known:
-                report = merge(db, decode(data, path), f"sync marks from {path.name}")
+                report = merge(db, decode(data, path, db.clock()), f"sync marks from {path.name}", undoable=False)
                 merged = report if merged is None else _added(merged, report)
             token = _token(db)
             if known and seen.get("changes") == token:
@@ -87,6 +87,8 @@ def sync_marks(db: StateDatabase, path: Path) -> SyncOutcome:
             ours = encode(export_records(db))
             if _read_if_present(path) == data:  # nobody wrote it while we merged
                 break
+        else:  # another program keeps rewriting it: leave it to them, merge again next sync
+            return SyncOutcome(merged, False)
         written = ours != data
         if written:
             write_file(path, ours)

@@ -22,12 +22,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reader.domain.newer_wins import parse_stamp
+from reader.domain.newer_wins import future_reason, in_the_future, parse_stamp
 from reader.domain.tags import MAX_NOTE_CHARS, normalise_note, normalise_tag
 from reader.domain.text import strip_controls
+from reader.domain.untrusted_json import loads
 from reader.domain.views import View
 from reader.state.settings import check_view_name
 from reader.state.sync_records import KINDS, NAMING, Record, sort_key
@@ -55,8 +57,10 @@ def encode(records: Iterable[Record]) -> bytes:
     return json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n" + body
 
 
-def decode(data: bytes, path: Path | str) -> list[Record]:
-    """The records of a marks file; MarksFileError naming `path` and the line when it is not one."""
+def decode(data: bytes, path: Path | str, now: datetime | None = None) -> list[Record]:
+    """The records of a marks file; MarksFileError naming `path` and the line when it is not one
+    (or a record is stamped more than a day after `now`, this machine's clock)."""
+    now = now or datetime.now(UTC)
 
     def refuse(line: int | None, reason: str) -> MarksFileError:
         where = f"{path}:{line}" if line is not None else str(path)
@@ -83,7 +87,7 @@ def decode(data: bytes, path: Path | str) -> list[Record]:
     records = []
     for number, line in enumerate(lines[1:], start=2):
         try:
-            records.append(_record(line))
+            records.append(_record(line, now))
         except ValueError as error:
             raise refuse(number, str(error)) from None
     return records
@@ -112,17 +116,17 @@ def _json_object(line: bytes) -> dict[str, Any]:
     if len(line) > MAX_LINE_BYTES:
         raise ValueError(f"the line is longer than {MAX_LINE_BYTES >> 10} KB")
     try:
-        value = json.loads(line.decode("utf-8"))
+        value = loads(line.decode("utf-8"))
     except UnicodeDecodeError:
         raise ValueError("the line is not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise ValueError(f"the line is not JSON ({error.msg})") from None
+    except ValueError as error:  # UntrustedJSON: malformed, nested too deep, a number too long
+        raise ValueError(f"the line is not JSON ({error})") from None
     if not isinstance(value, dict):
         raise ValueError("the line is not a JSON object")
     return value
 
 
-def _record(line: bytes) -> Record:
+def _record(line: bytes, now: datetime) -> Record:
     fields = _json_object(line)
     kind = fields.get("kind")
     if kind not in NAMING:
@@ -134,6 +138,8 @@ def _record(line: bytes) -> Record:
     at = fields["at"]
     if parse_stamp(at) is None:
         raise ValueError(f"the time {str(at)[:40]!r} is not a UTC time like 2026-12-03T01:02:03.123456Z")
+    if in_the_future(at, now):
+        raise ValueError(future_reason(at))
     paper = _paper_id(fields["paper"]) if "paper" in fields else ""
     name = "" if naming == "paper" else _NAME_CHECKS[kind](fields[naming])
     return Record(kind, paper, name, _VALUE_CHECKS[kind](fields["value"]), at)
