@@ -20,7 +20,7 @@ from pathlib import Path
 from reader.state.connection import StateDatabase
 from reader.state.marks_sync import MergeReport, export_records, merge
 from reader.state.settings import get_setting, set_setting
-from reader.state.sync_format import MAX_FILE_BYTES, MarksFileError, decode, encode
+from reader.state.sync_format import MAX_FILE_BYTES, MarksFileError, decode, encode, exportable
 from reader.state.sync_stamps import changes_token
 from reader.system.files import write_file
 
@@ -47,11 +47,12 @@ def read_marks(path: Path) -> bytes:
     return data
 
 
-def export_marks(db: StateDatabase, path: Path) -> int:
-    """Write every change to `path` atomically; how many records."""
-    records = export_records(db)
+def export_marks(db: StateDatabase, path: Path) -> tuple[int, int]:
+    """Write every change to `path` atomically; how many records, and how many were left
+    out because a reader would refuse them (a saved view kept before the query rule)."""
+    records, skipped = exportable(export_records(db), db.clock())
     write_file(path, encode(records))
-    return len(records)
+    return len(records), skipped
 
 
 def import_marks(db: StateDatabase, path: Path) -> MergeReport:
@@ -84,7 +85,7 @@ def sync_marks(db: StateDatabase, path: Path) -> SyncOutcome:
             token = _token(db)
             if known and seen.get("changes") == token:
                 return SyncOutcome(merged, False)  # nothing new on either side
-            ours = encode(export_records(db))
+            ours = encode(exportable(export_records(db), db.clock())[0])
             if _read_if_present(path) == data:  # nobody wrote it while we merged
                 break
         else:  # another program keeps rewriting it: leave it to them, merge again next sync

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from reader.domain.newer_wins import future_reason, in_the_future, parse_stamp
+from reader.domain.query_text import check_stored_query
 from reader.domain.tags import MAX_NOTE_CHARS, normalise_note, normalise_tag
-from reader.domain.text import strip_controls
 from reader.domain.untrusted_json import loads
 from reader.domain.views import View
 from reader.state.settings import check_view_name
@@ -37,7 +37,6 @@ from reader.state.sync_records import KINDS, NAMING, Record, sort_key
 FORMAT = "reader-marks"
 VERSION = 1
 MAX_ID_CHARS = 200
-MAX_QUERY_CHARS = 10_000  # far above any query typed; a saved view longer cannot sync
 MAX_LINE_BYTES = 1 << 20  # a 20,000-character note escaped stays far below
 MAX_FILE_BYTES = 512 << 20
 _VIEWS = frozenset(view.value for view in View)
@@ -126,8 +125,25 @@ def _json_object(line: bytes) -> dict[str, Any]:
     return value
 
 
+def exportable(records: list[Record], now: datetime | None = None) -> tuple[list[Record], int]:
+    """The records a reader would take back, and how many it would refuse (left out of a
+    file: one refused record makes every other machine refuse the whole file)."""
+    now = now or datetime.now(UTC)
+    kept: list[Record] = []
+    for record in records:
+        try:
+            _checked(record.as_json(), now)
+        except ValueError:
+            continue
+        kept.append(record)
+    return kept, len(records) - len(kept)
+
+
 def _record(line: bytes, now: datetime) -> Record:
-    fields = _json_object(line)
+    return _checked(_json_object(line), now)
+
+
+def _checked(fields: dict[str, Any], now: datetime) -> Record:
     kind = fields.get("kind")
     if kind not in NAMING:
         raise ValueError(f"unknown kind {str(kind)[:40]!r} (known: {', '.join(KINDS)})")
@@ -172,9 +188,7 @@ def _view_name(value: Any) -> str:
 def _query(value: Any, what: str) -> str:
     if not isinstance(value, str) or not value.strip() or value.strip() != value:
         raise ValueError(f"{what} must be text without outer spaces")
-    if len(value) > MAX_QUERY_CHARS or strip_controls(value) != value:
-        raise ValueError(f"{what} is longer than {MAX_QUERY_CHARS:,} characters or holds control characters")
-    return value
+    return check_stored_query(value, what)
 
 
 def _flag(value: Any) -> bool:
