@@ -4,11 +4,12 @@ a file someone else keeps rewriting, hostile nesting, and local changes after a 
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from reader.domain.newer_wins import stamp_of
-from reader.state import marks_file
+from reader.state import marks_file, schema
 from reader.state.marks_sync import merge
 from reader.state.store import StateStore
 from reader.state.sync_format import MarksFileError
@@ -131,3 +132,28 @@ def test_local_changes_after_a_newer_stamp_still_reach_the_file(mine, tmp_path):
     starred = {r["paper"] for r in map(json.loads, sync.read_text().splitlines()[1:])
                if r["kind"] == "starred" and r["value"]}
     assert starred == {"p2", "p3"}
+
+
+def _counter(store: StateStore) -> int:
+    row = store._db().execute("SELECT changes FROM sync_counter").fetchone()
+    return row[0] if row else 0
+
+
+def test_every_change_moves_the_stamping_counter_in_files_old_and_new(tmp_path):
+    old = tmp_path / "v3.sqlite3"
+    db = sqlite3.connect(old, isolation_level=None)
+    db.execute("BEGIN")
+    schema.upgrade(db, 0, 3)
+    db.execute("INSERT INTO marks VALUES ('p1', 0, NULL, 1, '2025-01-03T00:00:00+00:00')")
+    db.execute("PRAGMA user_version = 3")
+    db.execute("COMMIT")
+    db.close()
+    with StateStore(old, Clock()) as store:  # upgraded: the counter is there and counts
+        before = _counter(store)
+        store.set_starred(["p1"], False)
+        assert _counter(store) > before and store.starred_ids() == frozenset()
+    with StateStore(tmp_path / "v4.sqlite3", Clock()) as store:
+        store._db().execute("DROP TABLE sync_counter")  # a version-4 file made before the counter
+    with StateStore(tmp_path / "v4.sqlite3", Clock()) as store:
+        store.set_read(["p2"], True)
+        assert _counter(store) == 1 and store.read_ids() == {"p2"}

@@ -71,7 +71,8 @@ def parse_stamp(text: object) -> datetime | None:
 def in_the_future(stamp: str, now: datetime) -> bool:
     """Whether a (parsed) stamp is more than MAX_AHEAD ahead of `now`."""
     moment = parse_stamp(stamp)
-    return moment is not None and moment - now.astimezone(UTC) > MAX_AHEAD
+    now = now.replace(tzinfo=UTC) if now.tzinfo is None else now  # a naive clock is UTC, as the state reads it
+    return moment is not None and moment - now > MAX_AHEAD
 
 
 def future_reason(stamp: str) -> str:
