@@ -68,11 +68,11 @@ def parse_stamp(text: object) -> datetime | None:
         return None
 
 
-def in_the_future(stamp: str, now: datetime) -> bool:
-    """Whether a (parsed) stamp is more than MAX_AHEAD ahead of `now`."""
-    moment = parse_stamp(stamp)
+def latest_allowed(now: datetime) -> str:
+    """The newest stamp taken from another machine at `now`: MAX_AHEAD later (a stamp
+    after it, compared as text, is in the future)."""
     now = now.replace(tzinfo=UTC) if now.tzinfo is None else now  # a naive clock is UTC, as the state reads it
-    return moment is not None and moment - now > MAX_AHEAD
+    return stamp_of(now + MAX_AHEAD)
 
 
 def future_reason(stamp: str) -> str:

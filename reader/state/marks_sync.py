@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from reader.domain.newer_wins import compare, future_reason, in_the_future, iso_seconds, newer
+from reader.domain.newer_wins import compare, future_reason, iso_seconds, latest_allowed, newer
 from reader.state.connection import StateDatabase
 from reader.state.journal import prune_journal, start_action
 from reader.state.marks import select_chunks, write_field
@@ -70,10 +70,10 @@ def merge(db: StateDatabase, incoming: Iterable[Record], description: str, undoa
     A sync's merge is not `undoable`: it happens by itself, and an undo meant for the
     user's own last change must not revert (and spread) another machine's marks instead.
     MarksFileError, nothing changed, when a change is stamped more than a day ahead."""
-    now = db.clock()
+    latest = latest_allowed(db.clock())
     best: dict[tuple[str, str, str], Record] = {}
     for record in incoming:
-        if in_the_future(record.at, now):
+        if record.at > latest:
             raise MarksFileError(f"{record.kind} {record.paper or record.name}: {future_reason(record.at)}; "
                                  "nothing was changed")
         if newer(record.stamped, best[record.key].stamped if record.key in best else None):

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reader.domain.newer_wins import future_reason, in_the_future, parse_stamp
+from reader.domain.newer_wins import future_reason, latest_allowed, parse_stamp
 from reader.domain.query_text import check_stored_query
 from reader.domain.tags import MAX_NOTE_CHARS, normalise_note, normalise_tag
 from reader.domain.untrusted_json import loads
@@ -59,7 +59,7 @@ def encode(records: Iterable[Record]) -> bytes:
 def decode(data: bytes, path: Path | str, now: datetime | None = None) -> list[Record]:
     """The records of a marks file; MarksFileError naming `path` and the line when it is not one
     (or a record is stamped more than a day after `now`, this machine's clock)."""
-    now = now or datetime.now(UTC)
+    latest = latest_allowed(now or datetime.now(UTC))
 
     def refuse(line: int | None, reason: str) -> MarksFileError:
         where = f"{path}:{line}" if line is not None else str(path)
@@ -86,7 +86,7 @@ def decode(data: bytes, path: Path | str, now: datetime | None = None) -> list[R
     records = []
     for number, line in enumerate(lines[1:], start=2):
         try:
-            records.append(_record(line, now))
+            records.append(_record(line, latest))
         except ValueError as error:
             raise refuse(number, str(error)) from None
     return records
@@ -128,22 +128,22 @@ def _json_object(line: bytes) -> dict[str, Any]:
 def exportable(records: list[Record], now: datetime | None = None) -> tuple[list[Record], int]:
     """The records a reader would take back, and how many it would refuse (left out of a
     file: one refused record makes every other machine refuse the whole file)."""
-    now = now or datetime.now(UTC)
+    latest = latest_allowed(now or datetime.now(UTC))
     kept: list[Record] = []
     for record in records:
         try:
-            _checked(record.as_json(), now)
+            _checked(record.as_json(), latest)
         except ValueError:
             continue
         kept.append(record)
     return kept, len(records) - len(kept)
 
 
-def _record(line: bytes, now: datetime) -> Record:
-    return _checked(_json_object(line), now)
+def _record(line: bytes, latest: str) -> Record:
+    return _checked(_json_object(line), latest)
 
 
-def _checked(fields: dict[str, Any], now: datetime) -> Record:
+def _checked(fields: dict[str, Any], latest: str) -> Record:
     kind = fields.get("kind")
     if kind not in NAMING:
         raise ValueError(f"unknown kind {str(kind)[:40]!r} (known: {', '.join(KINDS)})")
@@ -154,7 +154,7 @@ def _checked(fields: dict[str, Any], now: datetime) -> Record:
     at = fields["at"]
     if parse_stamp(at) is None:
         raise ValueError(f"the time {str(at)[:40]!r} is not a UTC time like 2026-12-03T01:02:03.123456Z")
-    if in_the_future(at, now):
+    if at > latest:
         raise ValueError(future_reason(at))
     paper = _paper_id(fields["paper"]) if "paper" in fields else ""
     name = "" if naming == "paper" else _NAME_CHECKS[kind](fields[naming])

@@ -93,10 +93,10 @@ def fill_from_existing(conn: sqlite3.Connection) -> None:
 
 
 def write_stamps(conn: sqlite3.Connection, stamps: Iterable[tuple[tuple[str, str, str], str]]) -> None:
-    conn.executemany(
-        "INSERT OR REPLACE INTO sync_changes VALUES (?, ?, ?, ?)", ((*key, at) for key, at in stamps)
-    )
-    conn.execute(_BUMP)
+    rows = [(*key, at) for key, at in stamps]
+    if rows:
+        conn.executemany("INSERT OR REPLACE INTO sync_changes VALUES (?, ?, ?, ?)", rows)
+        conn.execute(_BUMP)
 
 
 def changes_token(conn: sqlite3.Connection) -> list:
