@@ -25,10 +25,13 @@ def cmd_marks(ctx: Context) -> int:
     state = ctx.state()
     if ctx.args.marks_action == "export":
         try:
-            count = state.export_marks(path)
+            count, skipped = state.export_marks(path)
         except FileWriteError as error:
             raise CommandError(f"{error}; nothing was written") from None
         out(f"wrote {count:,} record{'' if count == 1 else 's'} to {path}")
+        if skipped:
+            err(f"reader: warning: left out {skipped:,} record{'' if skipped == 1 else 's'} no reader would take "
+                "(a saved view or mute rule too long or holding control characters)")
         return EXIT_OK
     report = state.import_marks(path)  # MarksFileError (a ValueError): one line, exit 2, nothing changed
     out(f"{path}: {report.summary()}{'; `reader undo` takes it back' if report else ''}")

@@ -13,11 +13,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 # A change older than any real one: a mark whose time was never recorded.
 EPOCH = "1970-01-01T00:00:00.000000Z"
+# How far ahead of this machine's clock a change may be stamped (clocks disagree a little);
+# one stamped further would win over every later change for years.
+MAX_AHEAD = timedelta(days=1)
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", re.ASCII)
 
 
@@ -63,6 +66,18 @@ def parse_stamp(text: object) -> datetime | None:
         return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
     except ValueError:  # e.g. month 13
         return None
+
+
+def latest_allowed(now: datetime) -> str:
+    """The newest stamp taken from another machine at `now`: MAX_AHEAD later (a stamp
+    after it, compared as text, is in the future)."""
+    now = now.replace(tzinfo=UTC) if now.tzinfo is None else now  # a naive clock is UTC, as the state reads it
+    return stamp_of(now + MAX_AHEAD)
+
+
+def future_reason(stamp: str) -> str:
+    """Why a change stamped too far ahead is refused, as the marks file says it."""
+    return f"the time {stamp[:40]!r} is in the future (more than a day ahead of this machine's clock)"
 
 
 def stamp_from_iso(text: str | None) -> str | None:

@@ -170,4 +170,9 @@ def _day_of(text: str, tz: tzinfo | None) -> date | None:
         moment = datetime.fromisoformat(text)
     except (TypeError, ValueError):
         return None  # a time written by something else: not counted
-    return moment.astimezone(tz).date() if moment.tzinfo else moment.date()
+    if not moment.tzinfo:
+        return moment.date()
+    try:
+        return moment.astimezone(tz).date()
+    except OverflowError:  # a time near year 1 or 9999 shifted past the calendar: not counted
+        return None

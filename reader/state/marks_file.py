@@ -20,7 +20,7 @@ from pathlib import Path
 from reader.state.connection import StateDatabase
 from reader.state.marks_sync import MergeReport, export_records, merge
 from reader.state.settings import get_setting, set_setting
-from reader.state.sync_format import MAX_FILE_BYTES, MarksFileError, decode, encode
+from reader.state.sync_format import MAX_FILE_BYTES, MarksFileError, decode, encode, exportable
 from reader.state.sync_stamps import changes_token
 from reader.system.files import write_file
 
@@ -47,16 +47,17 @@ def read_marks(path: Path) -> bytes:
     return data
 
 
-def export_marks(db: StateDatabase, path: Path) -> int:
-    """Write every change to `path` atomically; how many records."""
-    records = export_records(db)
+def export_marks(db: StateDatabase, path: Path) -> tuple[int, int]:
+    """Write every change to `path` atomically; how many records, and how many were left
+    out because a reader would refuse them (a saved view kept before the query rule)."""
+    records, skipped = exportable(export_records(db), db.clock())
     write_file(path, encode(records))
-    return len(records)
+    return len(records), skipped
 
 
 def import_marks(db: StateDatabase, path: Path) -> MergeReport:
     """Merge a marks file in as one undo step (MarksFileError, nothing changed, when refused)."""
-    records = decode(read_marks(path), path)
+    records = decode(read_marks(path), path, db.clock())
     return merge(db, records, f"import marks from {path.name}")
 
 
@@ -79,14 +80,16 @@ def sync_marks(db: StateDatabase, path: Path) -> SyncOutcome:
             data = _read_if_present(path)
             known = data is not None and seen.get("sha256") == hashlib.sha256(data).hexdigest()
             if data is not None and not known:
-                report = merge(db, decode(data, path), f"sync marks from {path.name}")
+                report = merge(db, decode(data, path, db.clock()), f"sync marks from {path.name}", undoable=False)
                 merged = report if merged is None else _added(merged, report)
             token = _token(db)
             if known and seen.get("changes") == token:
                 return SyncOutcome(merged, False)  # nothing new on either side
-            ours = encode(export_records(db))
+            ours = encode(exportable(export_records(db), db.clock())[0])
             if _read_if_present(path) == data:  # nobody wrote it while we merged
                 break
+        else:  # another program keeps rewriting it: leave it to them, merge again next sync
+            return SyncOutcome(merged, False)
         written = ours != data
         if written:
             write_file(path, ours)

@@ -8,12 +8,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from reader.domain.newer_wins import compare, iso_seconds, newer
+from reader.domain.newer_wins import compare, future_reason, iso_seconds, latest_allowed, newer
 from reader.state.connection import StateDatabase
 from reader.state.journal import prune_journal, start_action
 from reader.state.marks import select_chunks, write_field
 from reader.state.mute import set_rules
 from reader.state.settings import write_view
+from reader.state.sync_format import MarksFileError
 from reader.state.sync_records import ABSENT, KINDS, Record
 from reader.state.sync_stamps import current_records, write_stamps
 from reader.state.tags_notes import write_note
@@ -61,12 +62,20 @@ def export_records(db: StateDatabase) -> list[Record]:
         return list(current_records(conn).values())  # put in order as they are written
 
 
-def merge(db: StateDatabase, incoming: Iterable[Record], description: str) -> MergeReport:
+def merge(db: StateDatabase, incoming: Iterable[Record], description: str, undoable: bool = True) -> MergeReport:
     """Take each incoming change that is newer than this profile's own, in one journaled
-    action (one undo step; none when no value changes). Winning changes keep their own
-    time, so every machine ends up with the same newest change of each thing."""
+    action (one undo step when `undoable`, none when no value changes). Winning changes keep
+    their own time, so every machine ends up with the same newest change of each thing.
+
+    A sync's merge is not `undoable`: it happens by itself, and an undo meant for the
+    user's own last change must not revert (and spread) another machine's marks instead.
+    MarksFileError, nothing changed, when a change is stamped more than a day ahead."""
+    latest = latest_allowed(db.clock())
     best: dict[tuple[str, str, str], Record] = {}
     for record in incoming:
+        if record.at > latest:
+            raise MarksFileError(f"{record.kind} {record.paper or record.name}: {future_reason(record.at)}; "
+                                 "nothing was changed")
         if newer(record.stamped, best[record.key].stamped if record.key in best else None):
             best[record.key] = record
     report = MergeReport()
@@ -87,6 +96,8 @@ def merge(db: StateDatabase, incoming: Iterable[Record], description: str) -> Me
                 report.changed[record.kind, record.stamped.present] += 1
         if report:
             action_id = start_action(conn, db.now(), description)
+            if not undoable:  # journaled as already undone: no undo step reaches it
+                conn.execute("UPDATE actions SET undone = 1 WHERE id = ?", (action_id,))
             for kind, records in changes.items():
                 if records:
                     _APPLY[kind](conn, action_id, records)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from reader.domain.query_text import check_stored_query
 from reader.state.connection import StateDatabase
 from reader.state.journal import prune_journal, start_action
 
@@ -28,6 +29,9 @@ def change_mute_rules(db: StateDatabase, queries: Iterable[str], present: bool, 
     """Add (`present`) or drop several rules as one journaled action (one undo step); the
     rules that changed (none: no journal entry)."""
     wanted = [query for query in dict.fromkeys(query.strip() for query in queries) if query]
+    if present:  # one that could not be kept is refused; removing any is fine
+        for query in wanted:
+            check_stored_query(query, "a mute rule")
     with db.writing("save mute rules") as conn:
         changing = [
             query for query in wanted

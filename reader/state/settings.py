@@ -7,6 +7,7 @@ import sqlite3
 from typing import Any
 
 from reader.domain.models import SavedView
+from reader.domain.query_text import check_stored_query
 from reader.state.connection import StateDatabase
 
 SAVED_VIEW_NAME_MAX = 60
@@ -59,6 +60,7 @@ def save_view(db: StateDatabase, view: SavedView) -> bool:
     name = check_view_name(view.name)
     if not view.query.strip():
         raise ValueError("a saved view needs a search to keep")
+    check_stored_query(view.query.strip(), "a saved view's search")
     with db.writing("save the view") as conn:
         replaced = conn.execute("DELETE FROM saved_views WHERE name = ?", (name,)).rowcount > 0
         conn.execute(

@@ -199,8 +199,9 @@ class StateStore(StateDatabase):
 
     # -- marks files and the sync file (reader.state.marks_file) ----------------------
 
-    def export_marks(self, path: Path) -> int:
-        """Write every change, deletions included, to a marks file atomically; how many records."""
+    def export_marks(self, path: Path) -> tuple[int, int]:
+        """Write every change, deletions included, to a marks file atomically; how many
+        records, and how many were left out as no reader would take them."""
         return marks_file.export_marks(self, path)
 
     def import_marks(self, path: Path) -> MergeReport:

@@ -22,12 +22,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reader.domain.newer_wins import parse_stamp
+from reader.domain.newer_wins import future_reason, latest_allowed, parse_stamp
+from reader.domain.query_text import check_stored_query
 from reader.domain.tags import MAX_NOTE_CHARS, normalise_note, normalise_tag
-from reader.domain.text import strip_controls
+from reader.domain.untrusted_json import loads
 from reader.domain.views import View
 from reader.state.settings import check_view_name
 from reader.state.sync_records import KINDS, NAMING, Record, sort_key
@@ -35,7 +37,6 @@ from reader.state.sync_records import KINDS, NAMING, Record, sort_key
 FORMAT = "reader-marks"
 VERSION = 1
 MAX_ID_CHARS = 200
-MAX_QUERY_CHARS = 10_000  # far above any query typed; a saved view longer cannot sync
 MAX_LINE_BYTES = 1 << 20  # a 20,000-character note escaped stays far below
 MAX_FILE_BYTES = 512 << 20
 _VIEWS = frozenset(view.value for view in View)
@@ -55,8 +56,10 @@ def encode(records: Iterable[Record]) -> bytes:
     return json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n" + body
 
 
-def decode(data: bytes, path: Path | str) -> list[Record]:
-    """The records of a marks file; MarksFileError naming `path` and the line when it is not one."""
+def decode(data: bytes, path: Path | str, now: datetime | None = None) -> list[Record]:
+    """The records of a marks file; MarksFileError naming `path` and the line when it is not one
+    (or a record is stamped more than a day after `now`, this machine's clock)."""
+    latest = latest_allowed(now or datetime.now(UTC))
 
     def refuse(line: int | None, reason: str) -> MarksFileError:
         where = f"{path}:{line}" if line is not None else str(path)
@@ -83,7 +86,7 @@ def decode(data: bytes, path: Path | str) -> list[Record]:
     records = []
     for number, line in enumerate(lines[1:], start=2):
         try:
-            records.append(_record(line))
+            records.append(_record(line, latest))
         except ValueError as error:
             raise refuse(number, str(error)) from None
     return records
@@ -112,18 +115,35 @@ def _json_object(line: bytes) -> dict[str, Any]:
     if len(line) > MAX_LINE_BYTES:
         raise ValueError(f"the line is longer than {MAX_LINE_BYTES >> 10} KB")
     try:
-        value = json.loads(line.decode("utf-8"))
+        value = loads(line.decode("utf-8"))
     except UnicodeDecodeError:
         raise ValueError("the line is not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise ValueError(f"the line is not JSON ({error.msg})") from None
+    except ValueError as error:  # UntrustedJSON: malformed, nested too deep, a number too long
+        raise ValueError(f"the line is not JSON ({error})") from None
     if not isinstance(value, dict):
         raise ValueError("the line is not a JSON object")
     return value
 
 
-def _record(line: bytes) -> Record:
-    fields = _json_object(line)
+def exportable(records: list[Record], now: datetime | None = None) -> tuple[list[Record], int]:
+    """The records a reader would take back, and how many it would refuse (left out of a
+    file: one refused record makes every other machine refuse the whole file)."""
+    latest = latest_allowed(now or datetime.now(UTC))
+    kept: list[Record] = []
+    for record in records:
+        try:
+            _checked(record.as_json(), latest)
+        except ValueError:
+            continue
+        kept.append(record)
+    return kept, len(records) - len(kept)
+
+
+def _record(line: bytes, latest: str) -> Record:
+    return _checked(_json_object(line), latest)
+
+
+def _checked(fields: dict[str, Any], latest: str) -> Record:
     kind = fields.get("kind")
     if kind not in NAMING:
         raise ValueError(f"unknown kind {str(kind)[:40]!r} (known: {', '.join(KINDS)})")
@@ -134,6 +154,8 @@ def _record(line: bytes) -> Record:
     at = fields["at"]
     if parse_stamp(at) is None:
         raise ValueError(f"the time {str(at)[:40]!r} is not a UTC time like 2026-12-03T01:02:03.123456Z")
+    if at > latest:
+        raise ValueError(future_reason(at))
     paper = _paper_id(fields["paper"]) if "paper" in fields else ""
     name = "" if naming == "paper" else _NAME_CHECKS[kind](fields[naming])
     return Record(kind, paper, name, _VALUE_CHECKS[kind](fields["value"]), at)
@@ -166,9 +188,7 @@ def _view_name(value: Any) -> str:
 def _query(value: Any, what: str) -> str:
     if not isinstance(value, str) or not value.strip() or value.strip() != value:
         raise ValueError(f"{what} must be text without outer spaces")
-    if len(value) > MAX_QUERY_CHARS or strip_controls(value) != value:
-        raise ValueError(f"{what} is longer than {MAX_QUERY_CHARS:,} characters or holds control characters")
-    return value
+    return check_stored_query(value, what)
 
 
 def _flag(value: Any) -> bool:

@@ -30,8 +30,15 @@ CREATE TABLE IF NOT EXISTS view_changes (
     old_view  TEXT,
     old_at    TEXT
 );
-CREATE INDEX IF NOT EXISTS view_changes_by_action ON view_changes(action_id)
+CREATE INDEX IF NOT EXISTS view_changes_by_action ON view_changes(action_id);
+CREATE TABLE IF NOT EXISTS sync_counter (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    changes INTEGER NOT NULL
+)
 """
+# Counts every stamping (the newest stamp cannot show a change stamped before a newer one
+# that arrived from another machine): what tells a sync there is something new to write.
+_BUMP = "INSERT INTO sync_counter VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET changes = changes + 1"
 
 
 def _stamp(kind: str, paper: str, name: str = "''", when: str = "1") -> str:
@@ -74,7 +81,7 @@ def install(conn: sqlite3.Connection, stamp: Callable[[], str]) -> None:
     """Stamp every change this connection makes (the triggers live in its TEMP schema only)."""
     conn.create_function("reader_stamp", 0, stamp)
     for name, (event, statements) in _TRIGGERS.items():
-        body = "".join(f"{statement};\n" for statement in statements)
+        body = "".join(f"{statement};\n" for statement in [*statements, _BUMP])
         conn.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS stamp_{name} {event} BEGIN\n{body}END")
 
 
@@ -86,16 +93,18 @@ def fill_from_existing(conn: sqlite3.Connection) -> None:
 
 
 def write_stamps(conn: sqlite3.Connection, stamps: Iterable[tuple[tuple[str, str, str], str]]) -> None:
-    conn.executemany(
-        "INSERT OR REPLACE INTO sync_changes VALUES (?, ?, ?, ?)", ((*key, at) for key, at in stamps)
-    )
+    rows = [(*key, at) for key, at in stamps]
+    if rows:
+        conn.executemany("INSERT OR REPLACE INTO sync_changes VALUES (?, ?, ?, ?)", rows)
+        conn.execute(_BUMP)
 
 
 def changes_token(conn: sqlite3.Connection) -> list:
-    """A value that moves whenever something is stamped: every stamp is the time of its
-    change, so the newest moves, and the count when a thing is stamped the first time."""
+    """A value that moves whenever something is stamped: the stamping counter (with the
+    count and newest stamp, so a file restored to another state moves it too)."""
     count, newest = conn.execute("SELECT count(*), max(at) FROM sync_changes").fetchone()
-    return [count, newest]
+    row = conn.execute("SELECT changes FROM sync_counter").fetchone()
+    return [count, newest, row[0] if row else 0]
 
 
 def read_stamps(conn: sqlite3.Connection) -> dict[tuple[str, str, str], str]:

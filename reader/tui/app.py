@@ -190,7 +190,7 @@ class ReaderApp(ReportsFailedJobs, App[None]):
         if screen is not None and mute_rules:
             screen.reload_mute_rules()
         if screen is not None and views:
-            screen._show_saved_views(await self.state_client.call(self.state.saved_views))
+            screen.show_saved_views(await self.state_client.call(self.state.saved_views))
 
     def on_unmount(self) -> None:
         self.closing.set()

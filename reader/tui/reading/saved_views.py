@@ -17,7 +17,8 @@ from reader.tui.widgets.filter_list import FilterList
 
 
 class SavedViewCommands(LoadingScreen):
-    def _show_saved_views(self, saved: list[SavedView]) -> None:
+    def show_saved_views(self, saved: list[SavedView]) -> None:
+        """Draw these saved views (as saved: after a save, rename, delete or a merge)."""
         self._apply(self.model.set_saved_views(tuple(saved)))
 
     def action_save_view(self) -> None:
@@ -36,7 +37,7 @@ class SavedViewCommands(LoadingScreen):
 
             def saved_it(outcome: tuple[bool, list[SavedView]]) -> None:
                 replaced, views = outcome
-                self._show_saved_views(views)
+                self.show_saved_views(views)
                 self.notify(f"{'Replaced' if replaced else 'Saved'} the view “{name}”.", markup=False)
 
             self._write(partial(save_view, self.client.state, saved), saved_it)
@@ -60,14 +61,14 @@ class SavedViewCommands(LoadingScreen):
     def rename_saved_view(self, name: str) -> None:
         def rename(new: str | None) -> None:
             if new is not None and new != name:
-                self._write(partial(rename_view, self.client.state, name, new), self._show_saved_views)
+                self._write(partial(rename_view, self.client.state, name, new), self.show_saved_views)
 
         self.app.push_screen(ViewNameScreen("Rename the saved view", f"Now “{name}”.", name), rename)
 
     def delete_saved_view(self, name: str) -> None:
         def delete(yes: bool | None) -> None:
             if yes:
-                self._write(partial(delete_view, self.client.state, name), self._show_saved_views)
+                self._write(partial(delete_view, self.client.state, name), self.show_saved_views)
                 self.notify(f"Deleted the saved view “{name}”.", markup=False)
 
         question = ConfirmScreen(f"Delete the saved view “{name}”?", "Its papers and marks stay.", "Delete")
