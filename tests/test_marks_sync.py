@@ -17,21 +17,7 @@ from reader.state.sync_format import MarksFileError, decode, encode
 from reader.state.sync_records import Record
 from reader.system.files import FileWriteError
 
-START = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
-
-
-class Clock:
-    """A machine's clock: moves a microsecond per reading, or jumps when the test says."""
-
-    def __init__(self, start: datetime = START) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(microseconds=1)
-        return self.now
-
-    def set(self, seconds: float) -> None:
-        self.now = START + timedelta(seconds=seconds)
+from support.clock import START, Clock
 
 
 @pytest.fixture

@@ -15,18 +15,7 @@ from reader.state.store import StateStore
 from reader.state.sync_format import MarksFileError
 from reader.state.sync_records import Record
 
-START = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
-
-
-class Clock:
-    """A machine's clock: moves a microsecond per reading."""
-
-    def __init__(self, start: datetime = START) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(microseconds=1)
-        return self.now
+from support.clock import START, Clock
 
 
 def _file(*lines: dict) -> bytes:

@@ -142,6 +142,7 @@ async def test_the_palette_offers_the_statistics(app):
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, StatisticsScreen))
         await pilot.press("q")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        assert not any(isinstance(screen, StatisticsScreen) for screen in pilot.app.screen_stack)
 
 
 
@@ -166,6 +167,8 @@ async def test_counting_shows_until_the_numbers_come_and_a_failure_is_said(app):
         pilot.app.push_screen(StatisticsScreen(failing))
         await shows(pilot, "Could not count the statistics")
         await wait_until(pilot, lambda: any("still loading" in entry.line for entry in pilot.app.message_log))
+        failure = next(entry for entry in pilot.app.message_log if "still loading" in entry.line)
+        assert failure.severity == "error"
 
 
 def test_tag_and_view_names_are_drawn_as_typed_never_as_markup():

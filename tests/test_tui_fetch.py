@@ -57,6 +57,8 @@ async def test_r_again_asks_only_for_the_newest_day_and_says_when_nothing_is_new
         await pilot.press("R")  # today is not over: fetched again, with nothing new
         await wait_until(pilot, lambda: len(server.requests) == 2)
         await wait_until(pilot, lambda: "0 new papers" in said(pilot))
+        assert [request.params.get("date") for request in server.requests] == [today, today]
+        assert len(list(paths.user_dirs().digests.glob("*.json"))) == 1
 
 
 async def test_a_failed_fetch_is_one_notice_and_the_list_stays(seeded_home, server):

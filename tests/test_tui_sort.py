@@ -117,6 +117,7 @@ async def test_a_bad_author_value_shows_as_plain_text(home, tmp_path):
         await search(pilot, "author:[/] [bold]")
         status = screen.query_one("#status", StatusLine)
         await wait_until(pilot, lambda: "author:[/] has no name" in text_in(pilot.app, status))
+        assert "[bold]" in text_in(pilot.app, status)  # typed text, never read as markup
 
 
 async def test_a_saved_view_keeps_its_own_sort(home, tmp_path):
